@@ -1,0 +1,25 @@
+import preact from '@preact/preset-vite';
+import { defineConfig } from 'wxt';
+import { contentScriptMatches, manifestFor } from './lib/config/manifest';
+import { xeroConfigFor } from './lib/config/xero';
+
+const xeroFor = (mode: string) =>
+  xeroConfigFor({
+    mode,
+    clientId: process.env.WXT_XERO_CLIENT_ID,
+    sandboxUrl: process.env.WXT_XERO_SANDBOX_URL,
+  });
+
+export default defineConfig({
+  modules: ['@wxt-dev/webextension-polyfill'],
+  manifestVersion: 3,
+  manifest: ({ browser, mode }) => manifestFor({ browser, xero: xeroFor(mode) }),
+  vite: () => ({ plugins: [preact()] }),
+  hooks: {
+    // Content-script matches depend on the build's Xero target, which entrypoint options cannot see.
+    'build:manifestGenerated': (wxt, manifest) => {
+      const matches = contentScriptMatches(xeroFor(wxt.config.mode));
+      for (const script of manifest.content_scripts ?? []) script.matches = matches;
+    },
+  },
+});
