@@ -1,20 +1,93 @@
+import { type XeroAuthServer, xeroAuthServer } from '../auth/oauth';
+import { createTokenManager, type WithLock } from '../auth/token-manager';
 import type { XeroConfig } from '../config/xero';
+import { createConnectionService, type PendingSignInStore } from '../connections/service';
+import type { ClientHubDb } from '../db/database';
+import type { FirmUser } from '../db/records';
+import type { SetupState } from '../messaging/contract';
 import { createMessageRouter, type Handlers } from '../messaging/router';
+import { loadFirmUser, readManagedPolicy, saveFirmUser } from '../settings/firm';
+import { createXeroApi } from '../xero/api';
+import { describeError } from './describe-error';
 
 export interface BackgroundDeps {
   /** The extension's own id: messages from anything else are refused. */
   extensionId: string;
   version: string;
   xero: XeroConfig;
+  db: ClientHubDb;
   now: () => number;
+  fetch: typeof fetch;
+  withLock: WithLock;
+  newId: () => string;
+  /** identity.getRedirectURL(): differs per browser. */
+  redirectUri: string;
+  launchWebAuthFlow: (url: string) => Promise<string>;
+  pendingSignIns: PendingSignInStore;
+  readManagedStorage: () => Promise<unknown>;
   onMessage: {
     addListener(listener: (message: unknown, sender: { id?: string | undefined }) => Promise<unknown>): void;
   };
 }
 
+export class AdminOnlyError extends Error {
+  readonly code = 'admin-only';
+  constructor() {
+    super('Only a Client Hub Admin can change the Xero integration. Ask an Admin in your firm to do this.');
+  }
+}
+
 /** Wires the background's services. Runs once per service-worker (or event-page) start. */
 export function startBackground(deps: BackgroundDeps) {
   const startedAt = deps.now();
+  const oauthDeps = { fetch: deps.fetch, now: deps.now };
+  const authServer = (clientId: string): XeroAuthServer => xeroAuthServer(deps.xero, clientId, oauthDeps);
+  const tokens = createTokenManager({
+    db: deps.db,
+    server: authServer,
+    now: deps.now,
+    withLock: deps.withLock,
+  });
+  let connections: ReturnType<typeof createConnectionService> | undefined;
+  const api = createXeroApi({
+    fetch: deps.fetch,
+    config: deps.xero,
+    tokens,
+    now: deps.now,
+    onContact: (contact) => connections?.recordContact(contact),
+  });
+  const policy = () => readManagedPolicy(deps.readManagedStorage);
+  connections = createConnectionService({
+    db: deps.db,
+    api,
+    tokens,
+    oauth: oauthDeps,
+    authServer,
+    clientId: async () => (await policy()).xeroClientId ?? deps.xero.clientId,
+    redirectUri: deps.redirectUri,
+    launchSignIn: deps.launchWebAuthFlow,
+    pendingSignIns: deps.pendingSignIns,
+    newId: deps.newId,
+  });
+  const service = connections;
+
+  async function setupState(): Promise<SetupState> {
+    const managed = await policy();
+    return {
+      firmUser: await loadFirmUser(deps.db, managed),
+      managedRole: managed.role ?? null,
+      clientIdConfigured: Boolean(managed.xeroClientId ?? deps.xero.clientId),
+      redirectUri: deps.redirectUri,
+      target: deps.xero.target,
+    };
+  }
+
+  async function requireAdmin(): Promise<FirmUser> {
+    const user = await loadFirmUser(deps.db, await policy());
+    if (user?.role !== 'admin') throw new AdminOnlyError();
+    return user;
+  }
+
   const handlers: Handlers = {
     'background.status': async () => ({
       version: deps.version,
@@ -22,7 +95,26 @@ export function startBackground(deps: BackgroundDeps) {
       startedAt,
       xeroAppUrl: deps.xero.appBase,
     }),
+    'setup.state': setupState,
+    'setup.saveFirmUser': async ({ user }) => {
+      await saveFirmUser(deps.db, user, await policy());
+      return setupState();
+    },
+    'connections.add': async () => service.signIn(await requireAdmin()),
+    'connections.refresh': async ({ tenantId }) => service.refresh(tenantId, await requireAdmin()),
+    'connections.remove': async ({ tenantId }) => {
+      await requireAdmin();
+      return service.remove(tenantId);
+    },
+    'connections.linkWorkspace': async ({ tenantId, choice }) => {
+      await requireAdmin();
+      return service.linkWorkspace(tenantId, choice);
+    },
   };
-  deps.onMessage.addListener(createMessageRouter(handlers, deps.extensionId));
-  return { startedAt };
+  deps.onMessage.addListener(
+    createMessageRouter(handlers, deps.extensionId, describeError(service, deps.now)),
+  );
+  // Removals queued while Xero was unreachable finish on the next start.
+  void service.retryPendingRemovals().catch(() => undefined);
+  return { startedAt, connections: service, tokens, api };
 }

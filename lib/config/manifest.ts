@@ -34,6 +34,8 @@ export function manifestFor({ browser, xero }: ManifestInput) {
     host_permissions: xeroHostPermissions(xero),
     // Chromium derives the extension id, and so the OAuth redirect URI, from this public key.
     ...(sandbox && browser === 'chrome' ? { key: SANDBOX_MANIFEST_KEY } : {}),
+    // Lets a firm fix the Xero client id and the user's role by policy (Firefox reads its own policies file).
+    ...(browser === 'chrome' ? { storage: { managed_schema: 'managed-schema.json' } } : {}),
     ...(browser === 'firefox'
       ? {
           browser_specific_settings: {

@@ -1,7 +1,7 @@
 import {
+  type AnyRequest,
   envelopeSchema,
   type MessageError,
-  type RequestOf,
   type RequestType,
   type ResponseOf,
   responseSchemas,
@@ -17,10 +17,10 @@ export class BackgroundError extends Error {
 export type SendMessage = (message: unknown) => Promise<unknown>;
 
 /** Asks the background and validates its answer against the contract. */
-export async function askBackground<T extends RequestType>(
+export async function askBackground<R extends AnyRequest>(
   send: SendMessage,
-  request: RequestOf<T>,
-): Promise<ResponseOf<T>> {
+  request: R,
+): Promise<ResponseOf<R['type']>> {
   const envelope = envelopeSchema.safeParse(await send(request));
   if (!envelope.success) {
     throw new BackgroundError({
@@ -29,6 +29,6 @@ export async function askBackground<T extends RequestType>(
     });
   }
   if (!envelope.data.ok) throw new BackgroundError(envelope.data.error);
-  const type = request.type as T;
-  return responseSchemas[type].parse(envelope.data.data) as ResponseOf<T>;
+  const schema = responseSchemas[request.type as RequestType];
+  return schema.parse(envelope.data.data) as ResponseOf<R['type']>;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { firmUserSchema, roleSchema } from '../db/records';
 
 /**
  * The one contract between the extension's pages, its content script and its background. Every
@@ -12,12 +13,48 @@ export const backgroundStatusSchema = z.object({
 });
 export type BackgroundStatus = z.infer<typeof backgroundStatusSchema>;
 
+const tenantId = z.string().min(1).max(64);
+const companyList = z.array(z.object({ tenantId: z.string(), name: z.string() }));
+
+export const setupStateSchema = z.object({
+  firmUser: firmUserSchema.nullable(),
+  /** A role fixed by the firm through managed storage: the first-run form cannot change it. */
+  managedRole: roleSchema.nullable(),
+  clientIdConfigured: z.boolean(),
+  redirectUri: z.string(),
+  target: z.enum(['xero', 'sandbox']),
+});
+export type SetupState = z.infer<typeof setupStateSchema>;
+
 export const requestSchemas = {
   'background.status': z.object({ type: z.literal('background.status') }),
+  'setup.state': z.object({ type: z.literal('setup.state') }),
+  'setup.saveFirmUser': z.object({ type: z.literal('setup.saveFirmUser'), user: firmUserSchema }),
+  'connections.add': z.object({ type: z.literal('connections.add') }),
+  'connections.refresh': z.object({ type: z.literal('connections.refresh'), tenantId }),
+  'connections.remove': z.object({ type: z.literal('connections.remove'), tenantId }),
+  'connections.linkWorkspace': z.object({
+    type: z.literal('connections.linkWorkspace'),
+    tenantId,
+    choice: z.union([
+      z.object({ workspaceId: z.string().min(1) }),
+      z.object({ newWorkspaceName: z.string().trim().min(1).max(120) }),
+    ]),
+  }),
 } as const;
 
 export const responseSchemas = {
   'background.status': backgroundStatusSchema,
+  'setup.state': setupStateSchema,
+  'setup.saveFirmUser': setupStateSchema,
+  'connections.add': z.object({ added: companyList, refreshed: companyList }),
+  'connections.refresh': z.object({ reconnected: z.boolean() }),
+  'connections.remove': z.object({
+    name: z.string(),
+    state: z.enum(['removed', 'queued']),
+    revokedSignIn: z.boolean(),
+  }),
+  'connections.linkWorkspace': z.object({ workspaceId: z.string() }),
 } as const;
 
 export type RequestType = keyof typeof requestSchemas;
@@ -36,8 +73,10 @@ export type AnyRequest = z.infer<typeof anyRequestSchema>;
 /** A failure carried across contexts: a catalogue code plus the plain-language text to show. */
 export const messageErrorSchema = z.object({
   code: z.string(),
+  title: z.string().optional(),
   message: z.string(),
   action: z.string().optional(),
+  supportDetail: z.string().optional(),
 });
 export type MessageError = z.infer<typeof messageErrorSchema>;
 

@@ -1,7 +1,7 @@
 import { browser } from 'wxt/browser';
 import { askBackground } from './client';
-import type { RequestOf, RequestType, ResponseOf } from './contract';
+import type { AnyRequest, ResponseOf } from './contract';
 
 /** askBackground bound to this extension's runtime, for pages and the content script. */
-export const ask = <T extends RequestType>(request: RequestOf<T>): Promise<ResponseOf<T>> =>
-  askBackground<T>((message) => browser.runtime.sendMessage(message), request);
+export const ask = <R extends AnyRequest>(request: R): Promise<ResponseOf<R['type']>> =>
+  askBackground((message) => browser.runtime.sendMessage(message), request);

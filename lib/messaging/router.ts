@@ -2,6 +2,7 @@ import {
   type AnyRequest,
   anyRequestSchema,
   type Envelope,
+  type MessageError,
   type RequestType,
   type ResponseOf,
 } from './contract';
@@ -18,7 +19,11 @@ export interface Sender {
  * Turns handlers into a runtime.onMessage listener. Messages from anything but this extension, and
  * messages that do not match the contract, are refused before any handler runs.
  */
-export function createMessageRouter(handlers: Handlers, ownExtensionId: string) {
+export function createMessageRouter(
+  handlers: Handlers,
+  ownExtensionId: string,
+  describeError: (error: unknown) => MessageError = toMessageError,
+) {
   return async (message: unknown, sender: Sender): Promise<Envelope> => {
     if (sender.id !== ownExtensionId) {
       return {
@@ -38,12 +43,12 @@ export function createMessageRouter(handlers: Handlers, ownExtensionId: string) 
     try {
       return { ok: true, data: await handler(request) };
     } catch (error) {
-      return { ok: false, error: toMessageError(error) };
+      return { ok: false, error: describeError(error) };
     }
   };
 }
 
-function toMessageError(error: unknown) {
+function toMessageError(error: unknown): MessageError {
   if (error && typeof error === 'object' && 'code' in error && 'message' in error) {
     const { code, message } = error as { code: unknown; message: unknown };
     if (typeof code === 'string' && typeof message === 'string') return { code, message };

@@ -1,0 +1,369 @@
+import type { OAuthDeps, PendingSignIn, XeroAuthServer } from '../auth/oauth';
+import { beginSignIn, finishSignIn, pendingSignInSchema, revokeRefreshToken } from '../auth/oauth';
+import type { TokenManager } from '../auth/token-manager';
+import type { ClientHubDb } from '../db/database';
+import type { Connection, FirmUser, Health, Organisation } from '../db/records';
+import { connectionSchema } from '../db/records';
+import { authorizePageFailure, classifyFailure, describeProblem, type XeroFailure } from '../errors';
+import type { Contact, XeroApi } from '../xero/api';
+import { FailureError, failureFromOAuthError } from '../xero/failure-error';
+
+/** Keeps the sign-in between opening Xero and its redirect: storage.session in the browser. */
+export interface PendingSignInStore {
+  save(pending: PendingSignIn): Promise<void>;
+  /** Returns and forgets the sign-in with this state (single use). */
+  take(state: string): Promise<unknown>;
+}
+
+export interface ConnectionServiceDeps {
+  db: ClientHubDb;
+  api: XeroApi;
+  tokens: TokenManager;
+  oauth: OAuthDeps;
+  authServer: (clientId: string) => XeroAuthServer;
+  /** The Xero app's client id: managed storage first, then the build's. */
+  clientId: () => Promise<string>;
+  /** The redirect URI this browser gives the extension (identity.getRedirectURL()). */
+  redirectUri: string;
+  /** Opens Xero sign-in and resolves with the URL Xero redirected to (identity.launchWebAuthFlow). */
+  launchSignIn: (url: string) => Promise<string>;
+  pendingSignIns: PendingSignInStore;
+  newId: () => string;
+}
+
+export interface SignInResult {
+  added: { tenantId: string; name: string }[];
+  refreshed: { tenantId: string; name: string }[];
+}
+
+export interface RemovalResult {
+  name: string;
+  /** Removed in Xero now, or queued until Xero can be reached. */
+  state: 'removed' | 'queued';
+  revokedSignIn: boolean;
+}
+
+const healthy = (at: number): Health => ({ state: 'healthy', checkedAt: at });
+
+/**
+ * Connecting, re-checking and removing Xero companies: the integration table's behaviour.
+ */
+export function createConnectionService(deps: ConnectionServiceDeps) {
+  const { db, api, tokens } = deps;
+  const now = () => deps.oauth.now();
+
+  function problemFor(failure: XeroFailure, row?: Pick<Connection, 'tenantName'>, grantLastUsedAt?: number) {
+    const code = classifyFailure(failure, { now: now(), ...(grantLastUsedAt ? { grantLastUsedAt } : {}) });
+    return describeProblem(code, {
+      ...(row ? { organisationName: row.tenantName } : {}),
+      redirectUri: deps.redirectUri,
+      now: now(),
+      ...(failure.kind === 'http' ? { retryAt: retryAt(failure) } : {}),
+      detail: failure.kind === 'unknown' || failure.kind === 'malformed' ? failure.detail : undefined,
+    });
+  }
+
+  function retryAt(failure: Extract<XeroFailure, { kind: 'http' }>) {
+    const seconds = Number(failure.headers['retry-after']);
+    return Number.isFinite(seconds) ? now() + seconds * 1000 : undefined;
+  }
+
+  async function setHealth(tenantId: string, health: Health) {
+    await db.connections.update(tenantId, { health });
+  }
+
+  /** Asks Xero whether a company this grant was refused is still connected. */
+  async function diagnoseForbidden(row: Connection): Promise<XeroFailure> {
+    if (!row.grantId) return { kind: 'connection', reason: 'removed' };
+    const listed = await api.connections(row.grantId);
+    return listed.some((c) => c.tenantId === row.tenantId)
+      ? { kind: 'connection', reason: 'access-lost' }
+      : { kind: 'connection', reason: 'removed' };
+  }
+
+  /** Every call's outcome updates the health of the rows it concerns. */
+  async function recordContact(contact: Contact) {
+    if (contact.ok) {
+      if (contact.tenantId) await setHealth(contact.tenantId, healthy(contact.at));
+      return;
+    }
+    const failure = contact.failure ?? { kind: 'unknown', detail: 'no detail' };
+    const rows = contact.tenantId
+      ? await db.connections.where('tenantId').equals(contact.tenantId).toArray()
+      : await db.connections.where('grantId').equals(contact.grantId).toArray();
+    for (const row of rows) {
+      let effective = failure;
+      if (failure.kind === 'http' && failure.status === 403 && contact.tenantId) {
+        effective = await diagnoseForbidden(row).catch(() => failure);
+      }
+      const grant = row.grantId ? await db.grants.get(row.grantId) : undefined;
+      await setHealth(row.tenantId, {
+        state: 'attention',
+        problem: problemFor(effective, row, grant?.lastUsedAt),
+        checkedAt: contact.at,
+      });
+    }
+  }
+
+  /** Xero shows its own page, not a redirect, for a wrong client id, redirect URI or scope. */
+  async function checkAuthorizePage(url: string) {
+    let response: Response;
+    try {
+      response = await deps.oauth.fetch(url, { credentials: 'omit' });
+    } catch {
+      return; // Unreachable here does not mean refused: the sign-in window will say more.
+    }
+    const text = await response.text();
+    const refused = authorizePageFailure(text);
+    if (response.status >= 400 || refused) {
+      throw new FailureError(
+        refused ?? { kind: 'sign-in', reason: 'authorize-refused', pageText: text.slice(0, 2000) },
+      );
+    }
+  }
+
+  async function signIn(firmUser: FirmUser, reconnectTenantId?: string): Promise<SignInResult> {
+    const clientId = await deps.clientId();
+    if (!clientId) throw new FailureError({ kind: 'config', reason: 'client-id-missing' });
+    const server = deps.authServer(clientId);
+    const { url, pending } = await beginSignIn(server, {
+      redirectUri: deps.redirectUri,
+      now: now(),
+      reconnectTenantId,
+    });
+    await deps.pendingSignIns.save(pending);
+    await checkAuthorizePage(url);
+
+    let redirectedTo: string;
+    try {
+      redirectedTo = await deps.launchSignIn(url);
+    } catch (error) {
+      throw new FailureError(failureFromOAuthError(error));
+    }
+    const state = new URL(redirectedTo).searchParams.get('state') ?? '';
+    const stored = pendingSignInSchema.safeParse(await deps.pendingSignIns.take(state));
+    if (!stored.success) throw new FailureError({ kind: 'sign-in', reason: 'state-mismatch' });
+
+    let tokenSet: Awaited<ReturnType<typeof finishSignIn>>;
+    try {
+      tokenSet = await finishSignIn(server, stored.data, redirectedTo, now());
+    } catch (error) {
+      throw new FailureError(failureFromOAuthError(error));
+    }
+    const grant = await tokens.saveSignIn(tokenSet, clientId, deps.newId());
+    const ticked = await api.connections(grant.id, tokenSet.authEventId);
+    const result: SignInResult = { added: [], refreshed: [] };
+    for (const xeroConnection of ticked) {
+      if (xeroConnection.tenantType !== 'ORGANISATION') continue;
+      const existing = await db.connections.get(xeroConnection.tenantId);
+      const name = xeroConnection.tenantName ?? existing?.tenantName ?? 'Xero company';
+      if (existing) {
+        // Same company again: re-attach to the new sign-in, keep its workspace and accounts.
+        await db.connections.update(existing.tenantId, {
+          xeroConnectionId: xeroConnection.id,
+          grantId: grant.id,
+          tenantName: name,
+          health: healthy(now()),
+        });
+        result.refreshed.push({ tenantId: existing.tenantId, name });
+      } else {
+        const row: Connection = {
+          tenantId: xeroConnection.tenantId,
+          xeroConnectionId: xeroConnection.id,
+          grantId: grant.id,
+          tenantName: name,
+          workspaceId: null,
+          monitoredAccountIds: [],
+          sentBy: { name: firmUser.name, email: firmUser.email },
+          connectedAt: now(),
+          lastSyncedAt: null,
+          health: healthy(now()),
+        };
+        await db.connections.put(connectionSchema.parse(row));
+        result.added.push({ tenantId: row.tenantId, name });
+      }
+      await loadOrganisation(grant.id, xeroConnection.tenantId);
+    }
+    await forgetUnusedGrants();
+    return result;
+  }
+
+  async function loadOrganisation(grantId: string, tenantId: string) {
+    try {
+      const organisation: Organisation = await api.organisation(grantId, tenantId);
+      await db.connections.update(tenantId, { organisation, tenantName: organisation.name });
+    } catch {
+      // Health already records the failure; the row still shows Xero's connection name.
+    }
+  }
+
+  /** Grants no row uses are dropped locally (never revoked: that would disconnect the user's other rows). */
+  async function forgetUnusedGrants() {
+    const used = new Set((await db.connections.toArray()).map((row) => row.grantId));
+    const grants = await db.grants.toArray();
+    await db.grants.bulkDelete(grants.filter((grant) => !used.has(grant.id)).map((grant) => grant.id));
+  }
+
+  async function requireRow(tenantId: string): Promise<Connection> {
+    const row = await db.connections.get(tenantId);
+    if (!row) throw new FailureError({ kind: 'connection', reason: 'removed' });
+    return connectionSchema.parse(row);
+  }
+
+  return {
+    recordContact,
+    signIn,
+    problemFor,
+
+    /**
+     * Re-checks one company: refresh its tokens and look for it in /connections. If Xero no longer
+     * has it (grant revoked or expired, connection removed), sign in again and re-attach the row.
+     */
+    async refresh(tenantId: string, firmUser: FirmUser): Promise<{ reconnected: boolean }> {
+      const row = await requireRow(tenantId);
+      await setHealth(tenantId, { ...row.health, state: 'checking' });
+      let needsSignIn = !row.grantId;
+      if (row.grantId) {
+        try {
+          await tokens.refresh(row.grantId);
+          const listed = await api.connections(row.grantId);
+          const match = listed.find((c) => c.tenantId === tenantId);
+          if (match) {
+            await db.connections.update(tenantId, { xeroConnectionId: match.id });
+            await loadOrganisation(row.grantId, tenantId);
+            await setHealth(tenantId, healthy(now()));
+            return { reconnected: false };
+          }
+          needsSignIn = true;
+        } catch (error) {
+          const failure = failureFromOAuthError(error);
+          const code = classifyFailure(failure, { now: now() });
+          if (code !== 'grant-revoked' && code !== 'grant-expired' && code !== 'connection-removed') {
+            const grant = row.grantId ? await db.grants.get(row.grantId) : undefined;
+            await setHealth(tenantId, {
+              state: 'attention',
+              problem: problemFor(failure, row, grant?.lastUsedAt),
+              checkedAt: now(),
+            });
+            throw error;
+          }
+          needsSignIn = true;
+        }
+      }
+      if (!needsSignIn) return { reconnected: false };
+      try {
+        const result = await signIn(firmUser, tenantId);
+        if (!result.refreshed.some((r) => r.tenantId === tenantId)) {
+          throw new FailureError({ kind: 'connection', reason: 'removed' });
+        }
+        return { reconnected: true };
+      } catch (error) {
+        const current = await db.connections.get(tenantId);
+        if (current?.health.state === 'checking') {
+          await setHealth(tenantId, {
+            state: 'attention',
+            problem: problemFor(failureFromOAuthError(error), row),
+            checkedAt: now(),
+          });
+        }
+        throw error;
+      }
+    },
+
+    /** Removes a company: in Xero, then (if nothing else needs it) the sign-in, then its local data. */
+    async remove(tenantId: string): Promise<RemovalResult> {
+      const row = await requireRow(tenantId);
+      await db.pendingRemovals.put({
+        tenantId,
+        tenantName: row.tenantName,
+        xeroConnectionId: row.xeroConnectionId,
+        grantId: row.grantId,
+        requestedAt: now(),
+        attempts: 0,
+      });
+      return finishRemoval(tenantId);
+    },
+
+    /** Retries removals that could not reach Xero (called on start-up and by the schedule). */
+    async retryPendingRemovals() {
+      const pending = await db.pendingRemovals.toArray();
+      const results: RemovalResult[] = [];
+      for (const removal of pending) results.push(await finishRemoval(removal.tenantId));
+      return results;
+    },
+
+    async linkWorkspace(tenantId: string, choice: { workspaceId: string } | { newWorkspaceName: string }) {
+      await requireRow(tenantId);
+      let workspaceId: string;
+      if ('workspaceId' in choice) {
+        if (!(await db.workspaces.get(choice.workspaceId)))
+          throw new Error('That workspace no longer exists');
+        workspaceId = choice.workspaceId;
+      } else {
+        workspaceId = deps.newId();
+        await db.workspaces.put({ id: workspaceId, name: choice.newWorkspaceName.trim(), createdAt: now() });
+      }
+      await db.connections.update(tenantId, { workspaceId });
+      return { workspaceId };
+    },
+  };
+
+  async function finishRemoval(tenantId: string): Promise<RemovalResult> {
+    const removal = await db.pendingRemovals.get(tenantId);
+    if (!removal) throw new FailureError({ kind: 'connection', reason: 'removed' });
+    let revokedSignIn = false;
+    if (removal.grantId) {
+      try {
+        await api.deleteConnection(removal.grantId, removal.xeroConnectionId);
+      } catch (error) {
+        const failure = failureFromOAuthError(error);
+        const code = classifyFailure(failure, { now: now() });
+        // Already gone from Xero's side (or the whole sign-in is): nothing left to remove there.
+        const gone =
+          (failure.kind === 'http' && (failure.status === 404 || failure.status === 403)) ||
+          code === 'grant-revoked' ||
+          code === 'grant-expired' ||
+          code === 'connection-removed';
+        if (!gone) {
+          await db.pendingRemovals.update(tenantId, {
+            attempts: removal.attempts + 1,
+            lastProblem: problemFor(failure, { tenantName: removal.tenantName }),
+          });
+          return { name: removal.tenantName, state: 'queued', revokedSignIn: false };
+        }
+      }
+      revokedSignIn = await revokeIfUnused(removal.grantId, tenantId);
+    }
+    await db.transaction('rw', [db.connections, db.pendingRemovals], async () => {
+      await db.connections.delete(tenantId);
+      await db.pendingRemovals.delete(tenantId);
+    });
+    await forgetUnusedGrants();
+    return { name: removal.tenantName, state: 'removed', revokedSignIn };
+  }
+
+  /**
+   * Xero's revocation ends every connection the Xero user gave this app, so it is only done when no
+   * other row belongs to the same Xero user.
+   */
+  async function revokeIfUnused(grantId: string, removingTenantId: string): Promise<boolean> {
+    const grant = await db.grants.get(grantId);
+    if (grant?.status !== 'active') return false;
+    const sameUserGrants = new Set(
+      (await db.grants.toArray()).filter((g) => g.xeroUserId === grant.xeroUserId).map((g) => g.id),
+    );
+    const others = (await db.connections.toArray()).filter(
+      (row) => row.tenantId !== removingTenantId && row.grantId && sameUserGrants.has(row.grantId),
+    );
+    if (others.length > 0) return false;
+    try {
+      await revokeRefreshToken(deps.authServer(grant.clientId), grant.refreshToken);
+      await db.grants.update(grantId, { status: 'revoked' });
+      return true;
+    } catch {
+      return false; // The connection is already removed; an unrevoked token expires in 60 days unused.
+    }
+  }
+}
+
+export type ConnectionService = ReturnType<typeof createConnectionService>;

@@ -1,0 +1,69 @@
+import type { ClientHubDb } from './database';
+import {
+  type Connection,
+  connectionSchema,
+  type PendingRemoval,
+  pendingRemovalSchema,
+  type Workspace,
+  workspaceSchema,
+} from './records';
+
+/** A stored record that did not pass validation: shown with the reason, never silently dropped. */
+export interface DamagedRecord {
+  table: string;
+  key: string;
+  reason: string;
+}
+
+export interface IntegrationView {
+  connections: Connection[];
+  workspaces: Workspace[];
+  pendingRemovals: PendingRemoval[];
+  damaged: DamagedRecord[];
+}
+
+/** Everything the integration table shows, validated as it is read. */
+export async function readIntegrationView(db: ClientHubDb): Promise<IntegrationView> {
+  const damaged: DamagedRecord[] = [];
+  const check =
+    <T>(
+      table: string,
+      schema: {
+        safeParse(
+          v: unknown,
+        ): { success: true; data: T } | { success: false; error: { issues: { message: string }[] } };
+      },
+      key: (v: unknown) => string,
+    ) =>
+    (rows: unknown[]): T[] =>
+      rows.flatMap((row) => {
+        const parsed = schema.safeParse(row);
+        if (parsed.success) return [parsed.data];
+        damaged.push({ table, key: key(row), reason: parsed.error.issues[0]?.message ?? 'invalid' });
+        return [];
+      });
+  const keyOf = (field: string) => (row: unknown) => String((row as Record<string, unknown>)?.[field] ?? '?');
+  const [connections, workspaces, pendingRemovals] = await Promise.all([
+    db.connections.orderBy('tenantId').toArray(),
+    db.workspaces.toArray(),
+    db.pendingRemovals.toArray(),
+  ]);
+  return {
+    connections: check<Connection>(
+      'connections',
+      connectionSchema,
+      keyOf('tenantId'),
+    )(connections).sort((a, b) =>
+      a.connectedAt === b.connectedAt
+        ? a.tenantName.localeCompare(b.tenantName)
+        : a.connectedAt - b.connectedAt,
+    ),
+    workspaces: check<Workspace>('workspaces', workspaceSchema, keyOf('id'))(workspaces),
+    pendingRemovals: check<PendingRemoval>(
+      'pendingRemovals',
+      pendingRemovalSchema,
+      keyOf('tenantId'),
+    )(pendingRemovals),
+    damaged,
+  };
+}
