@@ -1,26 +1,244 @@
+import { signal } from '@preact/signals';
+import { useEffect, useState } from 'preact/hooks';
+import type { ClientHubDb } from '@/lib/db/database';
+import { readIntegrationView } from '@/lib/db/read';
+import type { Connection, FirmUser } from '@/lib/db/records';
+import { BackgroundError } from '@/lib/messaging/client';
+import type { MessageError, SetupState } from '@/lib/messaging/contract';
+import { ask } from '@/lib/messaging/extension';
 import { BackgroundStatus } from './BackgroundStatus';
+import { FirstRunForm } from './FirstRunForm';
+import { useLiveQuery } from './hooks/useLiveQuery';
 import { IntegrationTable } from './IntegrationTable';
+import { ManageAccountsDialog } from './ManageAccountsDialog';
+import { ProblemNotice } from './ProblemNotice';
+import { RemoveDialog } from './RemoveDialog';
+import { WorkspaceDialog } from './WorkspaceDialog';
 
-export function OptionsApp() {
+/** Ticks so "Last synced" stays true while the page is open. */
+const now = signal(Date.now());
+setInterval(() => {
+  now.value = Date.now();
+}, 30_000);
+
+type OpenDialog =
+  | { kind: 'workspace'; tenantId: string }
+  | { kind: 'accounts'; tenantId: string }
+  | { kind: 'remove'; tenantId: string }
+  | null;
+
+const asProblem = (error: unknown): MessageError =>
+  error instanceof BackgroundError
+    ? error.detail
+    : {
+        code: 'unknown',
+        message: 'Client Hub could not reach its background. Reload this page and try again.',
+      };
+
+export function OptionsApp({ db }: { db: ClientHubDb }) {
+  const [setup, setSetup] = useState<SetupState | null>(null);
+  const [setupProblem, setSetupProblem] = useState<MessageError | null>(null);
+  const view = useLiveQuery(() => readIntegrationView(db), [db], {
+    connections: [],
+    workspaces: [],
+    pendingRemovals: [],
+    damaged: [],
+  });
+  const [busy, setBusy] = useState<'add' | string | null>(null);
+  const [status, setStatus] = useState<string | null>(null);
+  const [problem, setProblem] = useState<MessageError | null>(null);
+  const [dialog, setDialog] = useState<OpenDialog>(null);
+  const [workspaceQueue, setWorkspaceQueue] = useState<string[]>([]);
+
+  useEffect(() => {
+    ask({ type: 'setup.state' }).then(setSetup, (error) => setSetupProblem(asProblem(error)));
+  }, []);
+
+  // New companies are linked to a workspace one after another, right after sign-in.
+  useEffect(() => {
+    if (dialog === null && workspaceQueue.length > 0) {
+      const [next, ...rest] = workspaceQueue;
+      setWorkspaceQueue(rest);
+      if (next) setDialog({ kind: 'workspace', tenantId: next });
+    }
+  }, [dialog, workspaceQueue]);
+
+  if (setupProblem) return <ProblemNotice problem={setupProblem} />;
+  if (!setup) return <p class="muted">Loading…</p>;
+
+  const user = setup.firmUser;
+  const canChange = user?.role === 'admin';
+  const rowOf = (tenantId: string) => view.connections.find((c) => c.tenantId === tenantId);
+
+  async function run(label: string | null, task: () => Promise<string | null>) {
+    setBusy(label);
+    setProblem(null);
+    setStatus(null);
+    try {
+      setStatus(await task());
+    } catch (error) {
+      setProblem(asProblem(error));
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const addCompany = () =>
+    run('add', async () => {
+      const result = await ask({ type: 'connections.add' });
+      const needWorkspace = result.added.map((c) => c.tenantId);
+      setWorkspaceQueue((queue) => [...queue, ...needWorkspace]);
+      const parts = [];
+      if (result.added.length) parts.push(`Connected ${result.added.map((c) => c.name).join(', ')}.`);
+      if (result.refreshed.length)
+        parts.push(`Reconnected ${result.refreshed.map((c) => c.name).join(', ')}.`);
+      return parts.join(' ') || 'Xero sign-in finished, but no Xero company was chosen.';
+    });
+
+  const refresh = (row: Connection) =>
+    run(row.tenantId, async () => {
+      const result = await ask({ type: 'connections.refresh', tenantId: row.tenantId });
+      return result.reconnected
+        ? `Reconnected ${row.tenantName}.`
+        : `${row.tenantName} is connected and working.`;
+    });
+
+  const remove = (row: Connection) =>
+    run(row.tenantId, async () => {
+      const result = await ask({ type: 'connections.remove', tenantId: row.tenantId });
+      if (result.state === 'queued') {
+        return `Xero could not be reached, so ${result.name} will be removed as soon as it can be. Nothing is lost.`;
+      }
+      return `Removed ${result.name}: disconnected in Xero and deleted from Client Hub on this computer.${
+        result.revokedSignIn ? ' Its Xero sign-in was also revoked.' : ''
+      }`;
+    });
+
+  const dialogRow = dialog ? rowOf(dialog.tenantId) : undefined;
+
   return (
     <main class="options">
-      <header>
-        <p class="muted">Setup &amp; Settings</p>
-        <h1>Xero integration</h1>
-        <p class="muted">
-          Connect your clients’ Xero companies. Client Hub turns their uncategorised bank transactions into
-          Client Tasks and brings the answers back into Xero.
-        </p>
+      <header class="page-header">
+        <div>
+          <p class="muted">Setup &amp; Settings</p>
+          <h1>Xero integration</h1>
+        </div>
+        {user && (
+          <p class="muted" data-testid="firm-user">
+            {user.name} · {user.role === 'admin' ? 'Client Hub Admin' : 'Client Hub Staff'}
+          </p>
+        )}
       </header>
-      <section class="card" aria-labelledby="connected-heading">
-        <h2 id="connected-heading">Connected Xero companies</h2>
-        <IntegrationTable />
-        <p>
-          <button type="button" class="primary" disabled title="Xero sign-in arrives with the next release">
-            + Add Another Xero company
-          </button>
-        </p>
-      </section>
+      {!user ? (
+        <FirstRunForm
+          managedRole={setup.managedRole}
+          onSave={async (firmUser: FirmUser) =>
+            setSetup(await ask({ type: 'setup.saveFirmUser', user: firmUser }))
+          }
+        />
+      ) : (
+        <>
+          <p class="muted">
+            Connect your clients’ Xero companies. Client Hub turns their uncategorised bank transactions into
+            Client Tasks and brings the answers back into Xero.
+          </p>
+          {!canChange && (
+            <p class="notice" id="staff-note">
+              You can see the Xero integration. Only a Client Hub Admin can connect, refresh or remove Xero
+              companies, or change their accounts. Ask an Admin in your firm.
+            </p>
+          )}
+          <section class="card" aria-labelledby="connected-heading">
+            <h2 id="connected-heading">Connected Xero companies</h2>
+            <IntegrationTable
+              connections={view.connections}
+              workspaces={view.workspaces}
+              pendingRemovals={view.pendingRemovals}
+              now={now.value}
+              canChange={canChange}
+              busyTenantId={busy}
+              onManageAccounts={(row) => setDialog({ kind: 'accounts', tenantId: row.tenantId })}
+              onRefresh={refresh}
+              onRemove={(row) => setDialog({ kind: 'remove', tenantId: row.tenantId })}
+              onChooseWorkspace={(row) => setDialog({ kind: 'workspace', tenantId: row.tenantId })}
+            />
+            {view.damaged.length > 0 && (
+              <p class="notice problem">
+                {view.damaged.length} saved record(s) could not be read and are not shown (
+                {view.damaged.map((d) => `${d.table}: ${d.reason}`).join('; ')}).
+              </p>
+            )}
+            <div aria-live="polite">
+              {busy === 'add' && <p class="muted">Waiting for Xero sign-in in the window that opened…</p>}
+              {status && (
+                <p class="notice" role="status">
+                  {status}
+                </p>
+              )}
+            </div>
+            {problem && <ProblemNotice problem={problem} />}
+            <p>
+              <button
+                type="button"
+                class="primary"
+                onClick={addCompany}
+                disabled={!canChange || busy !== null || !setup.clientIdConfigured}
+                aria-describedby={!canChange ? 'staff-note' : undefined}
+              >
+                + Add Another Xero company
+              </button>
+            </p>
+            {!setup.clientIdConfigured && (
+              <ProblemNotice
+                problem={{
+                  title: 'No Xero app is set up',
+                  message: 'Client Hub needs the client id of your firm’s Xero app before it can connect.',
+                  action: 'Ask your IT admin to set the Xero app client id (see “Xero app settings” below).',
+                }}
+              />
+            )}
+          </section>
+          <details class="card">
+            <summary>Xero app settings</summary>
+            <p>
+              Redirect URI to register in your firm’s Xero app:{' '}
+              <code data-testid="redirect-uri">{setup.redirectUri}</code>
+            </p>
+            <p class="muted">
+              {setup.target === 'sandbox'
+                ? 'This build talks to the Xero sandbox, not real Xero.'
+                : 'This build talks to Xero.'}
+            </p>
+          </details>
+        </>
+      )}
+      {dialog?.kind === 'workspace' && dialogRow && (
+        <WorkspaceDialog
+          row={dialogRow}
+          workspaces={view.workspaces}
+          onClose={() => setDialog(null)}
+          onSave={async (choice) => {
+            await ask({ type: 'connections.linkWorkspace', tenantId: dialogRow.tenantId, choice }).catch(
+              (error) => {
+                throw new Error(asProblem(error).message);
+              },
+            );
+          }}
+        />
+      )}
+      {dialog?.kind === 'accounts' && dialogRow && (
+        <ManageAccountsDialog row={dialogRow} onClose={() => setDialog(null)} />
+      )}
+      {dialog?.kind === 'remove' && dialogRow && (
+        <RemoveDialog
+          row={dialogRow}
+          onClose={() => setDialog(null)}
+          onConfirm={() => {
+            setDialog(null);
+            void remove(dialogRow);
+          }}
+        />
+      )}
       <footer>
         <BackgroundStatus />
       </footer>

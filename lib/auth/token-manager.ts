@@ -31,7 +31,7 @@ export function createTokenManager(deps: TokenManagerDeps) {
   function assertActive(grant: Grant) {
     if (grant.status !== 'active') {
       throw new FailureError(
-        { kind: 'oauth', endpoint: 'token', error: 'invalid_grant' },
+        { kind: 'oauth', endpoint: 'token', error: 'invalid_grant', grantType: 'refresh_token' },
         { grantLastUsedAt: grant.lastUsedAt },
       );
     }
@@ -58,7 +58,7 @@ export function createTokenManager(deps: TokenManagerDeps) {
       try {
         tokens = await refreshWithGrace(grant);
       } catch (error) {
-        const failure = failureFromOAuthError(error);
+        const failure = failureFromOAuthError(error, 'refresh_token');
         if (failure.kind === 'oauth' && failure.error === 'invalid_grant') {
           const expired = now - grant.lastUsedAt >= 60 * 24 * 60 * 60_000;
           await deps.db.grants.update(grantId, { status: expired ? 'expired' : 'revoked' });

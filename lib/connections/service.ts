@@ -4,7 +4,7 @@ import type { TokenManager } from '../auth/token-manager';
 import type { ClientHubDb } from '../db/database';
 import type { Connection, FirmUser, Health, Organisation } from '../db/records';
 import { connectionSchema } from '../db/records';
-import { authorizePageFailure, classifyFailure, describeProblem, type XeroFailure } from '../errors';
+import { authorizePageFailure, classifyFailure, describeFailure, type XeroFailure } from '../errors';
 import type { Contact, XeroApi } from '../xero/api';
 import { FailureError, failureFromOAuthError } from '../xero/failure-error';
 
@@ -43,6 +43,10 @@ export interface RemovalResult {
   revokedSignIn: boolean;
 }
 
+/** Words Xero's authorize page uses when it refuses a request instead of showing sign-in. */
+const AUTHORIZE_REFUSAL =
+  /unauthori[sz]ed_client|invalid_client|invalid_scope|invalid_request|Invalid redirect_uri|Unknown client/i;
+
 const healthy = (at: number): Health => ({ state: 'healthy', checkedAt: at });
 
 /**
@@ -53,19 +57,11 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
   const now = () => deps.oauth.now();
 
   function problemFor(failure: XeroFailure, row?: Pick<Connection, 'tenantName'>, grantLastUsedAt?: number) {
-    const code = classifyFailure(failure, { now: now(), ...(grantLastUsedAt ? { grantLastUsedAt } : {}) });
-    return describeProblem(code, {
-      ...(row ? { organisationName: row.tenantName } : {}),
-      redirectUri: deps.redirectUri,
-      now: now(),
-      ...(failure.kind === 'http' ? { retryAt: retryAt(failure) } : {}),
-      detail: failure.kind === 'unknown' || failure.kind === 'malformed' ? failure.detail : undefined,
-    });
-  }
-
-  function retryAt(failure: Extract<XeroFailure, { kind: 'http' }>) {
-    const seconds = Number(failure.headers['retry-after']);
-    return Number.isFinite(seconds) ? now() + seconds * 1000 : undefined;
+    return describeFailure(
+      failure,
+      { ...(row ? { organisationName: row.tenantName } : {}), redirectUri: deps.redirectUri, now: now() },
+      grantLastUsedAt ? { grantLastUsedAt } : {},
+    );
   }
 
   async function setHealth(tenantId: string, health: Health) {
@@ -148,7 +144,7 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
     try {
       tokenSet = await finishSignIn(server, stored.data, redirectedTo, now());
     } catch (error) {
-      throw new FailureError(failureFromOAuthError(error));
+      throw new FailureError(failureFromOAuthError(error, 'authorization_code'));
     }
     const grant = await tokens.saveSignIn(tokenSet, clientId, deps.newId());
     const ticked = await api.connections(grant.id, tokenSet.authEventId);

@@ -17,13 +17,17 @@ export class FailureError extends Error {
 }
 
 /** Maps what oauth4webapi throws (OAuth error bodies, redirect errors, protocol checks) to a failure. */
-export function failureFromOAuthError(error: unknown): XeroFailure {
+export function failureFromOAuthError(
+  error: unknown,
+  grantType?: 'authorization_code' | 'refresh_token',
+): XeroFailure {
   if (error instanceof FailureError) return error.failure;
   if (error instanceof oauth.ResponseBodyError) {
     return {
       kind: 'oauth',
       endpoint: 'token',
       error: error.error,
+      ...(grantType ? { grantType } : {}),
       ...(error.error_description ? { description: error.error_description } : {}),
     };
   }

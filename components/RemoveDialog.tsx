@@ -1,0 +1,28 @@
+import type { Connection } from '@/lib/db/records';
+import { Dialog } from './Dialog';
+
+interface Props {
+  row: Connection;
+  onConfirm: () => void;
+  onClose: () => void;
+}
+
+export function RemoveDialog({ row, onConfirm, onClose }: Props) {
+  const name = row.organisation?.name ?? row.tenantName;
+  return (
+    <Dialog title={`Remove ${name}?`} onClose={onClose}>
+      <p>
+        Client Hub will disconnect from this Xero company in Xero and delete what it keeps about it on this
+        computer. Nothing in Xero itself is deleted, and the Client Hub workspace stays.
+      </p>
+      <p class="buttons">
+        <button type="button" class="danger" onClick={onConfirm}>
+          Remove {name}
+        </button>
+        <button type="button" onClick={onClose} autoFocus>
+          Cancel
+        </button>
+      </p>
+    </Dialog>
+  );
+}

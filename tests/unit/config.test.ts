@@ -1,0 +1,76 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, test } from 'vitest';
+import { contentScriptMatches, manifestFor, PERMISSIONS } from '@/lib/config/manifest';
+import {
+  GECKO_ID,
+  SANDBOX_CHROME_EXTENSION_ID,
+  SANDBOX_FIREFOX_REDIRECT_HOST_HASH,
+  SANDBOX_MANIFEST_KEY,
+} from '@/lib/config/sandbox-build';
+import { xeroConfigFor, xeroEndpoints } from '@/lib/config/xero';
+
+test('the manifest key of the sandbox build gives the extension id the sandbox registers', () => {
+  const digest = createHash('sha256').update(Buffer.from(SANDBOX_MANIFEST_KEY, 'base64')).digest('hex');
+  const id = [...digest.slice(0, 32)].map((c) => String.fromCharCode(97 + Number.parseInt(c, 16))).join('');
+  expect(id).toBe(SANDBOX_CHROME_EXTENSION_ID);
+});
+
+test('Firefox’s redirect host is the SHA-1 of the add-on id', () => {
+  expect(createHash('sha1').update(GECKO_ID).digest('hex')).toBe(SANDBOX_FIREFOX_REDIRECT_HOST_HASH);
+});
+
+describe('Xero configuration', () => {
+  test('production talks to Xero’s four hosts', () => {
+    const xero = xeroConfigFor({ mode: 'production', clientId: 'abc' });
+    expect(xeroEndpoints(xero)).toEqual({
+      discovery: 'https://identity.xero.com/.well-known/openid-configuration',
+      authorize: 'https://login.xero.com/identity/connect/authorize',
+      token: 'https://identity.xero.com/connect/token',
+      revocation: 'https://identity.xero.com/connect/revocation',
+      connections: 'https://api.xero.com/connections',
+      accounting: 'https://api.xero.com/api.xro/2.0',
+    });
+  });
+
+  test('a sandbox build sends every Xero address to the sandbox origin', () => {
+    const xero = xeroConfigFor({ mode: 'sandbox', sandboxUrl: 'http://127.0.0.1:5123/' });
+    const urls = Object.values(xeroEndpoints(xero));
+    expect(urls.every((url) => url.startsWith('http://127.0.0.1:5123/'))).toBe(true);
+    expect(xero.clientId).toBe('client-hub-sandbox');
+  });
+});
+
+describe('manifests', () => {
+  const production = xeroConfigFor({ mode: 'production', clientId: 'abc' });
+  const sandbox = xeroConfigFor({ mode: 'sandbox' });
+
+  test('production asks only for Xero’s hosts and the permissions in use, with no key', () => {
+    for (const browser of ['chrome', 'firefox']) {
+      const manifest = manifestFor({ browser, xero: production });
+      expect(manifest.permissions).toEqual(Object.keys(PERMISSIONS));
+      expect(manifest.host_permissions.sort()).toEqual([
+        'https://api.xero.com/*',
+        'https://go.xero.com/*',
+        'https://identity.xero.com/*',
+        'https://login.xero.com/*',
+      ]);
+      expect(manifest).not.toHaveProperty('key');
+    }
+    expect(contentScriptMatches(production)).toEqual(['https://go.xero.com/*']);
+  });
+
+  test('Firefox builds carry the gecko id and data collection permissions', () => {
+    const manifest = manifestFor({ browser: 'firefox', xero: production });
+    expect(manifest.browser_specific_settings?.gecko.id).toBe(GECKO_ID);
+    expect(manifest.browser_specific_settings?.gecko.data_collection_permissions).toEqual({
+      required: ['none'],
+    });
+  });
+
+  test('the sandbox build pins its id and also matches the sandbox’s pages', () => {
+    const manifest = manifestFor({ browser: 'chrome', xero: sandbox });
+    expect(manifest.key).toBe(SANDBOX_MANIFEST_KEY);
+    expect(manifest.host_permissions).toEqual(['http://127.0.0.1/*']);
+    expect(contentScriptMatches(sandbox)).toEqual(['https://go.xero.com/*', 'http://127.0.0.1/*']);
+  });
+});

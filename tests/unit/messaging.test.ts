@@ -1,0 +1,74 @@
+import { expect, test } from 'vitest';
+import { askBackground, BackgroundError } from '@/lib/messaging/client';
+import { createMessageRouter, type Handlers } from '@/lib/messaging/router';
+
+const status = {
+  version: '1.0.0',
+  target: 'sandbox' as const,
+  startedAt: 1,
+  xeroAppUrl: 'http://127.0.0.1:4560',
+};
+const notCalled = async (): Promise<never> => {
+  throw new Error('handler should not run');
+};
+const handlers = {
+  'background.status': async () => status,
+  'setup.state': notCalled,
+  'setup.saveFirmUser': notCalled,
+  'connections.add': async () => {
+    throw Object.assign(new Error('Only a Client Hub Admin can change the Xero integration.'), {
+      code: 'admin-only',
+    });
+  },
+  'connections.refresh': notCalled,
+  'connections.remove': notCalled,
+  'connections.linkWorkspace': notCalled,
+} satisfies Handlers;
+
+const router = createMessageRouter(handlers, 'own-id');
+
+test('answers a valid message from its own extension', async () => {
+  expect(await router({ type: 'background.status' }, { id: 'own-id' })).toEqual({ ok: true, data: status });
+});
+
+test('refuses messages from another extension or a web page, before any handler runs', async () => {
+  expect(
+    await router({ type: 'connections.remove', tenantId: 't' }, { id: 'other-extension' }),
+  ).toMatchObject({
+    ok: false,
+    error: { code: 'forbidden-sender' },
+  });
+  expect(await router({ type: 'connections.remove', tenantId: 't' }, {})).toMatchObject({ ok: false });
+});
+
+test('refuses messages outside the contract, including malformed fields', async () => {
+  expect(await router({ type: 'tokens.dump' }, { id: 'own-id' })).toMatchObject({
+    error: { code: 'invalid-message' },
+  });
+  expect(await router({ type: 'connections.remove', tenantId: 42 }, { id: 'own-id' })).toMatchObject({
+    error: { code: 'invalid-message' },
+  });
+  expect(await router('not even an object', { id: 'own-id' })).toMatchObject({
+    error: { code: 'invalid-message' },
+  });
+});
+
+test('a handler’s failure travels as words, not as a stack', async () => {
+  const reply = await router({ type: 'connections.add' }, { id: 'own-id' });
+  expect(reply).toEqual({
+    ok: false,
+    error: { code: 'admin-only', message: 'Only a Client Hub Admin can change the Xero integration.' },
+  });
+});
+
+test('the asking side validates the answer and turns failures into BackgroundError', async () => {
+  const send = (message: unknown) => router(message, { id: 'own-id' });
+  expect(await askBackground(send, { type: 'background.status' })).toEqual(status);
+  await expect(askBackground(send, { type: 'connections.add' })).rejects.toBeInstanceOf(BackgroundError);
+  await expect(
+    askBackground(async () => ({ ok: true, data: { version: 1 } }), { type: 'background.status' }),
+  ).rejects.toThrow();
+  await expect(askBackground(async () => 'garbage', { type: 'background.status' })).rejects.toMatchObject({
+    detail: { code: 'invalid-reply' },
+  });
+});
