@@ -16,11 +16,12 @@ export function RemoveDialog({ row, onConfirm, onClose }: Props) {
         computer. Nothing in Xero itself is deleted, and the Client Hub workspace stays.
       </p>
       <p class="buttons">
+        {/* Cancel comes first: showModal() focuses it, so Enter never removes by accident. */}
+        <button type="button" onClick={onClose}>
+          Cancel
+        </button>
         <button type="button" class="danger" onClick={onConfirm}>
           Remove {name}
-        </button>
-        <button type="button" onClick={onClose} autoFocus>
-          Cancel
         </button>
       </p>
     </Dialog>
