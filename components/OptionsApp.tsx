@@ -52,6 +52,8 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
 
   useEffect(() => {
     ask({ type: 'setup.state' }).then(setSetup, (error) => setSetupProblem(asProblem(error)));
+    // Opening the page refreshes every row's health from Xero; the table updates as answers arrive.
+    ask({ type: 'connections.check' }).catch(() => undefined);
   }, []);
 
   // New companies are linked to a workspace one after another, right after sign-in.

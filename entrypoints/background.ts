@@ -23,6 +23,7 @@ export default defineBackground(() => {
     },
     pendingSignIns: sessionSignInStore(browser.storage.session),
     readManagedStorage: () => browser.storage.managed.get(),
+    alarms: browser.alarms,
     onMessage: browser.runtime.onMessage,
   });
 });

@@ -25,10 +25,17 @@ export interface BackgroundDeps {
   launchWebAuthFlow: (url: string) => Promise<string>;
   pendingSignIns: PendingSignInStore;
   readManagedStorage: () => Promise<unknown>;
+  alarms: {
+    get(name: string): Promise<unknown>;
+    create(name: string, info: { periodInMinutes: number }): unknown;
+    onAlarm: { addListener(listener: (alarm: { name: string }) => void): void };
+  };
   onMessage: {
     addListener(listener: (message: unknown, sender: { id?: string | undefined }) => Promise<unknown>): void;
   };
 }
+
+export const SCHEDULE_ALARM = 'client-hub-schedule';
 
 export class AdminOnlyError extends Error {
   readonly code = 'admin-only';
@@ -101,6 +108,11 @@ export function startBackground(deps: BackgroundDeps) {
       return setupState();
     },
     'connections.add': async () => service.signIn(await requireAdmin()),
+    // Anyone may ask for fresh health: it changes nothing but what the table knows.
+    'connections.check': async () => {
+      await checkNow();
+      return { checkedAt: deps.now() };
+    },
     'connections.refresh': async ({ tenantId }) => service.refresh(tenantId, await requireAdmin()),
     'connections.remove': async ({ tenantId }) => {
       await requireAdmin();
@@ -114,6 +126,25 @@ export function startBackground(deps: BackgroundDeps) {
   deps.onMessage.addListener(
     createMessageRouter(handlers, deps.extensionId, describeError(service, deps.now)),
   );
+
+  /** One check at a time: a page opening while the schedule runs joins the running check. */
+  let running: Promise<void> | null = null;
+  function checkNow(): Promise<void> {
+    running ??= (async () => {
+      await service.retryPendingRemovals().catch(() => undefined);
+      await service.checkAll();
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+  // Re-creating an alarm restarts its period, so a worker that wakes often would never reach it.
+  void deps.alarms.get(SCHEDULE_ALARM).then((existing) => {
+    if (!existing) deps.alarms.create(SCHEDULE_ALARM, { periodInMinutes: 15 });
+  });
+  deps.alarms.onAlarm.addListener((alarm) => {
+    if (alarm.name === SCHEDULE_ALARM) void checkNow();
+  });
   // Removals queued while Xero was unreachable finish on the next start.
   void service.retryPendingRemovals().catch(() => undefined);
   return { startedAt, connections: service, tokens, api };

@@ -212,6 +212,19 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
     problemFor,
 
     /**
+     * Contacts Xero for every company (its /Organisation, which also keeps name and short code
+     * current); each answer updates that row's health through recordContact.
+     */
+    async checkAll(): Promise<void> {
+      const rows = await db.connections.toArray();
+      const removing = new Set((await db.pendingRemovals.toArray()).map((r) => r.tenantId));
+      for (const row of rows) {
+        if (!row.grantId || removing.has(row.tenantId)) continue;
+        await loadOrganisation(row.grantId, row.tenantId);
+      }
+    },
+
+    /**
      * Re-checks one company: refresh its tokens and look for it in /connections. If Xero no longer
      * has it (grant revoked or expired, connection removed), sign in again and re-attach the row.
      */

@@ -31,6 +31,7 @@ export const requestSchemas = {
   'setup.state': z.object({ type: z.literal('setup.state') }),
   'setup.saveFirmUser': z.object({ type: z.literal('setup.saveFirmUser'), user: firmUserSchema }),
   'connections.add': z.object({ type: z.literal('connections.add') }),
+  'connections.check': z.object({ type: z.literal('connections.check') }),
   'connections.refresh': z.object({ type: z.literal('connections.refresh'), tenantId }),
   'connections.remove': z.object({ type: z.literal('connections.remove'), tenantId }),
   'connections.linkWorkspace': z.object({
@@ -48,6 +49,7 @@ export const responseSchemas = {
   'setup.state': setupStateSchema,
   'setup.saveFirmUser': setupStateSchema,
   'connections.add': z.object({ added: companyList, refreshed: companyList }),
+  'connections.check': z.object({ checkedAt: z.number() }),
   'connections.refresh': z.object({ reconnected: z.boolean() }),
   'connections.remove': z.object({
     name: z.string(),

@@ -20,6 +20,7 @@ const handlers = {
       code: 'admin-only',
     });
   },
+  'connections.check': notCalled,
   'connections.refresh': notCalled,
   'connections.remove': notCalled,
   'connections.linkWorkspace': notCalled,
