@@ -7,6 +7,9 @@ import { refreshTokens, type TokenSet, type XeroAuthServer } from './oauth';
 /** Refresh this long before Xero's 30-minute access token runs out. */
 export const REFRESH_MARGIN_MS = 2 * 60_000;
 
+/** Why a refresh is asked for: decides whether another context's refresh already answered it. */
+type RefreshReason = { kind: 'due' } | { kind: 'expired'; accessToken: string } | { kind: 'force' };
+
 export type WithLock = <T>(name: string, task: () => Promise<T>) => Promise<T>;
 
 export interface TokenManagerDeps {
@@ -43,15 +46,15 @@ export function createTokenManager(deps: TokenManagerDeps) {
    * is stored before the new access token is handed out, so a crash can never lose it; a response
    * lost on the way is recovered by retrying the same refresh token inside Xero's grace period.
    */
-  async function refresh(grantId: string, staleAccessToken?: string): Promise<Grant> {
+  async function refresh(grantId: string, reason: RefreshReason): Promise<Grant> {
     return deps.withLock(`client-hub-grant:${grantId}`, async () => {
       const grant = await readGrant(grantId);
       assertActive(grant);
       const now = deps.now();
       const refreshedByOther =
-        staleAccessToken !== undefined
-          ? grant.accessToken !== staleAccessToken
-          : grant.accessTokenExpiresAt - REFRESH_MARGIN_MS > now;
+        reason.kind === 'expired'
+          ? grant.accessToken !== reason.accessToken
+          : reason.kind === 'due' && grant.accessTokenExpiresAt - REFRESH_MARGIN_MS > now;
       if (refreshedByOther) return grant;
 
       let tokens: TokenSet;
@@ -95,17 +98,18 @@ export function createTokenManager(deps: TokenManagerDeps) {
   }
 
   return {
-    refresh,
+    /** Refreshes now, whatever the token's age (the Refresh button re-checks the sign-in this way). */
+    refresh: (grantId: string) => refresh(grantId, { kind: 'force' }),
     /** A usable access token, refreshed first when it is about to expire. */
     async accessToken(grantId: string): Promise<string> {
       const grant = await readGrant(grantId);
       assertActive(grant);
       if (grant.accessTokenExpiresAt - REFRESH_MARGIN_MS > deps.now()) return grant.accessToken;
-      return (await refresh(grantId)).accessToken;
+      return (await refresh(grantId, { kind: 'due' })).accessToken;
     },
     /** After Xero said TokenExpired for this token: refresh unless another context already did. */
     async replaceExpired(grantId: string, expiredAccessToken: string): Promise<string> {
-      return (await refresh(grantId, expiredAccessToken)).accessToken;
+      return (await refresh(grantId, { kind: 'expired', accessToken: expiredAccessToken })).accessToken;
     },
     /** Stores the tokens of a new sign-in as a grant. */
     async saveSignIn(tokens: TokenSet, clientId: string, grantId: string): Promise<Grant> {

@@ -110,12 +110,8 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
       return; // Unreachable here does not mean refused: the sign-in window will say more.
     }
     const text = await response.text();
-    const refused = authorizePageFailure(text);
-    if (response.status >= 400 || refused) {
-      throw new FailureError(
-        refused ?? { kind: 'sign-in', reason: 'authorize-refused', pageText: text.slice(0, 2000) },
-      );
-    }
+    if (response.status >= 400 || AUTHORIZE_REFUSAL.test(text))
+      throw new FailureError(authorizePageFailure(text));
   }
 
   async function signIn(firmUser: FirmUser, reconnectTenantId?: string): Promise<SignInResult> {

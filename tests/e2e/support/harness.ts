@@ -1,0 +1,82 @@
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { SANDBOX_DEFAULT_PORT, SANDBOX_DEMO_USER } from '@/lib/config/sandbox-build';
+import { type Sandbox, startSandbox } from '../../../sandbox/server';
+import { type LaunchedExtension, launchWithExtension } from '../../../scripts/chromium';
+
+/** The sandbox build (built by `npm run test:e2e` before the tests run). */
+export const EXTENSION_DIR = path.resolve(import.meta.dirname, '../../../.output/chrome-mv3-sandbox');
+
+export interface E2E {
+  sandbox: Sandbox;
+  browser: LaunchedExtension;
+  options(): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** The sandbox on the port the sandbox build expects, and Chromium with the extension. */
+export async function startE2E(): Promise<E2E> {
+  const sandbox = await startSandbox({ port: SANDBOX_DEFAULT_PORT, seed: 7 });
+  let browser: LaunchedExtension;
+  try {
+    browser = await launchWithExtension(EXTENSION_DIR, { headless: true });
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
+  return {
+    sandbox,
+    browser,
+    async options() {
+      const page = await browser.context.newPage();
+      await page.goto(`chrome-extension://${browser.extensionId}/options.html`);
+      await page.getByRole('heading', { name: 'Xero integration' }).waitFor();
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await sandbox.close();
+    },
+  };
+}
+
+export async function fillFirstRun(
+  page: Page,
+  user: { name: string; email: string; role: 'Admin' | 'Staff' },
+) {
+  await page.getByLabel('Your name').fill(user.name);
+  await page.getByLabel('Your work email').fill(user.email);
+  await page.getByLabel(new RegExp(`^${user.role}:`)).check();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.getByTestId('firm-user').waitFor();
+}
+
+/**
+ * Answers the Xero sign-in window that identity.launchWebAuthFlow opens: logs in as the demo user
+ * and ticks the named organisations on the consent screen.
+ */
+export async function answerXeroSignIn(
+  context: BrowserContext,
+  start: () => Promise<unknown>,
+  organisations: string[],
+  action: 'Allow access' | 'Cancel' = 'Allow access',
+) {
+  const popup = context.waitForEvent('page', { timeout: 30_000 });
+  await start();
+  const page = await popup;
+  await page.getByLabel('Email address').fill(SANDBOX_DEMO_USER.email);
+  await page.getByLabel('Password').fill(SANDBOX_DEMO_USER.password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  for (const name of organisations) await page.getByLabel(name, { exact: true }).check();
+  await page.getByRole('button', { name: action }).click();
+}
+
+export interface SandboxOrg {
+  tenantId: string;
+  name: string;
+  shortCode: string;
+}
+
+export async function sandboxOrgs(sandbox: Sandbox): Promise<SandboxOrg[]> {
+  return (await (await fetch(`${sandbox.url}/__sandbox/orgs`)).json()) as SandboxOrg[];
+}
