@@ -29,13 +29,14 @@ const ACCOUNT_FIELDS: WhereFields<Account> = {
 /** Organisation and chart of accounts (scope accounting.settings[.read]). */
 export function settingsRoutes(ctx: SandboxContext): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
-  app.use('*', requireScope('accounting.settings', 'read'));
+  // Per route, not `use('*')`: this app is mounted at '/' beside the other Accounting API modules.
+  const settingsRead = requireScope('accounting.settings', 'read');
 
-  app.get('/Organisation', (c) =>
+  app.get('/Organisation', settingsRead, (c) =>
     c.json(envelope(ctx, { Organisations: [organisationJson(c.get('organisation'))] })),
   );
 
-  app.get('/Accounts', (c) => {
+  app.get('/Accounts', settingsRead, (c) => {
     const data = c.get('organisation');
     const cutOff = parseModifiedSince(c.req.header('if-modified-since'));
     let accounts = data.accounts.filter((account) => modifiedSince(account.updatedAt, cutOff));
@@ -56,7 +57,7 @@ export function settingsRoutes(ctx: SandboxContext): Hono<ApiEnv> {
     return c.json(envelope(ctx, { Accounts: accounts.map(accountJson) }));
   });
 
-  app.get('/Accounts/:accountId', (c) => {
+  app.get('/Accounts/:accountId', settingsRead, (c) => {
     const account = c.get('organisation').accountsById.get(c.req.param('accountId').toLowerCase());
     if (!account) return c.text("The resource you're looking for cannot be found", 404);
     return c.json(envelope(ctx, { Accounts: [accountJson(account)] }));
