@@ -16,7 +16,7 @@ import { isSpendType, round2, taxFor } from './model.ts';
 import type { AccountRole, AccountTemplate, OrganisationTemplate } from './organisations.ts';
 import { CHART_OF_ACCOUNTS, ORGANISATION_TEMPLATES } from './organisations.ts';
 import { createPrng, type Prng } from './prng.ts';
-import { CONTACT_NAMES, HOSTILE_TEXT, RECEIVE_DESCRIPTIONS, SPEND_DESCRIPTIONS } from './text.ts';
+import { CONTACT_NAMES, HOSTILE_TEXT, LONG_TEXT, RECEIVE_DESCRIPTIONS, SPEND_DESCRIPTIONS } from './text.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Transactions are dated 1..DAYS_OF_HISTORY days before the anchor day. */
@@ -303,7 +303,9 @@ class TransactionGenerator {
       ];
     }
     const descriptions = spend ? SPEND_DESCRIPTIONS : RECEIVE_DESCRIPTIONS;
-    const describe = (): string => (prng.chance(0.03) ? prng.pick(HOSTILE_TEXT) : prng.pick(descriptions));
+    const hostileDescriptions = [...HOSTILE_TEXT, LONG_TEXT];
+    const describe = (): string =>
+      prng.chance(0.03) ? prng.pick(hostileDescriptions) : prng.pick(descriptions);
     const roll = prng.next();
     if (roll < 0.2) {
       return [

@@ -7,8 +7,15 @@ export const HOSTILE_TEXT: readonly string[] = [
   'Café ☕ Zoë & Søn 🍰🚀',
   'مخبز الأصدقاء',
   'מאפיית השכונה',
-  `Very Long Name ${'Pty '.repeat(72)}Ltd`.slice(0, 300),
+  // Xero caps contact names at 255 characters (the OpenAPI schema says so), so the longest name is 255.
+  `Very Long Name ${'Pty '.repeat(72)}Ltd`.slice(0, 255),
 ];
+
+/** Longer than any name Xero allows; used for descriptions and references, which have no such cap. */
+export const LONG_TEXT = `A very long bank statement description ${'that keeps going '.repeat(20)}`.slice(
+  0,
+  300,
+);
 
 export const CONTACT_NAMES: readonly string[] = [
   'Acme Office Supplies',
