@@ -1,4 +1,14 @@
-import { Dexie, type EntityTable } from 'dexie';
+import { Dexie, type EntityTable, type Table } from 'dexie';
+import type {
+  AccountRecord,
+  BankTransactionRecord,
+  ClientTask,
+  QuarantineRecord,
+  SyncCursor,
+  SyncRun,
+  SyncSettings,
+  TaskActivity,
+} from '../sync/records';
 import type { Connection, Grant, PendingRemoval, Workspace } from './records';
 
 export interface SettingRow {
@@ -16,6 +26,15 @@ export class ClientHubDb extends Dexie {
   connections!: EntityTable<Connection, 'tenantId'>;
   workspaces!: EntityTable<Workspace, 'id'>;
   pendingRemovals!: EntityTable<PendingRemoval, 'tenantId'>;
+  // v2: the sync engine (lib/sync). Compound keys make a second row per transaction impossible.
+  accounts!: Table<AccountRecord, [string, string]>;
+  bankTransactions!: Table<BankTransactionRecord, [string, string]>;
+  clientTasks!: Table<ClientTask, [string, string]>;
+  taskActivity!: EntityTable<TaskActivity, 'id'>;
+  syncCursors!: EntityTable<SyncCursor, 'tenantId'>;
+  syncRuns!: EntityTable<SyncRun, 'id'>;
+  quarantine!: Table<QuarantineRecord, [string, string, string]>;
+  syncSettings!: EntityTable<SyncSettings, 'tenantId'>;
 
   constructor(name = 'client-hub', options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
@@ -25,6 +44,17 @@ export class ClientHubDb extends Dexie {
       connections: 'tenantId, grantId, workspaceId',
       workspaces: 'id, name',
       pendingRemovals: 'tenantId',
+    });
+    // Only new tables: nothing to migrate from v1.
+    this.version(2).stores({
+      accounts: '[tenantId+accountId], tenantId',
+      bankTransactions: '[tenantId+bankTransactionId], tenantId',
+      clientTasks: '[tenantId+bankTransactionId], &id, tenantId, workspaceId, status, [workspaceId+status]',
+      taskActivity: 'id, taskId, [taskId+at]',
+      syncCursors: 'tenantId',
+      syncRuns: 'id, tenantId, [tenantId+startedAt], state',
+      quarantine: '[tenantId+source+recordId], tenantId',
+      syncSettings: 'tenantId',
     });
   }
 }

@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import type { TokenManager } from '../auth/token-manager';
 import { type XeroConfig, xeroEndpoints } from '../config/xero';
 import { failureFromResponse, failureFromThrown, type XeroFailure } from '../errors';
+import type { Governor, Priority } from '../sync/governor';
 import { FailureError } from './failure-error';
 import { organisationEnvelopeSchema, xeroConnectionsSchema } from './schemas';
 
@@ -21,15 +22,23 @@ export interface XeroApiDeps {
   tokens: TokenManager;
   now: () => number;
   onContact?: (contact: Contact) => void | Promise<void>;
+  /**
+   * Keeps calls to each Xero company within Xero's limits and retries transient failures. Optional:
+   * without it every call goes straight out once, as before.
+   */
+  governor?: Governor;
 }
 
-interface CallOptions {
+export interface CallOptions {
   grantId: string;
   tenantId?: string | undefined;
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
   searchParams?: Record<string, string>;
   headers?: Record<string, string>;
   body?: BodyInit;
+  /** For the governor: a person's one-click action ('interactive', the default) or background sync. */
+  priority?: Priority;
+  signal?: AbortSignal;
 }
 
 /**
@@ -56,16 +65,57 @@ export function createXeroApi(deps: XeroApiDeps) {
       ...options.headers,
     };
     if (options.tenantId) headers['xero-tenant-id'] = options.tenantId;
-    return http(url, {
-      method: options.method ?? 'GET',
-      headers,
-      ...(options.searchParams ? { searchParams: options.searchParams } : {}),
-      ...(options.body !== undefined ? { body: options.body } : {}),
-    });
+    const permit =
+      deps.governor && options.tenantId
+        ? await deps.governor.acquire(options.tenantId, options.priority ?? 'interactive', options.signal)
+        : undefined;
+    try {
+      const response = await http(url, {
+        method: options.method ?? 'GET',
+        headers,
+        ...(options.searchParams ? { searchParams: options.searchParams } : {}),
+        ...(options.body !== undefined ? { body: options.body } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
+      permit?.release({ status: response.status, headers: response.headers });
+      return response;
+    } catch (error) {
+      permit?.release();
+      throw error;
+    }
   }
 
-  /** Raw call: returns the successful response, throws FailureError otherwise. */
+  /** Reads and writes with an Idempotency-Key may be sent again; other writes may not. */
+  const mayRepeat = (options: CallOptions) =>
+    (options.method ?? 'GET') === 'GET' ||
+    Object.keys(options.headers ?? {}).some((name) => name.toLowerCase() === 'idempotency-key');
+
+  /**
+   * Raw call: returns the successful response, throws FailureError otherwise. With a governor,
+   * transient failures are retried (bounded, backing off) before the caller hears of them.
+   */
   async function call(url: string, options: CallOptions): Promise<Response> {
+    const { governor } = deps;
+    const { tenantId } = options;
+    if (!governor || !tenantId || !mayRepeat(options)) return callOnce(url, options);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await callOnce(url, options, true);
+      } catch (error) {
+        if (options.signal?.aborted) throw error;
+        const failure = error instanceof FailureError ? error.failure : failureFromThrown(error);
+        const delay = governor.retryDelay(tenantId, failure, attempt, options.priority ?? 'interactive');
+        if (delay === undefined) {
+          await report({ grantId: options.grantId, tenantId, ok: false, failure });
+          throw error instanceof FailureError ? error : new FailureError(failure);
+        }
+        if (delay > 0) await governor.sleep(delay, options.signal);
+      }
+    }
+  }
+
+  /** One attempt. `quiet` leaves reporting a failure to the retry loop (health changes once, at the end). */
+  async function callOnce(url: string, options: CallOptions, quiet = false): Promise<Response> {
     const { grantId, tenantId } = options;
     try {
       let token = await deps.tokens.accessToken(grantId);
@@ -84,8 +134,9 @@ export function createXeroApi(deps: XeroApiDeps) {
       await report({ grantId, tenantId, ok: true });
       return response;
     } catch (error) {
+      if (options.signal?.aborted) throw error;
       const failure = error instanceof FailureError ? error.failure : failureFromThrown(error);
-      await report({ grantId, tenantId, ok: false, failure });
+      if (!quiet) await report({ grantId, tenantId, ok: false, failure });
       throw error instanceof FailureError ? error : new FailureError(failure);
     }
   }

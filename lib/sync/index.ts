@@ -1,0 +1,12 @@
+export {
+  createSyncEngine,
+  type SyncEngine,
+  type SyncEngineDeps,
+  type SyncOptions,
+  type SyncProgress,
+  scopeKeyOf,
+} from './engine';
+export { createGovernor, type Governor, type GovernorOptions, type Priority, realSleep } from './governor';
+export * from './records';
+export { applyTransaction, qualifies, snapshotChanges, type TaskScope } from './rules';
+export { backfillFromDate, ianaTimeZone } from './timezone';
