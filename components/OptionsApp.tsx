@@ -216,6 +216,7 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
       )}
       {dialog?.kind === 'workspace' && dialogRow && (
         <WorkspaceDialog
+          key={dialogRow.tenantId}
           row={dialogRow}
           workspaces={view.workspaces}
           onClose={() => setDialog(null)}

@@ -18,11 +18,12 @@ test('the sandbox build loads with its pinned id and its background answers the 
   expect(browser.extensionId).toBe(SANDBOX_CHROME_EXTENSION_ID);
   const page = await browser.context.newPage();
   await page.goto(`chrome-extension://${browser.extensionId}/options.html`);
-  await expect.poll(() => page.getByRole('heading', { name: 'Xero integration' }).count()).toBe(1);
+  await page.getByRole('heading', { name: 'Xero integration' }).waitFor();
   const status = page.getByTestId('background-status');
   await status.waitFor();
   expect(await status.textContent()).toContain('Xero sandbox at http://127.0.0.1:4560');
-  expect(await page.getByRole('table', { name: 'Connected Xero companies' }).count()).toBe(1);
+  // A fresh profile starts by asking who is using Client Hub.
+  await page.getByRole('heading', { name: 'Who is using Client Hub?' }).waitFor();
 });
 
 test('the background refuses a message that is not in the contract', async () => {

@@ -11,6 +11,8 @@ export interface E2E {
   sandbox: Sandbox;
   browser: LaunchedExtension;
   options(): Promise<Page>;
+  /** A fresh browser profile with the extension, as on a colleague's computer. */
+  newProfile(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -24,20 +26,25 @@ export async function startE2E(): Promise<E2E> {
     await sandbox.close();
     throw error;
   }
-  return {
+  const self: E2E = {
     sandbox,
     browser,
     async options() {
-      const page = await browser.context.newPage();
-      await page.goto(`chrome-extension://${browser.extensionId}/options.html`);
+      const page = await self.browser.context.newPage();
+      await page.goto(`chrome-extension://${self.browser.extensionId}/options.html`);
       await page.getByRole('heading', { name: 'Xero integration' }).waitFor();
       return page;
     },
+    async newProfile() {
+      await self.browser.close();
+      self.browser = await launchWithExtension(EXTENSION_DIR, { headless: true });
+    },
     async close() {
-      await browser.close();
+      await self.browser.close();
       await sandbox.close();
     },
   };
+  return self;
 }
 
 export async function fillFirstRun(
@@ -46,7 +53,7 @@ export async function fillFirstRun(
 ) {
   await page.getByLabel('Your name').fill(user.name);
   await page.getByLabel('Your work email').fill(user.email);
-  await page.getByLabel(new RegExp(`^${user.role}:`)).check();
+  await page.getByRole('radio', { name: new RegExp(`${user.role}:`) }).check();
   await page.getByRole('button', { name: 'Continue' }).click();
   await page.getByTestId('firm-user').waitFor();
 }
