@@ -86,6 +86,9 @@ export function scopeKeyOf(monitoredAccountIds: readonly string[], types: readon
   return `${[...types].sort().join('+')}|${ids.join(',')}`;
 }
 
+const failureDetailOf = (error: unknown) =>
+  (error instanceof Error ? error.message : String(error)).slice(0, 500);
+
 class PageUnreadable extends Error {
   constructor(readonly failure: XeroFailure) {
     super('page unreadable');
@@ -197,7 +200,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         failure =
           error instanceof SyntaxError
             ? { kind: 'malformed', endpoint: url, detail: 'Xero answered with something that is not JSON' }
-            : failureFromThrown(error);
+            : { kind: 'network', detail: `The answer was cut off: ${failureDetailOf(error)}` };
       }
       const delay =
         deps.governor && attempt < maxPageAttempts

@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, beforeEach, expect, test } from 'vitest';
+import { backfillFromDate } from '@/lib/sync/timezone';
+import { type Sandbox, startSandbox } from '../../../sandbox/server';
+import type { FaultKind } from '../../../sandbox/state';
+import { control, expectedTaskIds, groundTruth, harness, openTaskIds } from './support';
+
+let sandbox: Sandbox;
+beforeAll(async () => {
+  sandbox = await startSandbox({ port: 0, seed: 23, scale: 1200 });
+});
+afterAll(async () => {
+  await sandbox?.close();
+});
+beforeEach(async () => {
+  await control(sandbox, 'DELETE', '/faults');
+});
+
+const PAGE_SIZE = 100;
+const BANK_TRANSACTIONS = '/api.xro/2.0/BankTransactions';
+
+async function setUp(orgIndex = 0) {
+  const h = await harness(sandbox, { orgIndexes: [orgIndex], engine: { pageSize: PAGE_SIZE } });
+  const company = h.companies[0];
+  if (!company) throw new Error('no company');
+  return { ...h, company };
+}
+
+async function expectExactTasks(h: Awaited<ReturnType<typeof setUp>>) {
+  const fromDate = backfillFromDate(sandbox.clock.now(), h.company.timezone);
+  const expected = expectedTaskIds(
+    await groundTruth(sandbox, h.company.tenantId),
+    h.company.monitored,
+    fromDate,
+  );
+  expect(expected.size).toBeGreaterThan(PAGE_SIZE / 10);
+  expect(await openTaskIds(h.db, h.company.tenantId)).toEqual(expected);
+}
+
+async function inject(kind: FaultKind, extra: Record<string, unknown>) {
+  await control(sandbox, 'POST', '/faults', { kind, pathPrefix: BANK_TRANSACTIONS, ...extra });
+}
+
+test('a 429 storm with Retry-After is waited out on the sandbox clock, then the backfill completes', async () => {
+  const h = await setUp();
+  await inject('rate-limit', { count: 6, retryAfterSeconds: 20 });
+  const clockBefore = sandbox.clock.now();
+  const run = await h.engine.syncOrganisation(h.company.tenantId);
+  expect(run?.state).toBe('succeeded');
+  expect(h.governor?.stats(h.company.tenantId).rateLimited).toBe(6);
+  // Retry-After was obeyed: at least 6 × 20 s passed on Xero's clock.
+  expect(sandbox.clock.now() - clockBefore).toBeGreaterThanOrEqual(6 * 20_000);
+  await expectExactTasks(h);
+});
+
+test.each([
+  ['server-error', 3],
+  ['org-offline', 2],
+  ['maintenance', 2],
+  ['drop', 3],
+  ['malformed-json', 3],
+] as const)('%s faults (%i in a row) are retried with back-off and nothing is lost', async (kind, count) => {
+  const h = await setUp();
+  await inject(kind, { count });
+  const run = await h.engine.syncOrganisation(h.company.tenantId);
+  expect(run?.problem).toBeUndefined();
+  expect(run?.state).toBe('succeeded');
+  expect(h.governor?.stats(h.company.tenantId).retries).toBeGreaterThanOrEqual(count);
+  await expectExactTasks(h);
+  expect((await h.db.connections.get(h.company.tenantId))?.health.state).toBe('healthy');
+});
+
+test('an organisation offline for long fails the run with the plain problem; the next run resumes', async () => {
+  const h = await setUp();
+  let pages = 0;
+  const run = await h.engine.syncOrganisation(h.company.tenantId, {
+    onProgress: () => {
+      // Offline from the third page on.
+      if (++pages === 3) sandbox.state.faults.push({ id: 'offline', kind: 'org-offline', probability: 1 });
+    },
+  });
+  expect(run?.state).toBe('failed');
+  expect(run?.problem?.code).toBe('organisation-offline');
+  expect(run?.scanned).toBeGreaterThan(0);
+  const health = (await h.db.connections.get(h.company.tenantId))?.health;
+  expect(health?.state).toBe('attention');
+  expect(health?.problem?.code).toBe('organisation-offline');
+
+  await control(sandbox, 'DELETE', '/faults');
+  const resumed = await h.engine.syncOrganisation(h.company.tenantId);
+  expect(resumed?.state).toBe('succeeded');
+  // Resumed from the cursor: it did not scan from the start again.
+  const total = run?.expected ?? 0;
+  expect(total).toBeGreaterThan(2 * PAGE_SIZE);
+  expect(resumed?.scanned).toBeLessThan(total);
+  expect((run?.scanned ?? 0) + (resumed?.scanned ?? 0)).toBeGreaterThanOrEqual(total);
+  expect(resumed?.tasksCreated).toBeLessThan((await openTaskIds(h.db, h.company.tenantId)).size);
+  await expectExactTasks(h);
+});
+
+test('an access token that expires mid-backfill is refreshed and the backfill carries on', async () => {
+  const h = await setUp();
+  let pages = 0;
+  const tokenBefore = (await h.db.grants.get(h.grant.id))?.accessToken;
+  const run = await h.engine.syncOrganisation(h.company.tenantId, {
+    onProgress: () => {
+      pages++;
+      // Xero says TokenExpired once; later the token really runs out on Xero's clock.
+      if (pages === 2) sandbox.state.faults.push({ id: 'expired', kind: 'token-expired', remaining: 1 });
+      if (pages === 4) sandbox.clock.advance(31 * 60_000);
+    },
+  });
+  expect(run?.state).toBe('succeeded');
+  const grant = await h.db.grants.get(h.grant.id);
+  expect(grant?.accessToken).not.toBe(tokenBefore);
+  expect(grant?.status).toBe('active');
+  await expectExactTasks(h);
+});
+
+test('a revoked grant stops the sync with the plain problem and marks the connection', async () => {
+  const h = await setUp(1);
+  let pages = 0;
+  const run = await h.engine.syncOrganisation(h.company.tenantId, {
+    onProgress: () => {
+      if (++pages === 2) {
+        void control(sandbox, 'POST', '/grants/revoke', { email: 'demo@sandbox.test' });
+      }
+    },
+  });
+  expect(run?.state).toBe('failed');
+  expect(['connection-removed', 'access-lost', 'grant-revoked']).toContain(run?.problem?.code);
+  const health = (await h.db.connections.get(h.company.tenantId))?.health;
+  expect(health?.state).toBe('attention');
+  // Tasks from the pages that did commit are kept.
+  expect(run?.tasksCreated ?? 0).toBe((await openTaskIds(h.db, h.company.tenantId)).size);
+});
+
+test('a sync stopped at every page boundary and resumed ends with exactly one task per transaction', async () => {
+  const h = await setUp(2);
+  let runs = 0;
+  for (;;) {
+    runs++;
+    const stop = new AbortController();
+    let progressed = 0;
+    const run = await h.engine.syncOrganisation(h.company.tenantId, {
+      signal: stop.signal,
+      onProgress: (p) => {
+        // Stop right after each committed page (the first report is the phase starting).
+        if ((p.phase === 'backfill' || p.phase === 'incremental') && ++progressed === 2) stop.abort();
+      },
+    });
+    if (run?.state === 'succeeded') break;
+    expect(run?.state).toBe('aborted');
+    expect(runs).toBeLessThan(40);
+  }
+  expect(runs).toBeGreaterThan(3);
+  await expectExactTasks(h);
+  const runsStored = await h.db.syncRuns.where('tenantId').equals(h.company.tenantId).toArray();
+  expect(runsStored.filter((r) => r.state === 'aborted')).toHaveLength(runs - 1);
+});
+
+test('a sync killed at random moments, even inside a page, never loses or duplicates a task', async () => {
+  const h = await setUp(0);
+  let runs = 0;
+  for (;;) {
+    runs++;
+    const stop = new AbortController();
+    const timer = setTimeout(() => stop.abort(), 5 + ((runs * 7) % 40));
+    const run = await h.engine.syncOrganisation(h.company.tenantId, { signal: stop.signal });
+    clearTimeout(timer);
+    if (run?.state === 'succeeded') break;
+    expect(runs).toBeLessThan(200);
+  }
+  await expectExactTasks(h);
+});
+
+test('a 503 at every page boundary (one attempt each) fails each run after one page; resumed, nothing is lost', async () => {
+  const h = await harness(sandbox, {
+    orgIndexes: [1],
+    engine: { pageSize: PAGE_SIZE },
+    governor: { maxAttempts: { interactive: 1, background: 1 } },
+  });
+  const company = h.companies[0];
+  if (!company) throw new Error('no company');
+  let failed = 0;
+  for (let i = 0; i < 40; i++) {
+    let pages = 0;
+    const run = await h.engine.syncOrganisation(company.tenantId, {
+      onProgress: (p) => {
+        if ((p.phase === 'backfill' || p.phase === 'incremental') && ++pages === 2) {
+          sandbox.state.faults.push({
+            id: `offline-${i}`,
+            kind: 'org-offline',
+            remaining: 1,
+            tenantId: company.tenantId,
+          });
+        }
+      },
+    });
+    if (run?.state === 'succeeded') break;
+    expect(run?.problem?.code).toBe('organisation-offline');
+    failed++;
+  }
+  expect(failed).toBeGreaterThan(3);
+  const fromDate = backfillFromDate(sandbox.clock.now(), company.timezone);
+  const expected = expectedTaskIds(await groundTruth(sandbox, company.tenantId), company.monitored, fromDate);
+  expect(await openTaskIds(h.db, company.tenantId)).toEqual(expected);
+});
