@@ -41,8 +41,11 @@ if (headless) {
   console.log(`Options page screenshot saved to ${values.screenshot}`);
   await stop();
 } else {
-  console.log(`Chromium is open on the options page. Xero sign-in: ${SANDBOX_DEMO_USER.email} / ${SANDBOX_DEMO_USER.password}`);
+  console.log(
+    `Chromium is open on the options page. Xero sign-in: ${SANDBOX_DEMO_USER.email} / ${SANDBOX_DEMO_USER.password}`,
+  );
   console.log('Press Ctrl+C to stop.');
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop().then(() => process.exit(0)));
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.on(signal, () => void stop().then(() => process.exit(0)));
   browser.context.on('close', () => void sandbox.close().then(() => process.exit(0)));
 }

@@ -40,8 +40,12 @@ function icon(size: number): Buffer {
       if (!outside) {
         for (const [x1, y1, x2, y2] of segments) {
           const [ax, ay, bx, by] = [x1 * size, y1 * size, x2 * size, y2 * size];
-          const t = Math.max(0, Math.min(1, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)));
-          if (Math.hypot(x - (ax + t * (bx - ax)), y - (ay + t * (by - ay))) < stroke / 2) rgba = [255, 255, 255, 255];
+          const t = Math.max(
+            0,
+            Math.min(1, ((x - ax) * (bx - ax) + (y - ay) * (by - ay)) / ((bx - ax) ** 2 + (by - ay) ** 2)),
+          );
+          if (Math.hypot(x - (ax + t * (bx - ax)), y - (ay + t * (by - ay))) < stroke / 2)
+            rgba = [255, 255, 255, 255];
         }
       }
       row.set(rgba, 1 + x * 4);

@@ -34,7 +34,7 @@ function instrumentedFetch() {
 }
 
 /** A grant as a sign-in leaves it, from tokens minted by the sandbox for the demo user. */
-async function signedInGrant(db: ClientHubDb, tokenManager: ReturnType<typeof createTokenManager>) {
+async function signedInGrant(tokenManager: ReturnType<typeof createTokenManager>) {
   const minted = (await (
     await fetch(`${sandbox.url}/__sandbox/tokens`, {
       method: 'POST',
@@ -67,7 +67,7 @@ test('a refresh rotates the refresh token, stores it, and keeps the previous one
   const db = new ClientHubDb(`tokens-${++n}`);
   const { fetch: f } = instrumentedFetch();
   const tokens = managerFor(db, f, createLocks());
-  const grant = await signedInGrant(db, tokens);
+  const grant = await signedInGrant(tokens);
   const refreshed = await tokens.refresh(grant.id);
   expect(refreshed.refreshToken).not.toBe(grant.refreshToken);
   expect(refreshed.previousRefreshToken).toBe(grant.refreshToken);
@@ -81,7 +81,7 @@ test('a refresh whose answer was lost is recovered through Xero’s grace period
   const db = new ClientHubDb(`tokens-${++n}`);
   const { fetch: f, stats } = instrumentedFetch();
   const tokens = managerFor(db, f, createLocks());
-  const grant = await signedInGrant(db, tokens);
+  const grant = await signedInGrant(tokens);
   stats.loseNextAnswer = true;
   const recovered = await tokens.refresh(grant.id);
   expect(stats.tokenCalls).toBe(2);
@@ -99,7 +99,7 @@ test('two contexts refreshing at once make one refresh and agree on the result',
   const second = instrumentedFetch();
   const worker = managerFor(db, first.fetch, locks);
   const optionsPage = managerFor(db, second.fetch, locks);
-  const grant = await signedInGrant(db, worker);
+  const grant = await signedInGrant(worker);
   await db.grants.update(grant.id, { accessTokenExpiresAt: Date.now() - 1 });
   const [a, b] = await Promise.all([worker.accessToken(grant.id), optionsPage.accessToken(grant.id)]);
   expect(a).toBe(b);
@@ -111,7 +111,7 @@ test('after TokenExpired, a context whose token another already replaced does no
   const locks = createLocks();
   const { fetch: f, stats } = instrumentedFetch();
   const tokens = managerFor(db, f, locks);
-  const grant = await signedInGrant(db, tokens);
+  const grant = await signedInGrant(tokens);
   const [x, y] = await Promise.all([
     tokens.replaceExpired(grant.id, grant.accessToken),
     tokens.replaceExpired(grant.id, grant.accessToken),
@@ -125,7 +125,7 @@ test('a revoked grant is marked and says so; it is never refreshed again', async
   const db = new ClientHubDb(`tokens-${++n}`);
   const { fetch: f, stats } = instrumentedFetch();
   const tokens = managerFor(db, f, createLocks());
-  const grant = await signedInGrant(db, tokens);
+  const grant = await signedInGrant(tokens);
   await fetch(`${sandbox.url}/connect/revocation`, {
     method: 'POST',
     body: new URLSearchParams({ token: grant.refreshToken, client_id: SANDBOX_CLIENT_ID }),
