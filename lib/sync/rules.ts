@@ -84,7 +84,11 @@ export function snapshotOf(
         : null,
     hasAttachments: transaction.hasAttachments,
     // A count taken when the task was opened stays true until Xero says there are none.
-    attachmentCount: transaction.hasAttachments ? (previous?.attachmentCount ?? null) : 0,
+    attachmentCount: transaction.hasAttachments
+      ? previous?.hasAttachments
+        ? previous.attachmentCount
+        : null
+      : 0,
     type: transaction.type,
     xeroStatus: transaction.status,
   };

@@ -1,0 +1,92 @@
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { type Sandbox, startSandbox } from '../../../sandbox/server';
+import { control, expectedTaskIds, groundTruth, harness, openTaskIds, tasksOf } from './support';
+
+// Noon UTC on 25 November 2026 is already 26 November in New Zealand (UTC+13), still the 25th in Sydney.
+const PINNED = Date.parse('2026-11-25T12:00:00Z');
+let sandbox: Sandbox;
+beforeAll(async () => {
+  const realStart = Date.now();
+  sandbox = await startSandbox({
+    port: 0,
+    seed: 31,
+    scale: 900,
+    now: () => PINNED + (Date.now() - realStart),
+  });
+});
+afterAll(async () => {
+  await sandbox?.close();
+});
+
+test('the 90 days are counted in each organisation’s own time zone; two organisations sync at once', async () => {
+  const h = await harness(sandbox, { orgIndexes: [0, 1], engine: { pageSize: 200 } });
+  const [nz, au] = h.companies;
+  if (!nz || !au) throw new Error('two companies expected');
+  expect(nz.timezone).toBe('NEWZEALANDSTANDARDTIME');
+  expect(au.timezone).toBe('AUSEASTERNSTANDARDTIME');
+
+  // Transactions on each side of the boundary, in a monitored account of each company.
+  const make = async (tenantId: string, monitored: Set<string>, date: string) => {
+    const created = (await control(sandbox, 'POST', `/orgs/${tenantId}/bank-transactions`, {
+      type: 'SPEND',
+      contactName: `Boundary ${date}`,
+      date,
+      lineItems: [{ description: 'Edge of the window', amount: 10, accountId: [...monitored][0] }],
+    })) as { BankTransactionID: string };
+    return created.BankTransactionID.toLowerCase();
+  };
+  const nzFirstDay = await make(nz.tenantId, nz.monitored, '2026-08-29');
+  const nzDayBefore = await make(nz.tenantId, nz.monitored, '2026-08-28');
+  const auFirstDay = await make(au.tenantId, au.monitored, '2026-08-28');
+  const auDayBefore = await make(au.tenantId, au.monitored, '2026-08-27');
+
+  const [nzRun, auRun] = await Promise.all([
+    h.engine.syncOrganisation(nz.tenantId),
+    h.engine.syncOrganisation(au.tenantId),
+  ]);
+  expect(nzRun?.state).toBe('succeeded');
+  expect(auRun?.state).toBe('succeeded');
+
+  const nzOpen = await openTaskIds(h.db, nz.tenantId);
+  const auOpen = await openTaskIds(h.db, au.tenantId);
+  expect(nzOpen.has(nzFirstDay)).toBe(true);
+  expect(nzOpen.has(nzDayBefore)).toBe(false);
+  expect(auOpen.has(auFirstDay)).toBe(true);
+  expect(auOpen.has(auDayBefore)).toBe(false);
+  expect(nzOpen).toEqual(
+    expectedTaskIds(await groundTruth(sandbox, nz.tenantId), nz.monitored, '2026-08-29'),
+  );
+  expect(auOpen).toEqual(
+    expectedTaskIds(await groundTruth(sandbox, au.tenantId), au.monitored, '2026-08-28'),
+  );
+
+  // Both were governed separately and neither was refused.
+  const stats = await control(sandbox, 'GET', '/requests');
+  expect(JSON.stringify(stats)).not.toContain('"429"');
+});
+
+test('turning on Receive Money backfills again without duplicating Spend Money tasks', async () => {
+  const h = await harness(sandbox, { orgIndexes: [2], engine: { pageSize: 200 } });
+  const company = h.companies[0];
+  if (!company) throw new Error('no company');
+  await h.engine.syncOrganisation(company.tenantId);
+  const spendTasks = await tasksOf(h.db, company.tenantId);
+  expect(spendTasks.every((task) => task.snapshot.type === 'SPEND')).toBe(true);
+
+  await h.engine.saveScope(company.tenantId, [...company.monitored], ['SPEND', 'RECEIVE']);
+  const run = await h.engine.syncOrganisation(company.tenantId, { reason: 'accounts-saved' });
+  expect(run?.phase).toBe('done');
+  const fromDate = '2026-08-28'; // GMT: the same calendar day as UTC.
+  const expected = expectedTaskIds(
+    await groundTruth(sandbox, company.tenantId),
+    company.monitored,
+    fromDate,
+    ['SPEND', 'RECEIVE'],
+  );
+  expect(await openTaskIds(h.db, company.tenantId)).toEqual(expected);
+  expect(run?.tasksCreated).toBe(expected.size - spendTasks.length);
+  // The Spend tasks are the same rows as before.
+  for (const task of spendTasks) {
+    expect((await h.db.clientTasks.get([company.tenantId, task.bankTransactionId]))?.id).toBe(task.id);
+  }
+});
