@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { SANDBOX_CHROME_EXTENSION_ID } from '@/lib/config/sandbox-build';
+import { startSandbox } from '../../sandbox/server';
 import { type LaunchedExtension, launchWithExtension } from '../../scripts/chromium';
 
 const extensionDir = path.resolve(import.meta.dirname, '../../.output/chrome-mv3-sandbox');
@@ -33,4 +34,27 @@ test('the background refuses a message that is not in the contract', async () =>
     (globalThis as unknown as ExtensionGlobal).chrome.runtime.sendMessage({ type: 'tokens.dump' }),
   );
   expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-message' } });
+});
+
+test('the popup and the Client Tasks page render', async () => {
+  const popup = await browser.context.newPage();
+  await popup.goto(`chrome-extension://${browser.extensionId}/popup.html`);
+  await popup.getByRole('heading', { name: 'Client Hub' }).waitFor();
+  await popup.getByTestId('background-status').waitFor();
+  const tasks = await browser.context.newPage();
+  await tasks.goto(`chrome-extension://${browser.extensionId}/tasks.html`);
+  await tasks.getByRole('heading', { name: 'Client Tasks' }).waitFor();
+});
+
+test('the content script runs on the sandbox’s pages', async () => {
+  const sandbox = await startSandbox({ port: 0 });
+  try {
+    const page = await browser.context.newPage();
+    await page.goto(`${sandbox.url}/identity/connect/authorize?client_id=nobody`);
+    await expect
+      .poll(() => page.evaluate(() => document.documentElement.dataset.clientHub), { timeout: 10_000 })
+      .toBe('0.1.0');
+  } finally {
+    await sandbox.close();
+  }
 });

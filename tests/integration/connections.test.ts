@@ -126,6 +126,15 @@ describe('connecting Xero companies', () => {
     expect(opened).toBe(false);
   });
 
+  test('a redirect URI the Xero app does not know is named, exactly, in the fix', async () => {
+    const redirectUri = 'https://abcdefabcdefabcdefabcdefabcdefab.chromiumapp.org/';
+    const t = startTestBackground({ sandboxUrl: sandbox.url, launchSignIn: async () => '', redirectUri });
+    await t.ask({ type: 'setup.saveFirmUser', user: admin });
+    const problem = await problemOf(t.ask({ type: 'connections.add' }));
+    expect(problem.code).toBe('redirect-uri-not-registered');
+    expect(problem.action).toContain(redirectUri);
+  });
+
   test('a missing client id says what to do', async () => {
     const t = startTestBackground({
       sandboxUrl: sandbox.url,

@@ -28,6 +28,7 @@ export interface TestBackgroundOptions {
   db?: ClientHubDb;
   locks?: WithLock;
   xero?: Partial<XeroConfig>;
+  redirectUri?: string;
 }
 
 let counter = 0;
@@ -50,7 +51,7 @@ export function startTestBackground(options: TestBackgroundOptions) {
     fetch: options.fetch ?? ((input, init) => fetch(input, init)),
     withLock: options.locks ?? createLocks(),
     newId: () => crypto.randomUUID(),
-    redirectUri: SANDBOX_REDIRECT_URIS[0],
+    redirectUri: options.redirectUri ?? SANDBOX_REDIRECT_URIS[0],
     launchWebAuthFlow: options.launchSignIn,
     pendingSignIns: {
       save: async (pending) => {
