@@ -275,12 +275,14 @@ export function createSyncEngine(deps: SyncEngineDeps) {
 
     try {
       // Tasks follow the company's workspace when it is linked or changed.
-      if (connection.workspaceId !== null) {
+      if (cursor && connection.workspaceId !== null && cursor.workspaceId !== connection.workspaceId) {
         await db.clientTasks
           .where('tenantId')
           .equals(tenantId)
           .filter((task) => task.workspaceId !== connection.workspaceId)
           .modify({ workspaceId: connection.workspaceId });
+        cursor = { ...cursor, workspaceId: connection.workspaceId };
+        await db.syncCursors.put(cursor);
       }
 
       if (!cursor || cursor.scopeKey !== scopeKey) {
@@ -306,6 +308,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
           modifiedSince: cursor?.modifiedSince ?? null,
           incremental: null,
           lastSuccessAt: cursor?.lastSuccessAt ?? null,
+          workspaceId: connection.workspaceId,
         };
         await db.syncCursors.put(cursor);
       }

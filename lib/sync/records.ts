@@ -157,6 +157,8 @@ export const syncCursorSchema = z.object({
     })
     .nullable(),
   lastSuccessAt: z.number().nullable(),
+  /** The workspace the company's tasks were last moved to (so the move runs only when it changes). */
+  workspaceId: z.string().nullable().optional(),
 });
 export type SyncCursor = z.infer<typeof syncCursorSchema>;
 

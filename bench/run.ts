@@ -1,0 +1,11 @@
+import { runSyncBench } from './sync';
+
+/** `npm run bench`: every benchmark part in turn, each printing its own figures. */
+const parts: { name: string; run: () => Promise<unknown> }[] = [{ name: 'sync', run: () => runSyncBench() }];
+
+for (const part of parts) {
+  const started = performance.now();
+  console.log(`\n== ${part.name} ==`);
+  await part.run();
+  console.log(`(${part.name}: ${((performance.now() - started) / 1000).toFixed(1)} s)`);
+}
