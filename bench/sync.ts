@@ -7,7 +7,7 @@ import { SANDBOX_CLIENT_ID } from '../lib/config/sandbox-build';
 import { xeroConfigFor } from '../lib/config/xero';
 import { ClientHubDb } from '../lib/db/database';
 import { createSyncEngine } from '../lib/sync/engine';
-import { createGovernor, type Governor } from '../lib/sync/governor';
+import { createGovernor } from '../lib/sync/governor';
 import { backfillFromDate } from '../lib/sync/timezone';
 import { backfillWhere } from '../lib/sync/xero-bank';
 import { createXeroApi, type XeroApi } from '../lib/xero/api';

@@ -313,14 +313,19 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         await db.syncCursors.put(cursor);
       }
 
-      if (
-        cursor.phase === 'backfill' ||
-        (await db.accounts.where('tenantId').equals(tenantId).count()) === 0
-      ) {
+      const accountsDue =
+        cursor.phase === 'backfill'
+          ? !cursor.backfill?.accountsLoaded
+          : (await db.accounts.where('tenantId').equals(tenantId).count()) === 0;
+      if (accountsDue) {
         syncRun = { ...syncRun, phase: 'accounts' };
         progress();
         countCall();
         await loadAccounts(connection, { priority: 'background', ...(signal ? { signal } : {}) });
+        if (cursor.backfill) {
+          cursor = { ...cursor, backfill: { ...cursor.backfill, accountsLoaded: true } };
+          await db.syncCursors.put(cursor);
+        }
       }
       const accountsById = new Map(
         (await db.accounts.where('tenantId').equals(tenantId).toArray()).map((a) => [a.accountId, a]),
@@ -544,6 +549,10 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     return error instanceof FailureError ? error.failure : failureFromThrown(error);
   }
 
+  function syncOrganisation(tenantId: string, options: SyncOptions = {}): Promise<SyncRun | null> {
+    return deps.withLock(`${SYNC_LOCK_PREFIX}${tenantId}`, () => run(tenantId, options));
+  }
+
   return {
     /**
      * Syncs one Xero company now (backfill first if needed). Waits for a sync of the same company
@@ -551,9 +560,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
      * (never throws for Xero problems: they are on `run.problem`), or null when there is nothing to
      * sync yet (no monitored accounts, or not connected).
      */
-    syncOrganisation(tenantId: string, options: SyncOptions = {}): Promise<SyncRun | null> {
-      return deps.withLock(`${SYNC_LOCK_PREFIX}${tenantId}`, () => run(tenantId, options));
-    },
+    syncOrganisation,
 
     /** Every connected Xero company, one after another (each is governed separately anyway). */
     async syncAll(options: SyncOptions = {}): Promise<(SyncRun | null)[]> {
@@ -561,7 +568,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       const results: (SyncRun | null)[] = [];
       for (const row of rows) {
         if (options.signal?.aborted) break;
-        results.push(await this.syncOrganisation(row.tenantId, options));
+        results.push(await syncOrganisation(row.tenantId, options));
       }
       return results;
     },

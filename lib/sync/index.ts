@@ -1,3 +1,4 @@
+export { type AccountChoices, accountChoices } from './accounts';
 export {
   createSyncEngine,
   type SyncEngine,

@@ -143,6 +143,8 @@ export const syncCursorSchema = z.object({
       /** Page within `modifiedSince`, only above 1 when more than a page shares one second. */
       page: z.number().int().min(1),
       scanned: z.number().int(),
+      /** /Accounts was read for this backfill: a resumed backfill does not read it again. */
+      accountsLoaded: z.boolean().optional(),
     })
     .nullable(),
   /** If-Modified-Since for the next incremental sync (epoch ms), null until a backfill finished. */
