@@ -205,3 +205,50 @@ test('a 503 at every page boundary (one attempt each) fails each run after one p
   const expected = expectedTaskIds(await groundTruth(sandbox, company.tenantId), company.monitored, fromDate);
   expect(await openTaskIds(h.db, company.tenantId)).toEqual(expected);
 });
+
+test('records that fail validation are quarantined with a reason; the rest of the page syncs', async () => {
+  let damage = true;
+  const damaging: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    const url = input instanceof Request ? input.url : String(input);
+    if (!damage || !url.includes('/BankTransactions') || response.status !== 200) return response;
+    const body = (await response.json()) as { BankTransactions: Record<string, unknown>[] };
+    const [first, second] = body.BankTransactions;
+    if (first) first.Total = 'twelve dollars';
+    if (second) second.UpdatedDateUTC = 'last Tuesday';
+    return new Response(JSON.stringify(body), { status: 200, headers: response.headers });
+  };
+  const h = await harness(sandbox, { orgIndexes: [2], engine: { pageSize: PAGE_SIZE }, fetch: damaging });
+  const company = h.companies[0];
+  if (!company) throw new Error('no company');
+  const run = await h.engine.syncOrganisation(company.tenantId);
+  expect(run?.state).toBe('succeeded');
+  const quarantined = await h.db.quarantine.where('tenantId').equals(company.tenantId).toArray();
+  expect(quarantined.length).toBe(run?.quarantined);
+  expect(quarantined.length).toBeGreaterThanOrEqual(4);
+  expect(quarantined.some((q) => /^Total: /.test(q.reason))).toBe(true);
+  expect(quarantined.some((q) => /^UpdatedDateUTC: not a Xero date/.test(q.reason))).toBe(true);
+  expect(quarantined.every((q) => q.rawSnippet.includes('BankTransactionID'))).toBe(true);
+
+  // Every readable qualifying transaction has its task; the damaged ones are set aside, not lost.
+  const fromDate = backfillFromDate(sandbox.clock.now(), company.timezone);
+  const expected = expectedTaskIds(await groundTruth(sandbox, company.tenantId), company.monitored, fromDate);
+  const open = await openTaskIds(h.db, company.tenantId);
+  const setAside = new Set(quarantined.map((q) => q.recordId));
+  for (const id of expected) expect(open.has(id) || setAside.has(id)).toBe(true);
+  expect(open.size).toBeGreaterThan(0);
+
+  // Xero sends them readable again after an edit: they leave quarantine and get their tasks.
+  damage = false;
+  for (const q of quarantined) {
+    await control(sandbox, 'PATCH', `/orgs/${company.tenantId}/bank-transactions/${q.recordId}`, {
+      reference: 'Readable again',
+    });
+  }
+  sandbox.clock.advance(60_000);
+  expect((await h.engine.syncOrganisation(company.tenantId))?.state).toBe('succeeded');
+  expect(await h.db.quarantine.where('tenantId').equals(company.tenantId).count()).toBe(0);
+  expect(await openTaskIds(h.db, company.tenantId)).toEqual(
+    expectedTaskIds(await groundTruth(sandbox, company.tenantId), company.monitored, fromDate),
+  );
+});

@@ -90,3 +90,21 @@ test('turning on Receive Money backfills again without duplicating Spend Money t
     expect((await h.db.clientTasks.get([company.tenantId, task.bankTransactionId]))?.id).toBe(task.id);
   }
 });
+
+test('a backfill needing more calls than a minute allows is paced under Xero’s limits: zero 429s', async () => {
+  await control(sandbox, 'DELETE', '/requests');
+  const h = await harness(sandbox, { orgIndexes: [2], engine: { pageSize: 5 } });
+  const company = h.companies[0];
+  if (!company) throw new Error('no company');
+  const clockBefore = sandbox.clock.now();
+  const run = await h.engine.syncOrganisation(company.tenantId);
+  expect(run?.state).toBe('succeeded');
+  expect(run?.apiCalls).toBeGreaterThan(60);
+  const stats = (await control(sandbox, 'GET', '/requests')) as {
+    stats: { byStatus: Record<string, number> };
+  };
+  expect(stats.stats.byStatus['429']).toBeUndefined();
+  // 55 a minute for background sync: more than 60 calls took more than a minute on Xero's clock.
+  expect(sandbox.clock.now() - clockBefore).toBeGreaterThanOrEqual(60_000);
+  expect(h.governor?.stats(company.tenantId).rateLimited).toBe(0);
+});

@@ -103,6 +103,8 @@ export interface HarnessOptions {
   locks?: WithLock;
   engine?: Partial<SyncEngineDeps>;
   db?: ClientHubDb;
+  /** Stands between the extension and the sandbox (to damage answers on the way). */
+  fetch?: typeof fetch;
 }
 
 /**
@@ -156,7 +158,7 @@ export async function harness(sandbox: Sandbox, options: HarnessOptions = {}) {
       : createGovernor({ now, sleep: virtualSleep(sandbox), random: () => 0.5, ...options.governor });
   let connectionService: ReturnType<typeof createConnectionService> | undefined;
   const api = createXeroApi({
-    fetch,
+    fetch: options.fetch ?? fetch,
     config,
     tokens,
     now,
