@@ -8,11 +8,9 @@ import { authorizeRoutes } from './identity/authorize-routes.ts';
 import { connectionsRoutes } from './identity/connections-routes.ts';
 import { discoveryRoutes } from './identity/discovery-routes.ts';
 import { tokenRoutes } from './identity/token-routes.ts';
+import { webAppPages } from './pages/routes.ts';
 
-/**
- * One origin, Xero's paths. Each area is its own module; Xero-like web pages for the content script
- * will mount here the same way (e.g. `app.route('/', webAppPages(ctx))`).
- */
+/** One origin, Xero's paths. Each area is its own module, the Xero-like web pages included. */
 export function createApp(ctx: SandboxContext): Hono<ApiEnv> {
   const app = new Hono<ApiEnv>();
   app.route('/', discoveryRoutes(ctx));
@@ -21,6 +19,7 @@ export function createApp(ctx: SandboxContext): Hono<ApiEnv> {
   app.route('/', connectionsRoutes(ctx));
   app.route('/api.xro/2.0', accountingApp(ctx));
   app.route('/__sandbox', controlRoutes(ctx));
+  app.route('/', webAppPages(ctx));
   app.notFound(() => notFound());
   app.onError((error) => {
     console.error('[xero-sandbox]', error);
