@@ -332,7 +332,9 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       );
 
       const backfilling = cursor.phase === 'backfill';
-      syncRun = { ...syncRun, phase: backfilling ? 'backfill' : 'incremental' };
+      // A resumed backfill's progress bar carries on from where the last run left it.
+      const scannedBefore = backfilling ? (cursor.backfill?.scanned ?? 0) : 0;
+      syncRun = { ...syncRun, phase: backfilling ? 'backfill' : 'incremental', scanned: scannedBefore };
       progress();
 
       for (;;) {
@@ -354,8 +356,9 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         const envelope = await fetchPage(connection, query, signal, countCall);
         const serverNow = envelope.DateTimeUTC ?? deps.now();
         const pageAt = deps.now();
-        if (syncRun.expected === null && envelope.pagination && query.modifiedSince === null) {
-          syncRun = { ...syncRun, expected: envelope.pagination.itemCount };
+        if (syncRun.expected === null && envelope.pagination) {
+          // Xero counts what is left from the cursor on: add what earlier runs already scanned.
+          syncRun = { ...syncRun, expected: scannedBefore + envelope.pagination.itemCount };
         }
 
         const records: BankTransactionRecord[] = [];

@@ -178,8 +178,9 @@ export const syncRunSchema = z.object({
   finishedAt: z.number().nullable(),
   state: syncRunStateSchema,
   phase: syncPhaseSchema,
+  /** Records read; for a backfill, across the runs it took (so a progress bar can resume). */
   scanned: z.number().int(),
-  /** Best guess of the backfill's size, from Xero's first page (itemCount); null when unknown. */
+  /** What `scanned` should reach, from Xero's itemCount on the run's first page; null until then. */
   expected: z.number().int().nullable(),
   tasksCreated: z.number().int(),
   tasksUpdated: z.number().int(),
