@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { backfillFromDate } from '@/lib/sync/timezone';
 import { type Sandbox, startSandbox } from '../../../sandbox/server';
 import { control, expectedTaskIds, groundTruth, harness, openTaskIds, tasksOf } from './support';
 
@@ -107,4 +108,43 @@ test('a backfill needing more calls than a minute allows is paced under Xero’s
   // 55 a minute for background sync: more than 60 calls took more than a minute on Xero's clock.
   expect(sandbox.clock.now() - clockBefore).toBeGreaterThanOrEqual(60_000);
   expect(h.governor?.stats(company.tenantId).rateLimited).toBe(0);
+});
+
+test('a Starter-tier day budget: background sync stops with the day-limit problem, a person’s call still goes', async () => {
+  sandbox.clock.advance(25 * 60 * 60_000); // fresh day windows on Xero's side
+  await control(sandbox, 'PUT', '/limits', { perDay: 60 });
+  await control(sandbox, 'DELETE', '/requests');
+  try {
+    const h = await harness(sandbox, {
+      orgIndexes: [0],
+      engine: { pageSize: 5 },
+      governor: { limits: { perDay: 60, perMinute: 60 }, reserve: { perDay: 10 } },
+    });
+    const company = h.companies[0];
+    if (!company) throw new Error('no company');
+    const firstDay = backfillFromDate(sandbox.clock.now(), company.timezone);
+    const run = await h.engine.syncOrganisation(company.tenantId);
+    expect(run?.state).toBe('failed');
+    expect(run?.problem?.code).toBe('rate-limited');
+    expect(run?.apiCalls).toBe(50);
+    // The reserve is there for the firm's one-click actions.
+    const organisation = await h.api.organisation(h.grant.id, company.tenantId);
+    expect(organisation.name).toBe(company.name);
+    const stats = (await control(sandbox, 'GET', '/requests')) as {
+      stats: { byStatus: Record<string, number> };
+    };
+    expect(stats.stats.byStatus['429']).toBeUndefined();
+    // Tasks from the pages that fitted in the budget are kept; tomorrow's run carries on.
+    expect(run?.tasksCreated).toBe((await tasksOf(h.db, company.tenantId)).length);
+    sandbox.clock.advance(25 * 60 * 60_000);
+    const tomorrow = await h.engine.syncOrganisation(company.tenantId);
+    expect(tomorrow?.state).toBe('succeeded');
+    expect(tomorrow?.tasksCreated).toBeGreaterThan(0);
+    // The backfill kept the window it started with, the day before.
+    expect(await openTaskIds(h.db, company.tenantId)).toEqual(
+      expectedTaskIds(await groundTruth(sandbox, company.tenantId), company.monitored, firstDay),
+    );
+  } finally {
+    await control(sandbox, 'PUT', '/limits', { perDay: 5000 });
+  }
 });
