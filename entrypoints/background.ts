@@ -4,6 +4,7 @@ import { startBackground } from '@/lib/background/main';
 import { sessionSignInStore } from '@/lib/background/session-store';
 import { xeroConfig } from '@/lib/config/current';
 import { ClientHubDb } from '@/lib/db/database';
+import { managedStorageReader, webAuthFlowLauncher } from '@/lib/platform/browser-differences';
 
 export default defineBackground(() => {
   startBackground({
@@ -16,14 +17,17 @@ export default defineBackground(() => {
     withLock: webLocks,
     newId: () => crypto.randomUUID(),
     redirectUri: browser.identity.getRedirectURL(),
-    launchWebAuthFlow: async (url) => {
-      const redirected = await browser.identity.launchWebAuthFlow({ url, interactive: true });
-      if (!redirected) throw new Error('The user did not approve access.');
-      return redirected;
-    },
+    launchWebAuthFlow: webAuthFlowLauncher(browser.identity),
     pendingSignIns: sessionSignInStore(browser.storage.session),
-    readManagedStorage: () => browser.storage.managed.get(),
+    readManagedStorage: managedStorageReader(browser.storage.managed),
     alarms: browser.alarms,
+    alarmsClear: (name) => browser.alarms.clear(name),
+    onBrowserStart: (listener) => browser.runtime.onStartup.addListener(listener),
+    setBadge: (text, title) => {
+      void browser.action.setBadgeText({ text });
+      void browser.action.setTitle({ title: text ? `Client Hub: ${title}` : 'Client Hub' });
+      void browser.action.setBadgeBackgroundColor({ color: '#0b6bcb' });
+    },
     onMessage: browser.runtime.onMessage,
   });
 });

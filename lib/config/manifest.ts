@@ -1,4 +1,5 @@
-import { GECKO_ID, SANDBOX_MANIFEST_KEY } from './sandbox-build';
+import { browserManifestKeys, targetBrowser } from '../platform/browser-differences';
+import { SANDBOX_MANIFEST_KEY } from './sandbox-build';
 import { type XeroConfig, xeroHostPermissions } from './xero';
 
 /**
@@ -32,21 +33,7 @@ export function manifestFor({ browser, xero }: ManifestInput) {
       'Turn uncategorised Xero bank transactions into Client Hub tasks, and bring the answers back.',
     permissions: Object.keys(PERMISSIONS),
     host_permissions: xeroHostPermissions(xero),
-    // Chromium derives the extension id, and so the OAuth redirect URI, from this public key.
-    ...(sandbox && browser === 'chrome' ? { key: SANDBOX_MANIFEST_KEY } : {}),
-    // Lets a firm fix the Xero client id and the user's role by policy (Firefox reads its own policies file).
-    ...(browser === 'chrome' ? { storage: { managed_schema: 'managed-schema.json' } } : {}),
-    ...(browser === 'firefox'
-      ? {
-          browser_specific_settings: {
-            gecko: {
-              id: GECKO_ID,
-              strict_min_version: '140.0',
-              // Transaction data goes only to Xero, at the user's request; nothing to us or third parties.
-              data_collection_permissions: { required: ['none'] },
-            },
-          },
-        }
-      : {}),
+    // Keys only one browser understands (see lib/platform/browser-differences.ts).
+    ...browserManifestKeys(targetBrowser(browser), { sandbox, sandboxManifestKey: SANDBOX_MANIFEST_KEY }),
   };
 }

@@ -55,7 +55,12 @@ export function xeroConfigFor(env: BuildEnv): XeroConfig {
       appBase: base,
     };
   }
-  return { target: 'xero', clientId: env.clientId ?? '', ...XERO_PRODUCTION };
+  return productionXeroConfig(env.clientId);
+}
+
+/** Real Xero. Separate from xeroConfigFor so a production bundle carries no sandbox address. */
+export function productionXeroConfig(clientId: string | undefined): XeroConfig {
+  return { target: 'xero', clientId: clientId ?? '', ...XERO_PRODUCTION };
 }
 
 export const xeroEndpoints = (config: XeroConfig) => ({
