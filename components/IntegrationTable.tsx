@@ -1,4 +1,5 @@
 import type { Connection, PendingRemoval, Workspace } from '@/lib/db/records';
+import type { SyncRun } from '@/lib/sync/records';
 import { timeAgo } from './format';
 import { ProblemNotice } from './ProblemNotice';
 
@@ -13,13 +14,23 @@ export interface RowActions {
 
 interface Props extends RowActions {
   connections: Connection[];
+  latestRuns: Record<string, SyncRun>;
+  accountNames: Record<string, string>;
   workspaces: Workspace[];
   pendingRemovals: PendingRemoval[];
   now: number;
 }
 
 /** The admin's table of connected Xero companies (Setup & Settings → Xero integration). */
-export function IntegrationTable({ connections, workspaces, pendingRemovals, now, ...actions }: Props) {
+export function IntegrationTable({
+  connections,
+  workspaces,
+  pendingRemovals,
+  latestRuns,
+  accountNames,
+  now,
+  ...actions
+}: Props) {
   const workspaceName = new Map(workspaces.map((w) => [w.id, w.name]));
   const removing = new Map(pendingRemovals.map((r) => [r.tenantId, r]));
   return (
@@ -48,6 +59,10 @@ export function IntegrationTable({ connections, workspaces, pendingRemovals, now
             row={row}
             workspace={row.workspaceId ? workspaceName.get(row.workspaceId) : undefined}
             removal={removing.get(row.tenantId)}
+            run={latestRuns[row.tenantId]}
+            accounts={row.monitoredAccountIds.map(
+              (id) => accountNames[`${row.tenantId}:${id}`.toLowerCase()] ?? 'Account not loaded yet',
+            )}
             now={now}
             {...actions}
           />
@@ -59,12 +74,24 @@ export function IntegrationTable({ connections, workspaces, pendingRemovals, now
 
 interface RowProps extends RowActions {
   row: Connection;
+  run: SyncRun | undefined;
+  accounts: string[];
   workspace: string | undefined;
   removal: PendingRemoval | undefined;
   now: number;
 }
 
-function CompanyRow({ row, workspace, removal, now, canChange, busyTenantId, ...on }: RowProps) {
+function CompanyRow({
+  row,
+  run,
+  accounts,
+  workspace,
+  removal,
+  now,
+  canChange,
+  busyTenantId,
+  ...on
+}: RowProps) {
   const busy = busyTenantId === row.tenantId;
   const disabled = !canChange || busy || removal !== undefined;
   const problemId = `problem-${row.tenantId}`;
@@ -93,17 +120,23 @@ function CompanyRow({ row, workspace, removal, now, canChange, busyTenantId, ...
         )}
       </td>
       <td>
-        {row.monitoredAccountIds.length === 0 ? (
+        {accounts.length === 0 ? (
           <span class="muted">None chosen</span>
         ) : (
-          <span>{row.monitoredAccountIds.length} account(s)</span>
+          <ul class="plain">
+            {accounts.map((name) => (
+              <li key={name}>{name}</li>
+            ))}
+          </ul>
         )}
       </td>
       <td>
         {row.sentBy.name}
         <div class="muted">{row.sentBy.email}</div>
       </td>
-      <td>{timeAgo(row.lastSyncedAt, now)}</td>
+      <td>
+        <SyncCell run={run} lastSyncedAt={row.lastSyncedAt} now={now} name={row.tenantName} />
+      </td>
       <td class="actions">
         <button type="button" disabled={disabled} onClick={() => on.onManageAccounts(row)}>
           Manage Accounts<span class="visually-hidden"> for {row.tenantName}</span>
@@ -139,5 +172,56 @@ function HealthMark({ state }: { state: Connection['health']['state'] }) {
     <span class="health warn" role="img" aria-label="Needs attention" title="Needs attention">
       ⚠
     </span>
+  );
+}
+
+/** Last synced, and while a sync runs, how far it has got. */
+function SyncCell({
+  run,
+  lastSyncedAt,
+  now,
+  name,
+}: {
+  run: SyncRun | undefined;
+  lastSyncedAt: number | null;
+  now: number;
+  name: string;
+}) {
+  if (run?.state === 'running') {
+    const label =
+      run.phase === 'backfill' ? 'Looking through the last 90 days' : 'Checking for new transactions';
+    return (
+      <div data-testid="sync-progress">
+        <label>
+          <span class="muted">{label}…</span>
+          <progress
+            aria-label={`Sync of ${name}`}
+            max={run.expected ?? undefined}
+            value={run.expected ? Math.min(run.scanned, run.expected) : undefined}
+          />
+        </label>
+        <div class="muted">
+          {run.scanned.toLocaleString()} transactions scanned · {run.tasksCreated.toLocaleString()} tasks
+          created
+        </div>
+      </div>
+    );
+  }
+  return (
+    <div>
+      {timeAgo(lastSyncedAt, now)}
+      {run && run.state === 'succeeded' && (
+        <div class="muted" data-testid="sync-result">
+          {run.tasksCreated === 0 && run.tasksUpdated === 0
+            ? 'No new transactions'
+            : `${run.tasksCreated.toLocaleString()} new task${run.tasksCreated === 1 ? '' : 's'}, ${run.tasksUpdated.toLocaleString()} updated`}
+        </div>
+      )}
+      {run?.problem && (
+        <div class="muted" data-testid="sync-result">
+          Last sync stopped: {run.problem.title}
+        </div>
+      )}
+    </div>
   );
 }

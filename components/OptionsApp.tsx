@@ -13,6 +13,7 @@ import { IntegrationTable } from './IntegrationTable';
 import { ManageAccountsDialog } from './ManageAccountsDialog';
 import { ProblemNotice } from './ProblemNotice';
 import { RemoveDialog } from './RemoveDialog';
+import { SyncPreferencesForm } from './SyncPreferencesForm';
 import { WorkspaceDialog } from './WorkspaceDialog';
 
 /** Ticks so "Last synced" stays true while the page is open. */
@@ -39,6 +40,8 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
   const [setup, setSetup] = useState<SetupState | null>(null);
   const [setupProblem, setSetupProblem] = useState<MessageError | null>(null);
   const view = useLiveQuery(() => readIntegrationView(db), [db], {
+    latestRuns: {},
+    accountNames: {},
     connections: [],
     workspaces: [],
     pendingRemovals: [],
@@ -116,6 +119,22 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
       }`;
     });
 
+  const checkForNew = () =>
+    run('sync', async () => {
+      const result = await ask({ type: 'sync.now' });
+      return (
+        result.runs
+          .map((r) =>
+            r.problem
+              ? `${r.name}: ${r.problem.title}.`
+              : r.state === 'skipped'
+                ? `${r.name}: choose its accounts first.`
+                : `${r.name}: ${r.tasksCreated === 0 ? 'nothing new' : `${r.tasksCreated} new task(s)`}.`,
+          )
+          .join(' ') || 'No Xero company to check.'
+      );
+    });
+
   const dialogRow = dialog ? rowOf(dialog.tenantId) : undefined;
 
   return (
@@ -156,6 +175,8 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
               connections={view.connections}
               workspaces={view.workspaces}
               pendingRemovals={view.pendingRemovals}
+              latestRuns={view.latestRuns}
+              accountNames={view.accountNames}
               now={now.value}
               canChange={canChange}
               busyTenantId={busy}
@@ -188,6 +209,13 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
                 aria-describedby={!canChange ? 'staff-note' : undefined}
               >
                 + Add Another Xero company
+              </button>{' '}
+              <button
+                type="button"
+                onClick={checkForNew}
+                disabled={busy !== null || view.connections.length === 0}
+              >
+                {busy === 'sync' ? 'Checking…' : 'Check for new transactions'}
               </button>
             </p>
             {!setup.clientIdConfigured && (
@@ -200,6 +228,10 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
               />
             )}
           </section>
+          <details class="card">
+            <summary>Sync settings</summary>
+            <SyncPreferencesForm canChange={canChange} />
+          </details>
           <details class="card">
             <summary>Xero app settings</summary>
             <p>
@@ -230,7 +262,12 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
         />
       )}
       {dialog?.kind === 'accounts' && dialogRow && (
-        <ManageAccountsDialog row={dialogRow} onClose={() => setDialog(null)} />
+        <ManageAccountsDialog
+          row={dialogRow}
+          canChange={canChange}
+          onClose={() => setDialog(null)}
+          onSaved={(message) => setStatus(message)}
+        />
       )}
       {dialog?.kind === 'remove' && dialogRow && (
         <RemoveDialog

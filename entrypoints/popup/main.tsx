@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { PopupApp } from '@/components/PopupApp';
+import { ClientHubDb } from '@/lib/db/database';
 import '@/components/theme.css';
 
-render(<PopupApp />, document.getElementById('app') as HTMLElement);
+render(<PopupApp db={new ClientHubDb()} />, document.getElementById('app') as HTMLElement);

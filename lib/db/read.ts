@@ -1,3 +1,5 @@
+import { Dexie } from 'dexie';
+import { type SyncRun, syncRunSchema } from '../sync/records';
 import type { ClientHubDb } from './database';
 import {
   type Connection,
@@ -17,6 +19,10 @@ export interface DamagedRecord {
 
 export interface IntegrationView {
   connections: Connection[];
+  /** The latest sync run of each company, by tenant id. */
+  latestRuns: Record<string, SyncRun>;
+  /** Names of monitored accounts, by `${tenantId}:${accountId}` (lower case). */
+  accountNames: Record<string, string>;
   workspaces: Workspace[];
   pendingRemovals: PendingRemoval[];
   damaged: DamagedRecord[];
@@ -48,7 +54,23 @@ export async function readIntegrationView(db: ClientHubDb): Promise<IntegrationV
     db.workspaces.toArray(),
     db.pendingRemovals.toArray(),
   ]);
+  const latestRuns: Record<string, SyncRun> = {};
+  const accountNames: Record<string, string> = {};
+  for (const row of connections as Connection[]) {
+    const last = await db.syncRuns
+      .where('[tenantId+startedAt]')
+      .between([row.tenantId, Dexie.minKey], [row.tenantId, Dexie.maxKey])
+      .last();
+    const run = syncRunSchema.safeParse(last);
+    if (run.success) latestRuns[row.tenantId] = run.data;
+    for (const accountId of row.monitoredAccountIds ?? []) {
+      const account = await db.accounts.get([row.tenantId, accountId]);
+      if (account) accountNames[`${row.tenantId}:${accountId}`.toLowerCase()] = account.name;
+    }
+  }
   return {
+    latestRuns,
+    accountNames,
     connections: check<Connection>(
       'connections',
       connectionSchema,

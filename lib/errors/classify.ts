@@ -163,6 +163,8 @@ export function failureFromThrown(error: unknown): XeroFailure {
     const name = error instanceof Error ? error.name : 'Error';
     const message = 'message' in error && typeof error.message === 'string' ? error.message : '';
     if (SIGN_IN_CANCELLED_MESSAGE.test(message)) return { kind: 'sign-in', reason: 'cancelled' };
+    // ky (our HTTP client) wraps fetch's network TypeError in its own NetworkError.
+    if (name === 'NetworkError') return { kind: 'network', detail: cap(message, DETAIL_LIMIT) };
     if (name === 'TimeoutError')
       return { kind: 'network', detail: cap(`Timed out: ${message}`, DETAIL_LIMIT) };
     if (name === 'TypeError' && NETWORK_MESSAGE.test(message)) {

@@ -1,4 +1,4 @@
-import ky, { isNetworkError, isTimeoutError, type KyInstance } from 'ky';
+import ky, { type KyInstance } from 'ky';
 import type { z } from 'zod';
 import type { TokenManager } from '../auth/token-manager';
 import { type XeroConfig, xeroEndpoints } from '../config/xero';
@@ -6,16 +6,6 @@ import { failureFromResponse, failureFromThrown, type XeroFailure } from '../err
 import type { Governor, Priority } from '../sync/governor';
 import { FailureError } from './failure-error';
 import { organisationEnvelopeSchema, xeroConnectionsSchema } from './schemas';
-
-/**
- * ky 2 wraps fetch's network TypeError in its own NetworkError, which failureFromThrown does not know:
- * without this a dropped connection would read as "something unexpected" instead of a network problem.
- */
-function thrownFailure(error: unknown): XeroFailure {
-  if (isNetworkError(error)) return { kind: 'network', detail: error.message.slice(0, 2000) };
-  if (isTimeoutError(error)) return { kind: 'network', detail: `Timed out: ${error.message}`.slice(0, 2000) };
-  return failureFromThrown(error);
-}
 
 /** What the last call told us about one Xero company: feeds the integration table's health. */
 export interface Contact {
@@ -113,7 +103,7 @@ export function createXeroApi(deps: XeroApiDeps) {
         return await callOnce(url, options, true);
       } catch (error) {
         if (options.signal?.aborted) throw error;
-        const failure = error instanceof FailureError ? error.failure : thrownFailure(error);
+        const failure = error instanceof FailureError ? error.failure : failureFromThrown(error);
         const delay = governor.retryDelay(tenantId, failure, attempt, options.priority ?? 'interactive');
         if (delay === undefined) {
           await report({ grantId: options.grantId, tenantId, ok: false, failure });
@@ -145,7 +135,7 @@ export function createXeroApi(deps: XeroApiDeps) {
       return response;
     } catch (error) {
       if (options.signal?.aborted) throw error;
-      const failure = error instanceof FailureError ? error.failure : thrownFailure(error);
+      const failure = error instanceof FailureError ? error.failure : failureFromThrown(error);
       if (!quiet) await report({ grantId, tenantId, ok: false, failure });
       throw error instanceof FailureError ? error : new FailureError(failure);
     }

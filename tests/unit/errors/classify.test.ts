@@ -347,6 +347,13 @@ describe('failureFromThrown', () => {
     expect(failureFromThrown(error)).toEqual({ kind: 'network', detail: 'fetch failed (ECONNREFUSED)' });
   });
 
+  it('ky’s NetworkError (what our HTTP client throws for a dropped connection) is a network failure', async () => {
+    const { default: ky } = await import('ky');
+    const refused: typeof fetch = () => Promise.reject(new TypeError('fetch failed'));
+    const error = await ky('http://127.0.0.1:9/', { fetch: refused, retry: 0 }).catch((e: unknown) => e);
+    expect(failureFromThrown(error).kind).toBe('network');
+  });
+
   it('a timeout is a network failure', () => {
     expect(failureFromThrown(new DOMException('The operation timed out.', 'TimeoutError')).kind).toBe(
       'network',
