@@ -17,8 +17,12 @@ export interface E2E {
 }
 
 /** The sandbox on the port the sandbox build expects, and Chromium with the extension. */
-export async function startE2E(): Promise<E2E> {
-  const sandbox = await startSandbox({ port: SANDBOX_DEFAULT_PORT, seed: 7 });
+export async function startE2E(options: { seed?: number; scale?: number } = {}): Promise<E2E> {
+  const sandbox = await startSandbox({
+    port: SANDBOX_DEFAULT_PORT,
+    seed: options.seed ?? 7,
+    ...(options.scale ? { scale: options.scale } : {}),
+  });
   let browser: LaunchedExtension;
   try {
     browser = await launchWithExtension(EXTENSION_DIR, { headless: true });
@@ -86,4 +90,32 @@ export interface SandboxOrg {
 
 export async function sandboxOrgs(sandbox: Sandbox): Promise<SandboxOrg[]> {
   return (await (await fetch(`${sandbox.url}/__sandbox/orgs`)).json()) as SandboxOrg[];
+}
+
+/** Reads a whole object store of the extension's IndexedDB from one of its pages. */
+export async function readStore<T>(page: Page, store: string): Promise<T[]> {
+  return page.evaluate(
+    (name) =>
+      new Promise<T[]>((resolve, reject) => {
+        const open = indexedDB.open('client-hub');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction(name, 'readonly').objectStore(name).getAll();
+          request.onsuccess = () => {
+            resolve(request.result as T[]);
+            open.result.close();
+          };
+          request.onerror = () => reject(request.error);
+        };
+      }),
+    store,
+  );
+}
+
+/** Stops the extension's service worker the way Chrome does when it idles or crashes it. */
+export async function stopServiceWorker(page: Page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+  await cdp.detach();
 }
