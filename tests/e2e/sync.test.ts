@@ -106,3 +106,22 @@ test('a service worker stopped mid-backfill resumes, and every qualifying transa
   const runs = await readStore<{ state: string }>(page, 'syncRuns');
   expect(runs.some((r) => r.state === 'interrupted' || r.state === 'aborted')).toBe(true);
 });
+
+test('the popup shows health and open tasks per workspace, and the toolbar badge counts them', async () => {
+  const tasks = await readStore<{ status: string }>(page, 'clientTasks');
+  const open = tasks.filter((t) => t.status === 'Open' || t.status === 'Answered').length;
+  const popup = await e2e.browser.context.newPage();
+  await popup.goto(`chrome-extension://${e2e.browser.extensionId}/popup.html`);
+  await popup.getByRole('img', { name: 'Healthy' }).first().waitFor();
+  const list = popup.getByTestId('open-tasks');
+  await list.waitFor();
+  expect(await list.textContent()).toContain(`${open} open`);
+  await popup.getByRole('button', { name: 'Check for new transactions' }).click();
+  expect(await popup.getByRole('status').textContent({ timeout: 60_000 })).toMatch(/nothing new|new task/);
+  const badge = await e2e.browser.serviceWorker.evaluate(() =>
+    (
+      globalThis as unknown as { chrome: { action: { getBadgeText(d: object): Promise<string> } } }
+    ).chrome.action.getBadgeText({}),
+  );
+  expect(badge).toBe(String(open));
+});
