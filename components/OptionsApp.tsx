@@ -114,9 +114,11 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
       if (result.state === 'queued') {
         return `Xero could not be reached, so ${result.name} will be removed as soon as it can be. Nothing is lost.`;
       }
-      return `Removed ${result.name}: disconnected in Xero and deleted from Client Hub on this computer.${
-        result.revokedSignIn ? ' Its Xero sign-in was also revoked.' : ''
-      }`;
+      return `Removed ${result.name}: disconnected in Xero and deleted from Client Hub on this computer${
+        result.tasksDeleted > 0
+          ? `, with its ${result.tasksDeleted} Client Task${result.tasksDeleted === 1 ? '' : 's'}`
+          : ''
+      }.${result.revokedSignIn ? ' Its Xero sign-in was also revoked.' : ''}`;
     });
 
   const checkForNew = () =>

@@ -7,6 +7,7 @@ import type { FirmUser } from '../db/records';
 import type { SetupState } from '../messaging/contract';
 import { createMessageRouter, type Handlers } from '../messaging/router';
 import { loadFirmUser, readManagedPolicy, saveFirmUser } from '../settings/firm';
+import { startClientTasks } from '../tasks/handlers';
 import { createXeroApi } from '../xero/api';
 import { describeError } from './describe-error';
 
@@ -95,7 +96,17 @@ export function startBackground(deps: BackgroundDeps) {
     return user;
   }
 
+  // Client Tasks: answers, Close / Re-open, and the outbox that writes them to Xero.
+  const tasks = startClientTasks({
+    db: deps.db,
+    api,
+    now: deps.now,
+    newId: deps.newId,
+    withLock: deps.withLock,
+    firmUser: async () => loadFirmUser(deps.db, await policy()),
+  });
   const handlers: Handlers = {
+    ...tasks.handlers,
     'background.status': async () => ({
       version: deps.version,
       target: deps.xero.target,
@@ -147,5 +158,5 @@ export function startBackground(deps: BackgroundDeps) {
   });
   // Removals queued while Xero was unreachable finish on the next start.
   void service.retryPendingRemovals().catch(() => undefined);
-  return { startedAt, connections: service, tokens, api };
+  return { startedAt, connections: service, tokens, api, tasks };
 }

@@ -1,6 +1,7 @@
 import type { OAuthDeps, PendingSignIn, XeroAuthServer } from '../auth/oauth';
 import { beginSignIn, finishSignIn, pendingSignInSchema, revokeRefreshToken } from '../auth/oauth';
 import type { TokenManager } from '../auth/token-manager';
+import { companyDataTables, deleteCompanyData } from '../db/company-data';
 import type { ClientHubDb } from '../db/database';
 import type { Connection, FirmUser, Health, Organisation } from '../db/records';
 import { connectionSchema } from '../db/records';
@@ -41,6 +42,8 @@ export interface RemovalResult {
   /** Removed in Xero now, or queued until Xero can be reached. */
   state: 'removed' | 'queued';
   revokedSignIn: boolean;
+  /** Client Tasks deleted from this computer with the company. */
+  tasksDeleted: number;
 }
 
 /** Words Xero's authorize page uses when it refuses a request instead of showing sign-in. */
@@ -334,17 +337,22 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
             attempts: removal.attempts + 1,
             lastProblem: problemFor(failure, { tenantName: removal.tenantName }),
           });
-          return { name: removal.tenantName, state: 'queued', revokedSignIn: false };
+          return { name: removal.tenantName, state: 'queued', revokedSignIn: false, tasksDeleted: 0 };
         }
       }
       revokedSignIn = await revokeIfUnused(removal.grantId, tenantId);
     }
-    await db.transaction('rw', [db.connections, db.pendingRemovals], async () => {
-      await db.connections.delete(tenantId);
-      await db.pendingRemovals.delete(tenantId);
-    });
+    const deleted = await db.transaction(
+      'rw',
+      [db.connections, db.pendingRemovals, ...companyDataTables(db)],
+      async () => {
+        await db.connections.delete(tenantId);
+        await db.pendingRemovals.delete(tenantId);
+        return deleteCompanyData(db, tenantId);
+      },
+    );
     await forgetUnusedGrants();
-    return { name: removal.tenantName, state: 'removed', revokedSignIn };
+    return { name: removal.tenantName, state: 'removed', revokedSignIn, tasksDeleted: deleted.tasks };
   }
 
   /**

@@ -9,6 +9,14 @@ import type {
   SyncSettings,
   TaskActivity,
 } from '../sync/records';
+import type {
+  CloseRequest,
+  OutboxJob,
+  TaskEvent,
+  TaskFile,
+  TaskMessage,
+  XeroAttachmentList,
+} from '../tasks/records';
 import type { Connection, Grant, PendingRemoval, Workspace } from './records';
 
 export interface SettingRow {
@@ -35,6 +43,13 @@ export class ClientHubDb extends Dexie {
   syncRuns!: EntityTable<SyncRun, 'id'>;
   quarantine!: Table<QuarantineRecord, [string, string, string]>;
   syncSettings!: EntityTable<SyncSettings, 'tenantId'>;
+  // v3: the Client Tasks workspace (lib/tasks): conversation, files, the outbox of writes to Xero.
+  taskMessages!: EntityTable<TaskMessage, 'id'>;
+  taskFiles!: EntityTable<TaskFile, 'id'>;
+  outbox!: EntityTable<OutboxJob, 'id'>;
+  closeRequests!: EntityTable<CloseRequest, 'id'>;
+  xeroAttachments!: Table<XeroAttachmentList, [string, string]>;
+  taskEvents!: EntityTable<TaskEvent, 'id'>;
 
   constructor(name = 'client-hub', options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
@@ -55,6 +70,15 @@ export class ClientHubDb extends Dexie {
       syncRuns: 'id, tenantId, [tenantId+startedAt], state',
       quarantine: '[tenantId+source+recordId], tenantId',
       syncSettings: 'tenantId',
+    });
+    // Only new tables: nothing to migrate from v2.
+    this.version(3).stores({
+      taskMessages: 'id, taskId, [taskId+at]',
+      taskFiles: 'id, taskId, [tenantId+bankTransactionId], state',
+      outbox: 'id, taskId, closeId, state, [state+nextAttemptAt]',
+      closeRequests: 'id, taskId, state',
+      xeroAttachments: '[tenantId+bankTransactionId]',
+      taskEvents: 'id, taskId, [taskId+at]',
     });
   }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { firmUserSchema, roleSchema } from '../db/records';
+import { taskRequestSchemas, taskResponseSchemas } from '../tasks/messages';
 
 /**
  * The one contract between the extension's pages, its content script and its background. Every
@@ -42,6 +43,7 @@ export const requestSchemas = {
       z.object({ newWorkspaceName: z.string().trim().min(1).max(120) }),
     ]),
   }),
+  ...taskRequestSchemas,
 } as const;
 
 export const responseSchemas = {
@@ -57,6 +59,7 @@ export const responseSchemas = {
     revokedSignIn: z.boolean(),
   }),
   'connections.linkWorkspace': z.object({ workspaceId: z.string() }),
+  ...taskResponseSchemas,
 } as const;
 
 export type RequestType = keyof typeof requestSchemas;

@@ -110,3 +110,27 @@ test('sync preferences are validated and kept', async () => {
     t.ask({ type: 'sync.savePreferences', preferences: { intervalMinutes: 2, starterApp: false } }),
   ).rejects.toMatchObject({ detail: { code: 'invalid-message' } });
 });
+
+test('Remove deletes the company’s tasks and sync state from this computer and keeps the workspace', async () => {
+  const { t, org } = await connectedBackground();
+  const listed = await t.ask({ type: 'accounts.list', tenantId: org.tenantId });
+  const suspense = listed.accounts.find((a) => a.name === 'Uncategorized Expense');
+  await t.ask({
+    type: 'accounts.save',
+    tenantId: org.tenantId,
+    monitoredAccountIds: [suspense?.accountId ?? ''],
+    types: ['SPEND'],
+  });
+  await t.ask({ type: 'sync.now', tenantId: org.tenantId });
+  const tasks = await t.db.clientTasks.where('tenantId').equals(org.tenantId).count();
+  expect(tasks).toBeGreaterThan(0);
+
+  const removed = await t.ask({ type: 'connections.remove', tenantId: org.tenantId });
+  expect(removed).toMatchObject({ state: 'removed', tasksDeleted: tasks });
+  for (const table of [t.db.clientTasks, t.db.accounts, t.db.syncRuns, t.db.bankTransactions]) {
+    expect(await table.where('tenantId').equals(org.tenantId).count()).toBe(0);
+  }
+  expect(await t.db.syncCursors.get(org.tenantId)).toBeUndefined();
+  expect(await t.db.taskActivity.count()).toBe(0);
+  expect(await t.db.workspaces.count()).toBe(1);
+});

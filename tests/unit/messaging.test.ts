@@ -24,6 +24,13 @@ const handlers = {
   'connections.refresh': notCalled,
   'connections.remove': notCalled,
   'connections.linkWorkspace': notCalled,
+  'tasks.recordAnswer': notCalled,
+  'tasks.comment': notCalled,
+  'tasks.close': notCalled,
+  'tasks.reopen': notCalled,
+  'tasks.discardFiles': notCalled,
+  'tasks.refreshAttachments': notCalled,
+  'outbox.retry': notCalled,
 } satisfies Handlers;
 
 const router = createMessageRouter(handlers, 'own-id');

@@ -1,0 +1,53 @@
+/** What Xero accepts as attachments (XERO-API-NOTES: 10 per document, 10 MB each). */
+export const MAX_ATTACHMENTS_PER_TRANSACTION = 10;
+export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
+const MAX_FILE_NAME = 100;
+
+// Characters Xero refuses in attachment file names, and control characters (NUL included).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this removes
+const FORBIDDEN = /[<>:"/\\|?*+\u0000-\u001f\u007f]/g;
+
+/**
+ * A file name Xero will take: forbidden characters become "-", spaces tidied, kept short with its
+ * extension, never empty. `taken` are names already on the transaction (Xero overwrites a file of the
+ * same name, so a different file gets " (2)").
+ */
+export function safeFileName(original: string, taken: Iterable<string> = []): string {
+  let name = original.replace(FORBIDDEN, '-').replace(/\s+/g, ' ').trim().replace(/^\.+/, '');
+  if (name.replace(/[-.\s]/g, '').length === 0) name = 'attachment';
+  const dot = name.lastIndexOf('.');
+  let stem = dot > 0 ? name.slice(0, dot) : name;
+  let extension = dot > 0 ? name.slice(dot) : '';
+  if (extension.length > 12) {
+    stem = name;
+    extension = '';
+  }
+  stem = stem.slice(0, MAX_FILE_NAME - extension.length).trim() || 'attachment';
+  const used = new Set([...taken].map((n) => n.toLowerCase()));
+  let candidate = `${stem}${extension}`;
+  for (let i = 2; used.has(candidate.toLowerCase()); i++) candidate = `${stem} (${i})${extension}`;
+  return candidate;
+}
+
+export const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+/** Why a file cannot go to Xero, in plain words, or undefined when it can. */
+export function fileProblem(file: { name: string; size: number }): string | undefined {
+  if (file.size === 0) return `“${file.name}” is empty, so there is nothing to attach.`;
+  if (file.size > MAX_ATTACHMENT_BYTES) {
+    return `“${file.name}” is ${megabytes(file.size)}. Xero accepts attachments of at most 10 MB: make it smaller (for example, scan at a lower resolution) and attach it again.`;
+  }
+  return undefined;
+}
+
+export function tooManyFilesProblem(alreadyThere: number, adding: number): string | undefined {
+  if (alreadyThere + adding <= MAX_ATTACHMENTS_PER_TRANSACTION) return undefined;
+  const room = Math.max(0, MAX_ATTACHMENTS_PER_TRANSACTION - alreadyThere);
+  return `Xero allows at most ${MAX_ATTACHMENTS_PER_TRANSACTION} attachments on a transaction. This one already has ${alreadyThere}, so ${room === 0 ? 'no more can be added' : `only ${room} more can be added`}. Remove one in Xero, or combine files into one PDF.`;
+}
+
+/** SHA-256 of a file's content, hex: identifies the same file whatever its name. */
+export async function sha256Hex(blob: Blob): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,55 @@
+import type { ChosenAccount } from './records';
+
+/** Xero's limit for one History note (the official page; another source says 2,500: design for 250). */
+export const HISTORY_NOTE_MAX = 250;
+
+/** The text an answer leaves in the transaction's History, before splitting. */
+export function answerNoteText(answer: string, account: ChosenAccount | null): string {
+  const words = answer.replace(/\s+/g, ' ').trim();
+  const coded = account ? ` Account chosen: ${[account.code, account.name].filter(Boolean).join(' ')}.` : '';
+  return `Client Hub: client's answer: ${words}${coded}`;
+}
+
+/**
+ * Splits a note into History notes of at most `max` characters. One that fits is sent as it is; a
+ * longer one becomes numbered notes "(1/3) …", split between words where possible, so nothing is cut:
+ * the parts joined back give the whole text.
+ */
+export function splitNote(text: string, max: number = HISTORY_NOTE_MAX): string[] {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length === 0) return [];
+  if (flat.length <= max) return [flat];
+  // The prefix grows with the count ("(10/12) "), so find a count whose prefixes leave room for it.
+  for (let count = 2; ; count++) {
+    const prefix = (i: number) => `(${i}/${count}) `;
+    const parts = chunk(flat, (i) => max - prefix(i + 1).length);
+    if (parts.length <= count) {
+      if (parts.length < count) continue;
+      return parts.map((part, i) => `${prefix(i + 1)}${part}`);
+    }
+  }
+}
+
+function chunk(text: string, room: (index: number) => number): string[] {
+  const parts: string[] = [];
+  let rest = text;
+  while (rest.length > 0) {
+    const size = room(parts.length);
+    if (size < 1) throw new Error('note limit too small');
+    if (rest.length <= size) {
+      parts.push(rest);
+      break;
+    }
+    // Break at the last space within the room; a word longer than the room is split inside.
+    const space = rest.lastIndexOf(' ', size);
+    const cut = space > size / 2 ? space : size;
+    parts.push(rest.slice(0, cut).trimEnd());
+    rest = rest.slice(cut).trimStart();
+  }
+  return parts;
+}
+
+/** The text the numbered notes carry, joined back (for tests and for showing what Xero holds). */
+export function joinNotes(notes: readonly string[]): string {
+  return notes.map((note) => note.replace(/^\(\d+\/\d+\) /, '')).join(' ');
+}

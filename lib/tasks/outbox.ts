@@ -1,0 +1,443 @@
+import type { WithLock } from '../auth/token-manager';
+import type { ClientHubDb } from '../db/database';
+import { connectionSchema } from '../db/records';
+import {
+  classifyFailure,
+  describeFailure,
+  describeProblem,
+  failureFromThrown,
+  isTransient,
+  type Problem,
+  retryAfterMs,
+  type XeroFailure,
+} from '../errors';
+import type { XeroApi } from '../xero/api';
+import { FailureError } from '../xero/failure-error';
+import { type OutboxJob, outboxJobSchema, type TaskFile, taskFileSchema } from './records';
+import { attachmentsEnvelopeSchema, readAttachment, recodedLines, transactionEnvelopeSchema } from './xero';
+
+/**
+ * The durable outbox: every write to Xero from a Client Task waits here (IndexedDB) until Xero has it.
+ * One runner at a time across the extension (a Web Lock, which a dead worker gives up), jobs left
+ * "running" by a worker that died are run again with the SAME Idempotency-Key, so Xero applies each
+ * write once. Transient failures back off and retry; a write that can never succeed is marked failed
+ * with the reason, and waits for a person to press Retry.
+ */
+
+export const OUTBOX_LOCK = 'client-hub-outbox';
+
+export interface OutboxDeps {
+  db: ClientHubDb;
+  api: XeroApi;
+  now: () => number;
+  newId: () => string;
+  withLock: WithLock;
+  /** Jobs run at once (each Xero company is still kept within its limits by the api's governor). */
+  concurrency?: number;
+  /** Automatic attempts through transient failures before a job waits for Retry. */
+  maxAttempts?: number;
+  /** Back-off before attempt n+1; Retry-After wins when Xero sent one. */
+  backoffMs?: (attempt: number) => number;
+  /** Timers for the next due job; tests and the bench may pass their own. */
+  setTimer?: (run: () => void, ms: number) => () => void;
+  onChange?: () => void;
+}
+
+const defaultBackoff = (attempt: number) =>
+  Math.min(5 * 60_000, 1000 * 2 ** Math.min(attempt - 1, 12)) * (0.75 + Math.random() * 0.5);
+
+class PermanentProblem extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+  }
+}
+
+const removedInXero = (status: string): Problem => ({
+  ...describeProblem('not-found'),
+  title: status === 'VOIDED' ? 'Transaction voided in Xero' : 'Transaction deleted in Xero',
+  message: `This transaction was ${status === 'VOIDED' ? 'voided' : 'deleted'} in Xero, so Client Hub cannot write to it. The answer and files are kept on the task.`,
+  action:
+    'Check the transaction in Xero. If it was restored, press Retry; otherwise Close the task without writing.',
+});
+
+export function createOutbox(deps: OutboxDeps) {
+  const { db, api } = deps;
+  const concurrency = deps.concurrency ?? 4;
+  const maxAttempts = deps.maxAttempts ?? 15;
+  const backoff = deps.backoffMs ?? defaultBackoff;
+  const setTimer =
+    deps.setTimer ??
+    ((run: () => void, ms: number) => {
+      const timer = setTimeout(run, ms);
+      return () => clearTimeout(timer);
+    });
+  let recovered = false;
+  let stopped = false;
+  let cancelTimer: (() => void) | undefined;
+  let running: Promise<void> | null = null;
+  let again = false;
+
+  async function connectionOf(tenantId: string) {
+    const parsed = connectionSchema.safeParse(await db.connections.get(tenantId));
+    if (!parsed.success || !parsed.data.grantId) {
+      throw new FailureError({ kind: 'connection', reason: 'removed' });
+    }
+    return { grantId: parsed.data.grantId, name: parsed.data.tenantName };
+  }
+
+  const transactionUrl = (job: OutboxJob) =>
+    api.accounting(`BankTransactions/${encodeURIComponent(job.bankTransactionId)}`);
+
+  /** The transaction as Xero has it now; a deleted or voided one can take no more writes. */
+  async function liveTransaction(job: OutboxJob, grantId: string) {
+    const envelope = await api.json(
+      transactionUrl(job),
+      { grantId, tenantId: job.tenantId, priority: 'interactive' },
+      transactionEnvelopeSchema,
+    );
+    const transaction = envelope.BankTransactions[0] as (typeof envelope.BankTransactions)[number];
+    if (transaction.Status === 'DELETED' || transaction.Status === 'VOIDED') {
+      throw new PermanentProblem(removedInXero(transaction.Status));
+    }
+    return transaction;
+  }
+
+  const writeOptions = (job: OutboxJob, grantId: string) => ({
+    grantId,
+    tenantId: job.tenantId,
+    priority: 'interactive' as const,
+    headers: { 'Idempotency-Key': job.idempotencyKey },
+  });
+
+  /** Performs one job against Xero; returns what it did in words. */
+  async function perform(job: OutboxJob): Promise<string> {
+    const { grantId } = await connectionOf(job.tenantId);
+    const { payload } = job;
+    switch (payload.kind) {
+      case 'history': {
+        await liveTransaction(job, grantId);
+        await api.call(`${transactionUrl(job)}/History`, {
+          ...writeOptions(job, grantId),
+          method: 'PUT',
+          headers: { ...writeOptions(job, grantId).headers, 'content-type': 'application/json' },
+          body: JSON.stringify({ HistoryRecords: payload.notes.map((Details) => ({ Details })) }),
+        });
+        const at = deps.now();
+        await db.taskMessages.where('id').anyOf(payload.messageIds).modify({ writtenToXeroAt: at });
+        return payload.notes.length === 1
+          ? "Client's answer written to the transaction's History in Xero"
+          : `Client's answer written to the transaction's History in Xero as ${payload.notes.length} numbered notes`;
+      }
+      case 'recode': {
+        const transaction = await liveTransaction(job, grantId);
+        const { lines, moved } = recodedLines(
+          transaction.LineItems,
+          new Set(payload.fromAccountIds.map((id) => id.toLowerCase())),
+          payload.account.id,
+        );
+        const accountWords = [payload.account.code, payload.account.name].filter(Boolean).join(' ');
+        if (moved === 0) return `Nothing to recode: no line is in a monitored account any more`;
+        await api.call(transactionUrl(job), {
+          ...writeOptions(job, grantId),
+          method: 'POST',
+          headers: { ...writeOptions(job, grantId).headers, 'content-type': 'application/json' },
+          body: JSON.stringify({
+            BankTransactions: [{ BankTransactionID: transaction.BankTransactionID, LineItems: lines }],
+          }),
+        });
+        return `Recoded ${moved} line${moved === 1 ? '' : 's'} to ${accountWords} in Xero`;
+      }
+      case 'attachment': {
+        const file = taskFileSchema.safeParse(await db.taskFiles.get(payload.fileId));
+        if (!file.success) {
+          throw new PermanentProblem({
+            ...describeProblem('unknown'),
+            message: 'The file to upload could not be read back from this browser’s storage.',
+          });
+        }
+        if (await alreadyUploaded(file.data)) {
+          await db.taskFiles.update(file.data.id, { state: 'duplicate', blob: new Blob([]) });
+          return `“${file.data.fileName}” is already on the transaction in Xero: not uploaded twice`;
+        }
+        const response = await api.call(
+          `${transactionUrl(job)}/Attachments/${encodeURIComponent(file.data.fileName)}`,
+          {
+            ...writeOptions(job, grantId),
+            method: 'PUT',
+            headers: { ...writeOptions(job, grantId).headers, 'content-type': file.data.mimeType },
+            body: file.data.blob,
+          },
+        );
+        const parsed = attachmentsEnvelopeSchema.safeParse(await response.json().catch(() => undefined));
+        await db.transaction('rw', [db.taskFiles, db.xeroAttachments], async () => {
+          // The bytes are in Xero now; keep the record (name, size, hash), free the space.
+          await db.taskFiles.update(file.data.id, { state: 'uploaded', blob: new Blob([]) });
+          const added = parsed.success ? parsed.data.Attachments.map(readAttachment) : [];
+          const key: [string, string] = [job.tenantId, job.bankTransactionId];
+          const list = await db.xeroAttachments.get(key);
+          if (list && added.length > 0) {
+            const ids = new Set(added.map((a) => a.attachmentId));
+            await db.xeroAttachments.put({
+              ...list,
+              attachments: [...list.attachments.filter((a) => !ids.has(a.attachmentId)), ...added],
+            });
+          }
+        });
+        return `“${file.data.fileName}” attached to the transaction in Xero`;
+      }
+    }
+  }
+
+  /** Same content already sent to this transaction by Client Hub (content hash). */
+  async function alreadyUploaded(file: TaskFile): Promise<boolean> {
+    if (!file.sha256) return false;
+    const others = await db.taskFiles
+      .where('[tenantId+bankTransactionId]')
+      .equals([file.tenantId, file.bankTransactionId])
+      .filter((f) => f.id !== file.id && f.sha256 === file.sha256 && f.state === 'uploaded')
+      .count();
+    return others > 0;
+  }
+
+  function problemOf(failure: XeroFailure, organisationName: string | undefined): Problem {
+    const problem = describeFailure(failure, {
+      now: deps.now(),
+      ...(organisationName ? { organisationName } : {}),
+    });
+    if (problem.code === 'not-found') {
+      return {
+        ...problem,
+        title: 'Transaction not found in Xero',
+        message:
+          'Xero could not find this transaction: it may have been deleted. The answer and files are kept on the task.',
+        action: 'Check the transaction in Xero, then press Retry, or Close the task without writing.',
+      };
+    }
+    return problem;
+  }
+
+  async function finish(job: OutboxJob, change: Partial<OutboxJob>, eventText: string, failed: boolean) {
+    const at = deps.now();
+    await db.transaction(
+      'rw',
+      [db.outbox, db.closeRequests, db.clientTasks, db.taskEvents, db.taskFiles],
+      async () => {
+        const current = outboxJobSchema.safeParse(await db.outbox.get(job.id));
+        // Someone pressed Retry or the job finished elsewhere: this result is stale.
+        if (!current.success || current.data.state !== 'running') return;
+        await db.outbox.update(job.id, { ...change, updatedAt: at });
+        await db.taskEvents.add({
+          id: deps.newId(),
+          taskId: job.taskId,
+          at,
+          kind: failed ? 'write-failed' : 'written-to-xero',
+          text: eventText,
+        });
+        if (failed && job.payload.kind === 'attachment') {
+          await db.taskFiles.update(job.payload.fileId, {
+            state: 'failed',
+            ...(change.problem ? { problem: change.problem } : {}),
+          });
+        }
+        if (job.closeId) await settleClose(job.closeId, at);
+      },
+    );
+    deps.onChange?.();
+  }
+
+  /** A Close is done when all its writes are; it fails (task stays open) when one fails for good. */
+  async function settleClose(closeId: string, at: number) {
+    const close = await db.closeRequests.get(closeId);
+    if (!close) return;
+    const jobs = await db.outbox.where('closeId').equals(closeId).toArray();
+    const failed = jobs.find((j) => j.state === 'failed');
+    if (failed) {
+      if (close.state !== 'failed') await db.closeRequests.update(closeId, { state: 'failed' });
+      // The rest of this Close waits for Retry instead of staying "pending" forever behind it.
+      for (const waiting of jobs.filter((j) => j.state === 'pending')) {
+        await db.outbox.update(waiting.id, {
+          state: 'failed',
+          updatedAt: at,
+          problem: {
+            ...(failed.problem ?? describeProblem('unknown')),
+            title: 'Not sent yet',
+            message: 'Client Hub did not send this because an earlier write of the same Close failed.',
+            action: 'Fix what the other write says, then press Retry.',
+          },
+        });
+      }
+      return;
+    }
+    if (jobs.every((j) => j.state === 'done') && close.state !== 'done') {
+      await db.closeRequests.update(closeId, { state: 'done' });
+      const task = await db.clientTasks.where('id').equals(close.taskId).first();
+      if (task) {
+        await db.clientTasks.put({ ...task, status: 'Closed', updatedAt: at });
+        await db.taskEvents.add({
+          id: deps.newId(),
+          taskId: close.taskId,
+          at,
+          kind: 'closed',
+          text: `Closed by ${close.requestedBy}`,
+        });
+      }
+    }
+  }
+
+  async function runJob(job: OutboxJob) {
+    const attempt = job.attempts + 1;
+    await db.outbox.update(job.id, { state: 'running', attempts: attempt, updatedAt: deps.now() });
+    let organisationName: string | undefined;
+    try {
+      organisationName = (await db.connections.get(job.tenantId))?.tenantName;
+      const result = await perform(job);
+      await finish(job, { state: 'done', result, problem: undefined }, result, false);
+    } catch (error) {
+      if (error instanceof PermanentProblem) {
+        await finish(job, { state: 'failed', problem: error.problem }, error.problem.title, true);
+        return;
+      }
+      const failure = error instanceof FailureError ? error.failure : failureFromThrown(error);
+      const code = classifyFailure(failure, { now: deps.now() });
+      const problem = problemOf(failure, organisationName);
+      if ((isTransient(code) || code === 'token-expired') && attempt < maxAttempts) {
+        const wait = Math.max(backoff(attempt), retryAfterMs(failure, deps.now()) ?? 0);
+        await db.outbox.update(job.id, {
+          state: 'pending',
+          nextAttemptAt: deps.now() + wait,
+          problem,
+          updatedAt: deps.now(),
+        });
+        deps.onChange?.();
+        return;
+      }
+      await finish(job, { state: 'failed', problem }, problem.title, true);
+    }
+  }
+
+  /** Jobs due now, at most one per Close at a time and in order (a Close's jobs run one after another). */
+  async function dueJobs(): Promise<OutboxJob[]> {
+    const now = deps.now();
+    const rows = await db.outbox
+      .where('[state+nextAttemptAt]')
+      .between(['pending', -Infinity], ['pending', now], true, true)
+      .limit(200)
+      .toArray();
+    const jobs = rows.flatMap((row) => {
+      const parsed = outboxJobSchema.safeParse(row);
+      return parsed.success ? [parsed.data] : [];
+    });
+    const picked: OutboxJob[] = [];
+    const busyCloses = new Set<string>();
+    for (const job of jobs.sort((a, b) => a.seq - b.seq)) {
+      if (job.closeId) {
+        if (busyCloses.has(job.closeId)) continue;
+        busyCloses.add(job.closeId);
+        const earlier = await db.outbox
+          .where('closeId')
+          .equals(job.closeId)
+          .filter((j) => j.seq < job.seq && j.state !== 'done')
+          .count();
+        if (earlier > 0) continue;
+      }
+      picked.push(job);
+    }
+    return picked;
+  }
+
+  async function drain() {
+    if (!recovered) {
+      recovered = true;
+      // Under the lock nobody else is running: a job still "running" was cut off with its worker.
+      await db.outbox.where('state').equals('running').modify({ state: 'pending' });
+    }
+    for (;;) {
+      if (stopped) return;
+      const jobs = await dueJobs();
+      if (jobs.length === 0) break;
+      const queue = [...jobs];
+      await Promise.all(
+        Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
+          for (let job = queue.shift(); job && !stopped; job = queue.shift()) await runJob(job);
+        }),
+      );
+    }
+    scheduleNext();
+  }
+
+  async function scheduleNext() {
+    cancelTimer?.();
+    cancelTimer = undefined;
+    if (stopped) return;
+    const next = await db.outbox
+      .where('[state+nextAttemptAt]')
+      .between(['pending', -Infinity], ['pending', Infinity])
+      .first();
+    if (next) cancelTimer = setTimer(() => void kick(), Math.max(0, next.nextAttemptAt - deps.now()));
+  }
+
+  /** Runs every due job now (joining a run in progress); resolves when the outbox has nothing due. */
+  function kick(): Promise<void> {
+    if (stopped) return Promise.resolve();
+    if (running) {
+      again = true;
+      return running;
+    }
+    running = (async () => {
+      do {
+        again = false;
+        await deps.withLock(OUTBOX_LOCK, drain);
+      } while (again && !stopped);
+    })().finally(() => {
+      running = null;
+    });
+    return running;
+  }
+
+  return {
+    kick,
+    /** Resolves once nothing is due (jobs waiting for a later retry are left to their timer). */
+    idle: () => running ?? Promise.resolve(),
+    /** Puts a failed job back in the queue; its Close (if any) is writing again. */
+    async retry(jobId: string) {
+      const at = deps.now();
+      await db.transaction('rw', [db.outbox, db.closeRequests, db.taskEvents, db.taskFiles], async () => {
+        const job = outboxJobSchema.parse(await db.outbox.get(jobId));
+        if (job.state !== 'failed' && job.state !== 'pending') return;
+        // Retry on a Close retries all of its writes that have not landed, in their order.
+        const jobs = job.closeId
+          ? await db.outbox
+              .where('closeId')
+              .equals(job.closeId)
+              .filter((j) => j.state !== 'done')
+              .toArray()
+          : [job];
+        for (const each of jobs) {
+          await db.outbox.update(each.id, {
+            state: 'pending',
+            attempts: 0,
+            nextAttemptAt: at,
+            updatedAt: at,
+          });
+          if (each.payload.kind === 'attachment')
+            await db.taskFiles.update(each.payload.fileId, { state: 'queued' });
+        }
+        if (job.closeId) await db.closeRequests.update(job.closeId, { state: 'writing' });
+        await db.taskEvents.add({
+          id: deps.newId(),
+          taskId: job.taskId,
+          at,
+          kind: 'write-retried',
+          text: 'Trying the write to Xero again',
+        });
+      });
+      void kick();
+    },
+    stop() {
+      stopped = true;
+      cancelTimer?.();
+    },
+  };
+}
+
+export type Outbox = ReturnType<typeof createOutbox>;
