@@ -1,11 +1,16 @@
+import '@/components/badge/panel.css';
 import { browser } from 'wxt/browser';
+import { startClientHubInXero } from '@/lib/content';
 
 // Matches are set per build in wxt.config.ts (go.xero.com, plus the sandbox's pages in sandbox builds).
 export default defineContentScript({
   matches: ['https://go.xero.com/*'],
   runAt: 'document_idle',
-  main() {
-    // The badges arrive with the "Push to Client Hub" feature; for now the script only marks that it ran.
+  // Our CSS goes into our shadow roots only, never into Xero's page.
+  cssInjectionMode: 'ui',
+  main(ctx) {
+    // Marks that the script ran (the smoke test checks it); carries nothing but the version.
     document.documentElement.dataset.clientHub = browser.runtime.getManifest().version;
+    startClientHubInXero(ctx);
   },
 });
