@@ -3,6 +3,7 @@ import { webLocks } from '@/lib/auth/token-manager';
 import { startBackground } from '@/lib/background/main';
 import { sessionSignInStore } from '@/lib/background/session-store';
 import { xeroConfig } from '@/lib/config/current';
+import { contentScriptMatches } from '@/lib/config/manifest';
 import { ClientHubDb } from '@/lib/db/database';
 import { managedStorageReader, webAuthFlowLauncher } from '@/lib/platform/browser-differences';
 
@@ -28,6 +29,13 @@ export default defineBackground(() => {
       void browser.action.setTitle({ title: text ? `Client Hub: ${title}` : 'Client Hub' });
       void browser.action.setBadgeBackgroundColor({ color: '#0b6bcb' });
     },
+    tabs: {
+      query: (query) => browser.tabs.query(query),
+      sendMessage: (tabId, message) => browser.tabs.sendMessage(tabId, message),
+      create: (properties) => browser.tabs.create(properties),
+    },
+    xeroTabMatches: contentScriptMatches(xeroConfig),
+    extensionUrl: (path) => browser.runtime.getURL(path as '/tasks.html'),
     onMessage: browser.runtime.onMessage,
   });
 });

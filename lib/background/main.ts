@@ -10,6 +10,7 @@ import { loadFirmUser, readManagedPolicy, saveFirmUser } from '../settings/firm'
 import { startClientTasks } from '../tasks/handlers';
 import { createXeroApi } from '../xero/api';
 import { describeError } from './describe-error';
+import { createPageHandlers, type XeroTabs } from './page-handlers';
 
 export interface BackgroundDeps {
   /** The extension's own id: messages from anything else are refused. */
@@ -31,6 +32,10 @@ export interface BackgroundDeps {
     create(name: string, info: { periodInMinutes: number }): unknown;
     onAlarm: { addListener(listener: (alarm: { name: string }) => void): void };
   };
+  /** Xero tabs (content script): "Open task" opens the Client Tasks page; task changes reach open tabs. */
+  tabs?: XeroTabs;
+  xeroTabMatches?: string[];
+  extensionUrl?: (path: string) => string;
   onMessage: {
     addListener(listener: (message: unknown, sender: { id?: string | undefined }) => Promise<unknown>): void;
   };
@@ -105,7 +110,19 @@ export function startBackground(deps: BackgroundDeps) {
     withLock: deps.withLock,
     firmUser: async () => loadFirmUser(deps.db, await policy()),
   });
+  const pages = createPageHandlers({
+    db: deps.db,
+    api,
+    now: deps.now,
+    newId: deps.newId,
+    isAdmin: async () => (await loadFirmUser(deps.db, await policy()))?.role === 'admin',
+    tabs: deps.tabs,
+    xeroTabMatches: deps.xeroTabMatches ?? [],
+    extensionUrl: deps.extensionUrl ?? ((path) => path),
+  });
+  pages.watchTaskChanges();
   const handlers: Handlers = {
+    ...pages.handlers,
     ...tasks.handlers,
     'background.status': async () => ({
       version: deps.version,

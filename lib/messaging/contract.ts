@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { firmUserSchema, roleSchema } from '../db/records';
 import { taskRequestSchemas, taskResponseSchemas } from '../tasks/messages';
+import { pageRequestSchemas, pageResponseSchemas } from './page-contract';
+
+// The envelope and the content script's messages live in page-contract.ts (zod/mini, for its size).
+export { type Envelope, envelopeSchema, type MessageError, messageErrorSchema } from './page-contract';
 
 /**
  * The one contract between the extension's pages, its content script and its background. Every
@@ -43,6 +47,7 @@ export const requestSchemas = {
       z.object({ newWorkspaceName: z.string().trim().min(1).max(120) }),
     ]),
   }),
+  ...pageRequestSchemas,
   ...taskRequestSchemas,
 } as const;
 
@@ -59,6 +64,7 @@ export const responseSchemas = {
     revokedSignIn: z.boolean(),
   }),
   'connections.linkWorkspace': z.object({ workspaceId: z.string() }),
+  ...pageResponseSchemas,
   ...taskResponseSchemas,
 } as const;
 
@@ -74,19 +80,3 @@ export const anyRequestSchema = z.discriminatedUnion(
   ],
 );
 export type AnyRequest = z.infer<typeof anyRequestSchema>;
-
-/** A failure carried across contexts: a catalogue code plus the plain-language text to show. */
-export const messageErrorSchema = z.object({
-  code: z.string(),
-  title: z.string().optional(),
-  message: z.string(),
-  action: z.string().optional(),
-  supportDetail: z.string().optional(),
-});
-export type MessageError = z.infer<typeof messageErrorSchema>;
-
-export const envelopeSchema = z.union([
-  z.object({ ok: z.literal(true), data: z.unknown() }),
-  z.object({ ok: z.literal(false), error: messageErrorSchema }),
-]);
-export type Envelope = z.infer<typeof envelopeSchema>;
