@@ -49,6 +49,16 @@ export default defineConfig({
       {
         extends: true,
         test: {
+          // The store packages `npm run zip` made (npm run test:package zips first).
+          name: 'package',
+          include: ['tests/package/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
           name: 'e2e-firefox',
           include: ['tests/e2e-firefox/**/*.test.ts'],
           environment: 'node',

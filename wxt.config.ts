@@ -15,6 +15,21 @@ export default defineConfig({
   manifestVersion: 3,
   manifest: ({ browser, mode }) => manifestFor({ browser, xero: xeroFor(mode) }),
   vite: () => ({ plugins: [preact()] }),
+  zip: {
+    // AMO reviewers rebuild the add-on from the sources zip: the extension's code, lockfile and build
+    // config with README instructions. The sandbox, tests, benchmarks and tooling play no part in it.
+    excludeSources: [
+      '.ci/**',
+      'artifacts/**',
+      'bench/**',
+      'sandbox/**',
+      'scripts/**',
+      'tests/**',
+      'biome.json',
+      'demo.sh',
+      'vitest.config.ts',
+    ],
+  },
   hooks: {
     // Content-script matches depend on the build's Xero target, which entrypoint options cannot see.
     'build:manifestGenerated': (wxt, manifest) => {

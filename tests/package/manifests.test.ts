@@ -1,0 +1,83 @@
+import { describe, expect, test } from 'vitest';
+import { openPackage, PACKAGES } from './support';
+
+/**
+ * The production manifests as published, pinned. Every permission, host and page the extension can
+ * reach is listed here literally, so asking users for anything new is always a deliberate change to
+ * this file (and to the README's Permissions table).
+ */
+const PERMISSIONS = ['storage', 'alarms', 'identity'];
+const HOST_PERMISSIONS = [
+  'https://identity.xero.com/*',
+  'https://login.xero.com/*',
+  'https://api.xero.com/*',
+  'https://go.xero.com/*',
+];
+const CONTENT_SCRIPT_MATCHES = [['https://go.xero.com/*']];
+
+/** What a manifest asks of the user and exposes to the web, whatever key it is written under. */
+function reach(manifest: Record<string, unknown>) {
+  const scripts = (manifest.content_scripts ?? []) as { matches: string[] }[];
+  return {
+    permissions: [...((manifest.permissions as string[]) ?? [])].sort(),
+    host_permissions: [...((manifest.host_permissions as string[]) ?? [])].sort(),
+    optional_permissions: manifest.optional_permissions,
+    optional_host_permissions: manifest.optional_host_permissions,
+    content_script_matches: scripts.map((script) => script.matches),
+    // Chrome's use_dynamic_url only changes the address the file is served at.
+    web_accessible_resources: (
+      manifest.web_accessible_resources as { matches: string[]; resources: string[] }[] | undefined
+    )?.map(({ matches, resources }) => ({ matches, resources })),
+    externally_connectable: manifest.externally_connectable,
+    content_security_policy: manifest.content_security_policy,
+    key: manifest.key,
+  };
+}
+
+const expected = {
+  permissions: [...PERMISSIONS].sort(),
+  host_permissions: [...HOST_PERMISSIONS].sort(),
+  optional_permissions: undefined,
+  optional_host_permissions: undefined,
+  content_script_matches: CONTENT_SCRIPT_MATCHES,
+  // The badges' stylesheet, loaded into their shadow root on Xero's pages (WXT's cssInjectionMode 'ui').
+  web_accessible_resources: [{ matches: ['https://go.xero.com/*'], resources: ['content-scripts/xero.css'] }],
+  externally_connectable: undefined,
+  // The browsers' MV3 default: no remote code, no eval.
+  content_security_policy: undefined,
+  // The stores assign the production id; the sandbox build's pinned key must never ship.
+  key: undefined,
+};
+
+describe('production manifests', () => {
+  test('Chrome asks for exactly the expected permissions and hosts', async () => {
+    const manifest = await (await openPackage(PACKAGES.chrome)).manifest();
+    expect(reach(manifest)).toEqual(expected);
+    expect(manifest).toMatchObject({
+      manifest_version: 3,
+      name: 'Client Hub for Xero',
+      background: { service_worker: 'background.js' },
+      storage: { managed_schema: 'managed-schema.json' },
+    });
+    expect(manifest).not.toHaveProperty('browser_specific_settings');
+  });
+
+  test('Firefox asks for exactly the expected permissions and hosts, with its add-on id and data statement', async () => {
+    const manifest = await (await openPackage(PACKAGES.firefox)).manifest();
+    expect(reach(manifest)).toEqual(expected);
+    expect(manifest).toMatchObject({
+      manifest_version: 3,
+      name: 'Client Hub for Xero',
+      background: { scripts: ['background.js'] },
+    });
+    expect(manifest.browser_specific_settings).toEqual({
+      gecko: {
+        id: 'client-hub-for-xero@clienthub.app',
+        strict_min_version: '140.0',
+        data_collection_permissions: { required: ['none'] },
+      },
+      gecko_android: { strict_min_version: '142.0' },
+    });
+    expect(manifest).not.toHaveProperty('storage');
+  });
+});
