@@ -1,8 +1,8 @@
-export function TasksApp() {
-  return (
-    <main class="tasks">
-      <h1>Client Tasks</h1>
-      <p class="muted">Tasks appear here once a Xero company is connected and its accounts are chosen.</p>
-    </main>
-  );
+import type { ClientHubDb } from '@/lib/db/database';
+import { TasksPage } from './tasks/TasksPage';
+import './tasks/tasks.css';
+
+/** The Client Tasks page (tasks.html): everything lives in components/tasks. */
+export function TasksApp({ db }: { db: ClientHubDb }) {
+  return <TasksPage db={db} />;
 }

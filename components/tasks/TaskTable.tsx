@@ -1,0 +1,159 @@
+import { useRef, useState } from 'preact/hooks';
+import type { ClientTask } from '@/lib/sync/records';
+import { ageInDays, money, type SortKey } from './data';
+
+export const ROW_HEIGHT = 40;
+const OVERSCAN = 8;
+
+interface Props {
+  tasks: readonly ClientTask[];
+  selected: ReadonlySet<string>;
+  onToggle: (taskId: string) => void;
+  onToggleAll: () => void;
+  onOpen: (taskId: string) => void;
+  openTaskId: string | null;
+  sort: SortKey;
+  descending: boolean;
+  onSort: (key: SortKey) => void;
+  now: number;
+  companyName: (tenantId: string) => string;
+}
+
+/**
+ * A virtualised table: however many tasks the tab has, only the rows in view (plus a few) are in the
+ * DOM. Rows are reachable by keyboard: arrows move, Enter opens the task, Space selects it.
+ */
+export function TaskTable(props: Props) {
+  const { tasks } = props;
+  const viewport = useRef<HTMLDivElement>(null);
+  const [scrollTop, setScrollTop] = useState(0);
+  const [height, setHeight] = useState(560);
+  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
+  const last = Math.min(tasks.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  const visible = tasks.slice(first, last);
+  const allSelected = tasks.length > 0 && tasks.every((t) => props.selected.has(t.id));
+
+  const focusRow = (index: number) => {
+    const box = viewport.current;
+    if (!box || index < 0 || index >= tasks.length) return;
+    const top = index * ROW_HEIGHT;
+    if (top < box.scrollTop) box.scrollTop = top;
+    else if (top + ROW_HEIGHT > box.scrollTop + box.clientHeight)
+      box.scrollTop = top + ROW_HEIGHT - box.clientHeight;
+    setScrollTop(box.scrollTop);
+    requestAnimationFrame(() => box.querySelector<HTMLElement>(`[data-index="${index}"]`)?.focus());
+  };
+
+  const sortButton = (key: SortKey, label: string) => (
+    <button
+      type="button"
+      class="sort"
+      onClick={() => props.onSort(key)}
+      aria-label={`Sort by ${label.toLowerCase()}`}
+    >
+      {label}
+      {props.sort === key ? (props.descending ? ' ▼' : ' ▲') : ''}
+    </button>
+  );
+  const ariaSort = (key: SortKey) =>
+    props.sort === key ? (props.descending ? 'descending' : 'ascending') : 'none';
+
+  return (
+    <div
+      class="task-table"
+      ref={viewport}
+      onScroll={(e) => {
+        const box = e.currentTarget as HTMLDivElement;
+        setScrollTop(box.scrollTop);
+        if (box.clientHeight !== height) setHeight(box.clientHeight);
+      }}
+      data-testid="task-table"
+    >
+      <table aria-rowcount={tasks.length + 1}>
+        <thead>
+          <tr aria-rowindex={1}>
+            <th scope="col" class="check">
+              <input
+                type="checkbox"
+                aria-label="Select all tasks in this list"
+                checked={allSelected}
+                onChange={props.onToggleAll}
+              />
+            </th>
+            <th scope="col" aria-sort={ariaSort('date')}>
+              {sortButton('date', 'Date')}
+            </th>
+            <th scope="col">Contact</th>
+            <th scope="col">Description</th>
+            <th scope="col" class="num" aria-sort={ariaSort('amount')}>
+              {sortButton('amount', 'Amount')}
+            </th>
+            <th scope="col">Bank account</th>
+            <th scope="col" class="num" aria-sort={ariaSort('age')}>
+              {sortButton('age', 'Age')}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {first > 0 && <tr class="spacer" style={{ height: `${first * ROW_HEIGHT}px` }} />}
+          {visible.map((task, offset) => {
+            const index = first + offset;
+            const s = task.snapshot;
+            return (
+              <tr
+                key={task.id}
+                data-index={index}
+                data-task-id={task.id}
+                aria-rowindex={index + 2}
+                aria-selected={props.selected.has(task.id)}
+                class={props.openTaskId === task.id ? 'row open' : 'row'}
+                tabIndex={0}
+                onClick={() => props.onOpen(task.id)}
+                onKeyDown={(e) => {
+                  if (e.target !== e.currentTarget) return;
+                  if (e.key === 'Enter') props.onOpen(task.id);
+                  else if (e.key === ' ') {
+                    e.preventDefault();
+                    props.onToggle(task.id);
+                  } else if (e.key === 'ArrowDown') {
+                    e.preventDefault();
+                    focusRow(index + 1);
+                  } else if (e.key === 'ArrowUp') {
+                    e.preventDefault();
+                    focusRow(index - 1);
+                  }
+                }}
+                style={{ height: `${ROW_HEIGHT}px` }}
+              >
+                <td class="check" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
+                  <input
+                    type="checkbox"
+                    tabIndex={-1}
+                    aria-label={`Select ${s.contactName || 'task'} ${s.date}`}
+                    checked={props.selected.has(task.id)}
+                    onChange={() => props.onToggle(task.id)}
+                  />
+                </td>
+                <td>{s.date}</td>
+                <td class="clip" title={s.contactName}>
+                  {s.contactName}
+                  <span class="company">{props.companyName(task.tenantId)}</span>
+                </td>
+                <td class="clip" title={s.description}>
+                  {s.description}
+                </td>
+                <td class="num">{money(s.amount, s.currency)}</td>
+                <td class="clip">{s.bankAccount.name}</td>
+                <td class="num">{ageInDays(task, props.now)} d</td>
+              </tr>
+            );
+          })}
+          {last < tasks.length && (
+            <tr class="spacer" style={{ height: `${(tasks.length - last) * ROW_HEIGHT}px` }} />
+          )}
+        </tbody>
+      </table>
+      {tasks.length === 0 && <p class="muted empty">No tasks here.</p>}
+    </div>
+  );
+}

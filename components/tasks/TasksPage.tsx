@@ -1,0 +1,294 @@
+import { useEffect, useMemo, useState } from 'preact/hooks';
+import type { ClientHubDb } from '@/lib/db/database';
+import { BackgroundError } from '@/lib/messaging/client';
+import type { MessageError } from '@/lib/messaging/contract';
+import { ask } from '@/lib/messaging/extension';
+import type { ClientTaskStatus } from '@/lib/sync/records';
+import { useLiveQuery } from '../hooks/useLiveQuery';
+import { ProblemNotice } from '../ProblemNotice';
+import { countsIn, NO_WORKSPACE, type SortKey, STATUSES, shapeList, tasksCsv, tasksIn } from './data';
+import { TaskPanel } from './TaskPanel';
+import { TaskTable } from './TaskTable';
+
+const taskFromHash = () => /(?:^#|&)task=([^&]+)/.exec(location.hash)?.[1] ?? null;
+
+async function readWorkspaces(db: ClientHubDb) {
+  const [workspaces, connections, unlinked] = await Promise.all([
+    db.workspaces.toArray(),
+    db.connections.toArray(),
+    db.clientTasks
+      .where('status')
+      .anyOf('Open', 'Answered')
+      .filter((t) => t.workspaceId === null)
+      .count(),
+  ]);
+  return {
+    workspaces: workspaces.sort((a, b) => a.name.localeCompare(b.name)),
+    connections,
+    hasUnlinked: unlinked > 0 || connections.some((c) => c.workspaceId === null),
+  };
+}
+
+/** The Client Tasks page: a workspace's tasks by status, searchable, and one task's panel beside. */
+export function TasksPage({ db }: { db: ClientHubDb }) {
+  const places = useLiveQuery(() => readWorkspaces(db), [db], {
+    workspaces: [],
+    connections: [],
+    hasUnlinked: false,
+  });
+  const [workspaceId, setWorkspaceId] = useState<string | null>(null);
+  const [status, setStatus] = useState<ClientTaskStatus>('Open');
+  const [search, setSearch] = useState('');
+  const [bankAccountId, setBankAccountId] = useState('');
+  const [tenantId, setTenantId] = useState('');
+  const [sort, setSort] = useState<SortKey>('date');
+  const [descending, setDescending] = useState(true);
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [openTaskId, setOpenTaskId] = useState<string | null>(taskFromHash());
+  const [isAdmin, setIsAdmin] = useState(false);
+  const [problem, setProblem] = useState<MessageError | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [now] = useState(Date.now());
+
+  useEffect(() => {
+    ask({ type: 'setup.state' }).then(
+      (state) => setIsAdmin(state.firmUser?.role === 'admin'),
+      () => undefined,
+    );
+    const onHash = () => setOpenTaskId(taskFromHash());
+    addEventListener('hashchange', onHash);
+    return () => removeEventListener('hashchange', onHash);
+  }, []);
+
+  // A link to one task (#task=…) opens in that task's workspace and tab.
+  useEffect(() => {
+    if (!openTaskId) return;
+    void db.clientTasks
+      .where('id')
+      .equals(openTaskId)
+      .first()
+      .then((task) => {
+        if (!task) return;
+        setWorkspaceId(task.workspaceId ?? NO_WORKSPACE);
+        setStatus(task.status);
+      });
+  }, [db, openTaskId]);
+
+  const current =
+    workspaceId ??
+    places.workspaces[0]?.id ??
+    (places.hasUnlinked || places.workspaces.length === 0 ? NO_WORKSPACE : '');
+  const counts = useLiveQuery(() => countsIn(db, current), [db, current], null);
+  const tabTasks = useLiveQuery(() => tasksIn(db, current, status), [db, current, status], null);
+  const list = useMemo(
+    () => shapeList(tabTasks ?? [], { search, bankAccountId, tenantId, sort, descending }),
+    [tabTasks, search, bankAccountId, tenantId, sort, descending],
+  );
+  const names = useMemo(
+    () => new Map(places.connections.map((c) => [c.tenantId, c.tenantName])),
+    [places.connections],
+  );
+  const companyName = (id: string) => names.get(id) ?? 'Xero company';
+  const bankAccounts = useMemo(() => {
+    const seen = new Map<string, string>();
+    for (const t of tabTasks ?? []) seen.set(t.snapshot.bankAccount.id, t.snapshot.bankAccount.name);
+    return [...seen].sort((a, b) => a[1].localeCompare(b[1]));
+  }, [tabTasks]);
+  const companies = places.connections.filter((c) =>
+    current === NO_WORKSPACE ? c.workspaceId === null : c.workspaceId === current,
+  );
+
+  const open = (taskId: string | null) => {
+    setOpenTaskId(taskId);
+    history.replaceState(null, '', taskId ? `#task=${encodeURIComponent(taskId)}` : location.pathname);
+  };
+  const toggle = (taskId: string) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      if (next.has(taskId)) next.delete(taskId);
+      else next.add(taskId);
+      return next;
+    });
+  const chosen = list.filter((t) => selected.has(t.id));
+
+  async function bulk(kind: 'close' | 'reopen') {
+    setProblem(null);
+    setNotice(null);
+    try {
+      const taskIds = chosen.map((t) => t.id);
+      if (kind === 'close') {
+        const r = await ask({ type: 'tasks.close', taskIds, recode: false });
+        setNotice(
+          `${r.closed} closed, ${r.writing} writing answers to Xero first, ${r.skipped} left as they were.`,
+        );
+      } else {
+        const r = await ask({ type: 'tasks.reopen', taskIds });
+        setNotice(`${r.reopened} re-opened, ${r.skipped} left as they were.`);
+      }
+      setSelected(new Set());
+    } catch (error) {
+      setProblem(
+        error instanceof BackgroundError
+          ? error.detail
+          : { code: 'unknown', message: 'Client Hub could not reach its background.' },
+      );
+    }
+  }
+
+  function exportCsv() {
+    const rows = chosen.length > 0 ? chosen : list;
+    const blob = new Blob([`\uFEFF${tasksCsv(rows, companyName, now)}`], { type: 'text/csv;charset=utf-8' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `client-tasks-${status.toLowerCase()}-${new Date(now).toISOString().slice(0, 10)}.csv`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  }
+
+  return (
+    <main class="tasks-page">
+      <header class="page-header">
+        <h1>Client Tasks</h1>
+        <label>
+          Workspace{' '}
+          <select
+            value={current}
+            onChange={(e) => {
+              setWorkspaceId(e.currentTarget.value);
+              setSelected(new Set());
+              setTenantId('');
+            }}
+          >
+            {places.workspaces.map((w) => (
+              <option key={w.id} value={w.id}>
+                {w.name}
+              </option>
+            ))}
+            {(places.hasUnlinked || places.workspaces.length === 0) && (
+              <option value={NO_WORKSPACE}>No workspace</option>
+            )}
+          </select>
+        </label>
+      </header>
+
+      <div role="tablist" aria-label="Tasks by status" class="tabs">
+        {STATUSES.map(({ status: s, label }) => (
+          <button
+            key={s}
+            type="button"
+            role="tab"
+            aria-selected={s === status}
+            tabIndex={s === status ? 0 : -1}
+            onClick={() => {
+              setStatus(s);
+              setSelected(new Set());
+            }}
+            onKeyDown={(e) => {
+              const i = STATUSES.findIndex((x) => x.status === status);
+              const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+              if (!step) return;
+              const next = STATUSES[(i + step + STATUSES.length) % STATUSES.length];
+              if (next) {
+                setStatus(next.status);
+                requestAnimationFrame(() =>
+                  (
+                    e.currentTarget.parentElement?.querySelector(
+                      '[aria-selected="true"]',
+                    ) as HTMLElement | null
+                  )?.focus(),
+                );
+              }
+            }}
+          >
+            {label} <span class="count">{counts ? counts[s] : '…'}</span>
+          </button>
+        ))}
+      </div>
+
+      <div class="filters">
+        <label>
+          Search{' '}
+          <input
+            type="search"
+            value={search}
+            onInput={(e) => setSearch(e.currentTarget.value)}
+            placeholder="Contact, description, amount"
+          />
+        </label>
+        {companies.length > 1 && (
+          <label>
+            Xero company{' '}
+            <select value={tenantId} onChange={(e) => setTenantId(e.currentTarget.value)}>
+              <option value="">All</option>
+              {companies.map((c) => (
+                <option key={c.tenantId} value={c.tenantId}>
+                  {c.tenantName}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
+        <label>
+          Bank account{' '}
+          <select value={bankAccountId} onChange={(e) => setBankAccountId(e.currentTarget.value)}>
+            <option value="">All</option>
+            {bankAccounts.map(([id, name]) => (
+              <option key={id} value={id}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span class="muted" role="status" data-testid="task-count">
+          {tabTasks === null ? 'Loading…' : `${list.length} task${list.length === 1 ? '' : 's'}`}
+        </span>
+      </div>
+
+      <div class="bulk buttons" role="toolbar" aria-label="Actions on selected tasks">
+        <span class="muted">{chosen.length} selected</span>
+        <button type="button" disabled={chosen.length === 0} onClick={() => void bulk('close')}>
+          Close selected
+        </button>
+        <button type="button" disabled={chosen.length === 0} onClick={() => void bulk('reopen')}>
+          Re-open selected
+        </button>
+        <button type="button" onClick={exportCsv} disabled={list.length === 0}>
+          Export CSV{chosen.length > 0 ? ' (selected)' : ''}
+        </button>
+      </div>
+      {problem && <ProblemNotice problem={problem} />}
+      {notice && (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      )}
+
+      <div class={openTaskId ? 'tasks-layout with-panel' : 'tasks-layout'}>
+        <TaskTable
+          tasks={list}
+          selected={selected}
+          onToggle={toggle}
+          onToggleAll={() =>
+            setSelected((s) =>
+              list.length > 0 && list.every((t) => s.has(t.id)) ? new Set() : new Set(list.map((t) => t.id)),
+            )
+          }
+          onOpen={open}
+          openTaskId={openTaskId}
+          sort={sort}
+          descending={descending}
+          onSort={(key) => {
+            if (key === sort) setDescending((d) => !d);
+            else {
+              setSort(key);
+              setDescending(true);
+            }
+          }}
+          now={now}
+          companyName={companyName}
+        />
+        {openTaskId && <TaskPanel db={db} taskId={openTaskId} isAdmin={isAdmin} onClose={() => open(null)} />}
+      </div>
+    </main>
+  );
+}
