@@ -1,7 +1,11 @@
+import { runPageBench } from './page';
 import { runSyncBench } from './sync';
 
 /** `npm run bench`: every benchmark part in turn, each printing its own figures. */
-const parts: { name: string; run: () => Promise<unknown> }[] = [{ name: 'sync', run: () => runSyncBench() }];
+const parts: { name: string; run: () => Promise<unknown> }[] = [
+  { name: 'sync', run: () => runSyncBench() },
+  { name: 'page', run: () => runPageBench() },
+];
 
 for (const part of parts) {
   const started = performance.now();
