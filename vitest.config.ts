@@ -2,8 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { WxtVitest } from 'wxt/testing/vitest-plugin';
 
-// Four tiers (see README "Tests"): unit (pure logic, fake browser), sandbox (the Xero sandbox over
-// HTTP), integration (lib against the sandbox, fake-indexeddb), e2e (built extension in Chromium).
+// Tiers (see README "Tests"): unit (pure logic, fake browser), sandbox (the Xero sandbox over HTTP),
+// integration (lib against the sandbox, fake-indexeddb), package (the store zips), e2e (built
+// extension in Chromium), e2e-firefox (the Firefox build in Firefox ESR).
 export default defineConfig({
   resolve: { alias: { '@': fileURLToPath(new URL('.', import.meta.url)) } },
   test: {
