@@ -1,10 +1,13 @@
 import { runPageBench } from './page';
 import { runSyncBench } from './sync';
+import { runTasksBench } from './tasks';
 
 /** `npm run bench`: every benchmark part in turn, each printing its own figures. */
 const parts: { name: string; run: () => Promise<unknown> }[] = [
   { name: 'sync', run: () => runSyncBench() },
   { name: 'page', run: () => runPageBench() },
+  // Client Tasks: the page with 10,000 tasks (needs `npm run build:sandbox`) and outbox throughput.
+  { name: 'tasks', run: () => runTasksBench() },
 ];
 
 for (const part of parts) {

@@ -13,19 +13,11 @@ import { TaskTable } from './TaskTable';
 const taskFromHash = () => /(?:^#|&)task=([^&]+)/.exec(location.hash)?.[1] ?? null;
 
 async function readWorkspaces(db: ClientHubDb) {
-  const [workspaces, connections, unlinked] = await Promise.all([
-    db.workspaces.toArray(),
-    db.connections.toArray(),
-    db.clientTasks
-      .where('status')
-      .anyOf('Open', 'Answered')
-      .filter((t) => t.workspaceId === null)
-      .count(),
-  ]);
+  const [workspaces, connections] = await Promise.all([db.workspaces.toArray(), db.connections.toArray()]);
   return {
     workspaces: workspaces.sort((a, b) => a.name.localeCompare(b.name)),
     connections,
-    hasUnlinked: unlinked > 0 || connections.some((c) => c.workspaceId === null),
+    hasUnlinked: connections.some((c) => c.workspaceId === null),
   };
 }
 
@@ -152,7 +144,7 @@ export function TasksPage({ db }: { db: ClientHubDb }) {
         <label>
           Workspace{' '}
           <select
-            value={current}
+            value={current ?? ''}
             onChange={(e) => {
               setWorkspaceId(e.currentTarget.value);
               setSelected(new Set());

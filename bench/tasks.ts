@@ -1,0 +1,246 @@
+import 'fake-indexeddb/auto';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { z } from 'zod';
+import { type ClientTask, clientTaskSchema } from '../lib/sync/records';
+import { startClientTasks } from '../lib/tasks/handlers';
+import { type Sandbox, startSandbox } from '../sandbox/server';
+import { launchWithExtension } from '../scripts/chromium';
+import { control, harness } from '../tests/integration/sync/support';
+
+/**
+ * Client Tasks benchmark (issue #6).
+ * 1. The Client Tasks page with 10,000 tasks, in headless Chromium with the built sandbox extension
+ *    (`npm run build:sandbox` first): tasks are seeded into the extension's IndexedDB through the page,
+ *    then time to first render (navigation → the table shows its rows) and to filter (typing a search →
+ *    the list updates), and how many rows are in the DOM.
+ * 2. Outbox throughput against the sandbox with Xero's limits (60 calls a minute per organisation):
+ *    N tasks answered with a file and Closed with recoding (4 writes + 2 reads each). Waits for the
+ *    limits move the sandbox's clock (the governor's sleep), so "implied" is what it costs in Xero time.
+ */
+
+const EXTENSION_DIR = path.resolve(import.meta.dirname, '../.output/chrome-mv3-sandbox');
+
+function fakeTask(i: number): ClientTask {
+  const day = String(1 + (i % 28)).padStart(2, '0');
+  return clientTaskSchema.parse({
+    id: `bench-task-${i}`,
+    tenantId: 'bench-tenant',
+    workspaceId: 'bench-workspace',
+    bankTransactionId: `bench-tx-${i}`,
+    status: 'Open',
+    snapshot: {
+      date: `2026-${String(1 + (i % 11)).padStart(2, '0')}-${day}`,
+      contactName: `Contact ${i % 700} ${i % 3 === 0 ? 'Harbour Lane' : 'Kangaroo Point'}`,
+      description: `Card payment ${i} ${i % 5 === 0 ? 'stationery' : 'fuel'}`,
+      reference: `REF-${i}`,
+      amount: Math.round((5 + ((i * 7919) % 100_000) / 100) * 100) / 100,
+      currency: 'NZD',
+      bankAccount: { id: `bank-${i % 3}`, name: ['Business Cheque', 'Savings', 'Credit Card'][i % 3] },
+      accountCoded: { id: 'uncat', code: '999', name: 'Uncategorized Expense' },
+      hasAttachments: false,
+      attachmentCount: 0,
+      type: 'SPEND',
+      xeroStatus: 'AUTHORISED',
+    },
+    createdAt: Date.now() - (i % 90) * 86_400_000,
+    updatedAt: Date.now(),
+  });
+}
+
+export async function benchTasksPage(count = 10_000) {
+  const browser = await launchWithExtension(EXTENSION_DIR, { headless: true });
+  try {
+    const url = `chrome-extension://${browser.extensionId}/tasks.html`;
+    const page = await browser.context.newPage();
+    await page.goto(url);
+    await page.getByRole('heading', { name: 'Client Tasks' }).waitFor();
+    const tasks = Array.from({ length: count }, (_, i) => fakeTask(i));
+    await page.evaluate(
+      async ({ tasks }) =>
+        new Promise<void>((resolve, reject) => {
+          const open = indexedDB.open('client-hub');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const tx = open.result.transaction(['clientTasks', 'workspaces'], 'readwrite');
+            tx.objectStore('workspaces').put({
+              id: 'bench-workspace',
+              name: 'Bench workspace',
+              createdAt: Date.now(),
+            });
+            const store = tx.objectStore('clientTasks');
+            for (const task of tasks) store.put(task);
+            tx.oncomplete = () => {
+              open.result.close();
+              resolve();
+            };
+            tx.onerror = () => reject(tx.error);
+          };
+        }),
+      { tasks },
+    );
+    const runs: { firstRender: number; filter: number; rowsInDom: number }[] = [];
+    for (let run = 0; run < 3; run++) {
+      const started = Date.now();
+      await page.goto(`${url}?run=${run}`);
+      await page
+        .getByTestId('task-count')
+        .filter({ hasText: `${count.toLocaleString('en').replace(/,/g, '')} tasks` })
+        .waitFor();
+      await page.locator('tr.row').first().waitFor();
+      const firstRender = Date.now() - started;
+      const rowsInDom = await page.locator('tr.row').count();
+      const search = page.getByRole('searchbox', { name: 'Search' });
+      const filterStarted = Date.now();
+      await search.fill('stationery');
+      await page
+        .getByTestId('task-count')
+        .filter({ hasText: `${count / 5} tasks` })
+        .waitFor();
+      runs.push({ firstRender, filter: Date.now() - filterStarted, rowsInDom });
+    }
+    const median = (values: number[]) =>
+      [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
+    const result = {
+      tasks: count,
+      firstRenderMs: median(runs.map((r) => r.firstRender)),
+      filterMs: median(runs.map((r) => r.filter)),
+      rowsInDom: runs[0]?.rowsInDom ?? 0,
+    };
+    console.log(
+      `Client Tasks page, ${count} tasks: first render ${result.firstRenderMs} ms, filter ${result.filterMs} ms (median of 3), ${result.rowsInDom} rows in the DOM`,
+    );
+    return result;
+  } finally {
+    await browser.close();
+  }
+}
+
+export async function benchOutbox(count = 100) {
+  const sandbox: Sandbox = await startSandbox({ port: 0, seed: 5, scale: 50 });
+  try {
+    const h = await harness(sandbox, { orgIndexes: [0] });
+    const company = h.companies[0];
+    if (!company) throw new Error('no company');
+    const monitored = [...company.monitored][0] as string;
+    const orgs = z
+      .array(
+        z
+          .object({
+            tenantId: z.string(),
+            accounts: z.array(
+              z
+                .object({
+                  AccountID: z.string(),
+                  Code: z.string(),
+                  Name: z.string(),
+                  Class: z.string(),
+                  Status: z.string(),
+                  Type: z.string(),
+                })
+                .loose(),
+            ),
+          })
+          .loose(),
+      )
+      .parse(await control(sandbox, 'GET', '/orgs'));
+    const expense = orgs
+      .find((o) => o.tenantId === company.tenantId)
+      ?.accounts.find(
+        (a) =>
+          a.Class === 'EXPENSE' &&
+          a.Status === 'ACTIVE' &&
+          a.Type !== 'BANK' &&
+          !company.monitored.has(a.AccountID.toLowerCase()),
+      );
+    if (!expense) throw new Error('no expense account');
+    const date = new Date(sandbox.clock.now() - 86_400_000).toISOString().slice(0, 10);
+    for (let i = 0; i < count; i++) {
+      await control(sandbox, 'POST', `/orgs/${company.tenantId}/bank-transactions`, {
+        type: 'SPEND',
+        contactName: `Bench ${i}`,
+        date,
+        lineItems: [{ description: `Bench line ${i}`, amount: 10 + i, accountId: monitored }],
+      });
+    }
+    await h.engine.syncOrganisation(company.tenantId);
+    const tasks = (await h.db.clientTasks.where('tenantId').equals(company.tenantId).toArray()).filter((t) =>
+      t.snapshot.contactName.startsWith('Bench '),
+    );
+    const user = { name: 'Bench Admin', email: 'bench@firm.test', role: 'admin' as const };
+    const ct = startClientTasks({
+      db: h.db,
+      api: h.api,
+      now: () => sandbox.clock.now(),
+      newId: () => crypto.randomUUID(),
+      withLock: h.locks,
+      firmUser: async () => user,
+    });
+    const callsBefore = h.governor?.stats(company.tenantId).calls ?? 0;
+    const clockBefore = sandbox.clock.now();
+    const started = performance.now();
+    for (const [i, task] of tasks.entries()) {
+      const fileId = crypto.randomUUID();
+      const blob = new Blob([`receipt ${i}`], { type: 'application/pdf' });
+      await h.db.taskFiles.add({
+        id: fileId,
+        taskId: task.id,
+        tenantId: task.tenantId,
+        bankTransactionId: task.bankTransactionId,
+        fileName: 'receipt.pdf',
+        originalName: 'receipt.pdf',
+        mimeType: 'application/pdf',
+        size: blob.size,
+        sha256: null,
+        blob,
+        addedAt: Date.now(),
+        state: 'staged',
+      });
+      await ct.service.recordAnswer(
+        {
+          taskId: task.id,
+          text: `Answer ${i}`,
+          account: { id: expense.AccountID.toLowerCase(), code: expense.Code, name: expense.Name },
+          fileIds: [fileId],
+        },
+        user,
+      );
+    }
+    await ct.service.close({ taskIds: tasks.map((t) => t.id), recode: true }, user);
+    for (;;) {
+      await ct.outbox.kick();
+      if ((await h.db.outbox.where('state').anyOf('pending', 'running').count()) === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const writes = await h.db.outbox.where('state').equals('done').count();
+    const failed = await h.db.outbox.where('state').equals('failed').count();
+    const closed = await h.db.clientTasks.where('status').equals('Closed').count();
+    const stats = h.governor?.stats(company.tenantId);
+    const calls = (stats?.calls ?? 0) - callsBefore;
+    const impliedMinutes = (sandbox.clock.now() - clockBefore) / 60_000;
+    const requests = z
+      .object({ byStatus: z.record(z.string(), z.number()).optional() })
+      .loose()
+      .parse(await control(sandbox, 'GET', '/requests'));
+    console.log(
+      `Outbox, ${tasks.length} tasks answered with a file and Closed with recoding: ${writes} writes done, ${failed} failed, ${closed} tasks Closed; ` +
+        `${calls} Xero calls, ${stats?.rateLimited ?? 0} answered 429; ${seconds.toFixed(1)} s real, ${impliedMinutes.toFixed(1)} min in Xero time ` +
+        `(${(writes / Math.max(impliedMinutes, 1 / 60)).toFixed(1)} writes per Xero minute under the 60 calls/minute limit); statuses ${JSON.stringify(requests.byStatus ?? {})}`,
+    );
+    ct.outbox.stop();
+    return { tasks: tasks.length, writes, failed, closed, calls, seconds, impliedMinutes };
+  } finally {
+    await sandbox.close();
+  }
+}
+
+export async function runTasksBench() {
+  const outbox = await benchOutbox();
+  const page = await benchTasksPage();
+  return { page, outbox };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  await runTasksBench();
+}
