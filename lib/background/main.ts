@@ -7,10 +7,13 @@ import type { FirmUser } from '../db/records';
 import type { SetupState } from '../messaging/contract';
 import { createMessageRouter, type Handlers } from '../messaging/router';
 import { loadFirmUser, readManagedPolicy, saveFirmUser } from '../settings/firm';
+import { dayLimitFor, loadSyncPreferences } from '../settings/sync-preferences';
+import { createGovernor, createSyncEngine } from '../sync';
 import { startClientTasks } from '../tasks/handlers';
 import { createXeroApi } from '../xero/api';
 import { describeError } from './describe-error';
 import { createPageHandlers, type XeroTabs } from './page-handlers';
+import { createSyncHandlers } from './sync-handlers';
 
 export interface BackgroundDeps {
   /** The extension's own id: messages from anything else are refused. */
@@ -32,6 +35,13 @@ export interface BackgroundDeps {
     create(name: string, info: { periodInMinutes: number }): unknown;
     onAlarm: { addListener(listener: (alarm: { name: string }) => void): void };
   };
+  alarmsClear?: (name: string) => Promise<unknown>;
+  /** runtime.onStartup: the browser started (not just this worker). */
+  onBrowserStart?: (listener: () => void) => void;
+  /** The toolbar icon's badge: Client Tasks needing the firm's attention. */
+  setBadge?: (text: string, title: string) => void;
+  /** Day budget for the governor before preferences are read (tests set Xero's limits directly). */
+  governorLimits?: { perDay?: number; perMinute?: number; concurrent?: number };
   /** Xero tabs (content script): "Open task" opens the Client Tasks page; task changes reach open tabs. */
   tabs?: XeroTabs;
   xeroTabMatches?: string[];
@@ -62,10 +72,16 @@ export function startBackground(deps: BackgroundDeps) {
     withLock: deps.withLock,
   });
   let connections: ReturnType<typeof createConnectionService> | undefined;
+  // One governor per worker: every Xero call of the extension is made here, so it sees them all.
+  const governor = createGovernor({
+    now: deps.now,
+    ...(deps.governorLimits ? { limits: deps.governorLimits } : {}),
+  });
   const api = createXeroApi({
     fetch: deps.fetch,
     config: deps.xero,
     tokens,
+    governor,
     now: deps.now,
     onContact: (contact) => connections?.recordContact(contact),
   });
@@ -83,6 +99,15 @@ export function startBackground(deps: BackgroundDeps) {
     newId: deps.newId,
   });
   const service = connections;
+  const engine = createSyncEngine({
+    db: deps.db,
+    api,
+    now: deps.now,
+    withLock: deps.withLock,
+    newId: deps.newId,
+    governor,
+    onProgress: () => scheduleBadgeRefresh(),
+  });
 
   async function setupState(): Promise<SetupState> {
     const managed = await policy();
@@ -101,15 +126,6 @@ export function startBackground(deps: BackgroundDeps) {
     return user;
   }
 
-  // Client Tasks: answers, Close / Re-open, and the outbox that writes them to Xero.
-  const tasks = startClientTasks({
-    db: deps.db,
-    api,
-    now: deps.now,
-    newId: deps.newId,
-    withLock: deps.withLock,
-    firmUser: async () => loadFirmUser(deps.db, await policy()),
-  });
   const pages = createPageHandlers({
     db: deps.db,
     api,
@@ -121,9 +137,18 @@ export function startBackground(deps: BackgroundDeps) {
     extensionUrl: deps.extensionUrl ?? ((path) => path),
   });
   pages.watchTaskChanges();
+  // Client Tasks: answers, Close / Re-open, and the outbox that writes them to Xero.
+  const tasks = startClientTasks({
+    db: deps.db,
+    api,
+    now: deps.now,
+    newId: deps.newId,
+    withLock: deps.withLock,
+    firmUser: async () => loadFirmUser(deps.db, await policy()),
+  });
   const handlers: Handlers = {
-    ...pages.handlers,
     ...tasks.handlers,
+    ...pages.handlers,
     'background.status': async () => ({
       version: deps.version,
       target: deps.xero.target,
@@ -150,10 +175,50 @@ export function startBackground(deps: BackgroundDeps) {
       await requireAdmin();
       return service.linkWorkspace(tenantId, choice);
     },
+    ...createSyncHandlers({
+      db: deps.db,
+      engine,
+      requireAdmin,
+      reschedule: async (intervalMinutes) => {
+        await deps.alarmsClear?.(SCHEDULE_ALARM);
+        deps.alarms.create(SCHEDULE_ALARM, { periodInMinutes: intervalMinutes });
+      },
+      setDayBudget: (perDay) => governor.setDayBudget(perDay),
+    }),
   };
-  deps.onMessage.addListener(
-    createMessageRouter(handlers, deps.extensionId, describeError(service, deps.now)),
-  );
+  const route = createMessageRouter(handlers, deps.extensionId, describeError(service, deps.now));
+  deps.onMessage.addListener(async (message, sender) => {
+    const reply = await route(message, sender);
+    scheduleBadgeRefresh();
+    return reply;
+  });
+
+  /** Open and Answered Client Tasks: the firm still has work on them. */
+  let badgeTimer: ReturnType<typeof setTimeout> | undefined;
+  function scheduleBadgeRefresh() {
+    if (!deps.setBadge || badgeTimer) return;
+    badgeTimer = setTimeout(async () => {
+      badgeTimer = undefined;
+      const open = await deps.db.clientTasks.where('status').anyOf('Open', 'Answered').count();
+      deps.setBadge?.(
+        open === 0 ? '' : open > 999 ? '999+' : String(open),
+        `${open} open Client Task${open === 1 ? '' : 's'}`,
+      );
+    }, 250);
+  }
+
+  /** Schedule and browser start: health first (and queued removals), then every company's sync. */
+  let syncing: Promise<void> | null = null;
+  function syncAll(reason: string): Promise<void> {
+    syncing ??= (async () => {
+      await checkNow().catch(() => undefined);
+      await engine.syncAll({ reason }).catch(() => undefined);
+      scheduleBadgeRefresh();
+    })().finally(() => {
+      syncing = null;
+    });
+    return syncing;
+  }
 
   /** One check at a time: a page opening while the schedule runs joins the running check. */
   let running: Promise<void> | null = null;
@@ -167,13 +232,28 @@ export function startBackground(deps: BackgroundDeps) {
     return running;
   }
   // Re-creating an alarm restarts its period, so a worker that wakes often would never reach it.
-  void deps.alarms.get(SCHEDULE_ALARM).then((existing) => {
-    if (!existing) deps.alarms.create(SCHEDULE_ALARM, { periodInMinutes: 15 });
-  });
+  void Promise.all([deps.alarms.get(SCHEDULE_ALARM), loadSyncPreferences(deps.db)]).then(
+    ([existing, preferences]) => {
+      if (!existing) deps.alarms.create(SCHEDULE_ALARM, { periodInMinutes: preferences.intervalMinutes });
+      if (!deps.governorLimits) governor.setDayBudget(dayLimitFor(preferences));
+    },
+  );
   deps.alarms.onAlarm.addListener((alarm) => {
-    if (alarm.name === SCHEDULE_ALARM) void checkNow();
+    if (alarm.name === SCHEDULE_ALARM) void syncAll('schedule');
   });
+  scheduleBadgeRefresh();
+  deps.onBrowserStart?.(() => void syncAll('browser-start'));
+  // A worker stopped mid-sync left its run 'running': pick those companies up again from their cursor.
+  void deps.db.syncRuns
+    .where('state')
+    .equals('running')
+    .toArray()
+    .then((runs) => {
+      for (const tenantId of new Set(runs.map((run) => run.tenantId))) {
+        void engine.syncOrganisation(tenantId, { reason: 'resume' }).catch(() => undefined);
+      }
+    });
   // Removals queued while Xero was unreachable finish on the next start.
   void service.retryPendingRemovals().catch(() => undefined);
-  return { startedAt, connections: service, tokens, api, tasks };
+  return { startedAt, connections: service, tokens, api, engine, governor, syncAll, tasks };
 }

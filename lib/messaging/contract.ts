@@ -1,5 +1,8 @@
 import { z } from 'zod';
 import { firmUserSchema, roleSchema } from '../db/records';
+import { problemSchema } from '../errors';
+import { syncPreferencesSchema } from '../settings/sync-preferences';
+import { supportedTypeSchema } from '../sync/records';
 import { taskRequestSchemas, taskResponseSchemas } from '../tasks/messages';
 import { pageRequestSchemas, pageResponseSchemas } from './page-contract';
 
@@ -47,9 +50,40 @@ export const requestSchemas = {
       z.object({ newWorkspaceName: z.string().trim().min(1).max(120) }),
     ]),
   }),
+  'accounts.list': z.object({ type: z.literal('accounts.list'), tenantId }),
+  'accounts.save': z.object({
+    type: z.literal('accounts.save'),
+    tenantId,
+    monitoredAccountIds: z.array(z.string().min(1).max(64)).min(1).max(500),
+    types: z.array(supportedTypeSchema).min(1),
+  }),
+  'sync.now': z.object({ type: z.literal('sync.now'), tenantId: tenantId.optional() }),
+  'sync.preferences': z.object({ type: z.literal('sync.preferences') }),
+  'sync.savePreferences': z.object({
+    type: z.literal('sync.savePreferences'),
+    preferences: syncPreferencesSchema,
+  }),
   ...pageRequestSchemas,
   ...taskRequestSchemas,
 } as const;
+
+const accountChoiceSchema = z.object({
+  accountId: z.string(),
+  code: z.string(),
+  name: z.string(),
+  accountClass: z.string(),
+  type: z.string(),
+  suggested: z.boolean(),
+});
+const syncRunSummarySchema = z.object({
+  tenantId: z.string(),
+  name: z.string(),
+  state: z.string(),
+  scanned: z.number(),
+  tasksCreated: z.number(),
+  tasksUpdated: z.number(),
+  problem: problemSchema.optional(),
+});
 
 export const responseSchemas = {
   'background.status': backgroundStatusSchema,
@@ -62,8 +96,18 @@ export const responseSchemas = {
     name: z.string(),
     state: z.enum(['removed', 'queued']),
     revokedSignIn: z.boolean(),
+    tasksDeleted: z.number(),
   }),
   'connections.linkWorkspace': z.object({ workspaceId: z.string() }),
+  'accounts.list': z.object({
+    accounts: z.array(accountChoiceSchema),
+    monitoredAccountIds: z.array(z.string()),
+    types: z.array(supportedTypeSchema),
+  }),
+  'accounts.save': z.object({ syncStarted: z.boolean() }),
+  'sync.now': z.object({ runs: z.array(syncRunSummarySchema) }),
+  'sync.preferences': syncPreferencesSchema,
+  'sync.savePreferences': syncPreferencesSchema,
   ...pageResponseSchemas,
   ...taskResponseSchemas,
 } as const;
