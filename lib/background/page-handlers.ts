@@ -160,6 +160,7 @@ export function createTaskGateway(deps: Pick<PageHandlerDeps, 'db' | 'api' | 'no
       workspaceId: connection.workspaceId,
       bankTransactionId: record.bankTransactionId,
       status: 'Open',
+      origin: 'push',
       snapshot: snapshotOf(record, scope, { accountsById }),
       createdAt: at,
       updatedAt: at,

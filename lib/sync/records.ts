@@ -90,6 +90,11 @@ export const clientTaskSchema = z.object({
   bankTransactionId: z.string(),
   status: clientTaskStatusSchema,
   snapshot: taskSnapshotSchema,
+  /**
+   * 'push': a bookkeeper made it with "Push to Client Hub" (any account); absent or 'sync': the sync
+   * made it because the transaction sat in a monitored account.
+   */
+  origin: z.enum(['sync', 'push']).optional(),
   createdAt: z.number(),
   updatedAt: z.number(),
 });

@@ -158,7 +158,8 @@ export function applyTransaction(
   const changes = snapshotChanges(existing.snapshot, snapshot);
   const removed = REMOVED_STATUSES.has(transaction.status);
   const wasRemoved = existing.snapshot.xeroStatus !== snapshot.xeroStatus && removed;
-  const categorised = !removed && !wanted;
+  // A task a bookkeeper pushed by hand was never about a monitored account: only they close it.
+  const categorised = !removed && !wanted && existing.origin !== 'push';
 
   let status = existing.status;
   let activity: ActivityDraft | undefined;
@@ -173,7 +174,7 @@ export function applyTransaction(
       status = 'ResolvedInXero';
       activity = { kind: 'categorised-in-xero', text: 'Categorised in Xero', changes };
     }
-  } else if (existing.status === 'ResolvedInXero' || existing.status === 'Cancelled') {
+  } else if (existing.status === 'ResolvedInXero' || (existing.status === 'Cancelled' && wanted)) {
     status = 'Open';
     activity = { kind: 'back-in-monitored-account', text: 'Back in a monitored account in Xero', changes };
   }

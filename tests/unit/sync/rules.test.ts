@@ -208,3 +208,36 @@ describe('what a change in Xero does to a task', () => {
     expect(after.change === 'updated' && after.task.status).toBe('ResolvedInXero');
   });
 });
+
+describe('a task a bookkeeper pushed by hand', () => {
+  const pushed = (): ClientTask => ({ ...created(), origin: 'push' });
+
+  test('is not resolved as "Categorised in Xero" just because its account is not monitored', () => {
+    const outcome = applyTransaction(pushed(), transaction(recoded(OFFICE)), scope, context);
+    expect(outcome.change === 'none' || outcome.task.status === 'Open').toBe(true);
+  });
+
+  test('still records edits, and is cancelled when the transaction is deleted in Xero', () => {
+    const edited = applyTransaction(
+      pushed(),
+      transaction({ ...recoded(OFFICE), reference: 'INV-9' }),
+      scope,
+      context,
+    );
+    expect(edited.change).toBe('updated');
+    if (edited.change === 'updated') expect(edited.task.status).toBe('Open');
+    const deleted = applyTransaction(
+      pushed(),
+      transaction({ ...recoded(OFFICE), status: 'DELETED' }),
+      scope,
+      context,
+    );
+    expect(deleted.change === 'updated' && deleted.task.status).toBe('Cancelled');
+  });
+
+  test('a sync-made task in the same position is resolved (the rule the push exception departs from)', () => {
+    const synced = { ...created(), origin: 'sync' as const };
+    const outcome = applyTransaction(synced, transaction(recoded(OFFICE)), scope, context);
+    expect(outcome.change === 'updated' && outcome.task.status).toBe('ResolvedInXero');
+  });
+});
