@@ -184,6 +184,7 @@ export function startBackground(deps: BackgroundDeps) {
         deps.alarms.create(SCHEDULE_ALARM, { periodInMinutes: intervalMinutes });
       },
       setDayBudget: (perDay) => governor.setDayBudget(perDay),
+      afterSync: (tenantId) => tasks.attachments.afterSync(tenantId),
     }),
   };
   const route = createMessageRouter(handlers, deps.extensionId, describeError(service, deps.now));
@@ -212,7 +213,10 @@ export function startBackground(deps: BackgroundDeps) {
   function syncAll(reason: string): Promise<void> {
     syncing ??= (async () => {
       await checkNow().catch(() => undefined);
-      await engine.syncAll({ reason }).catch(() => undefined);
+      for (const run of await engine.syncAll({ reason }).catch(() => [])) {
+        if (run?.state === 'succeeded')
+          await tasks.attachments.afterSync(run.tenantId).catch(() => undefined);
+      }
       scheduleBadgeRefresh();
     })().finally(() => {
       syncing = null;

@@ -18,9 +18,11 @@ export interface SyncHandlerDeps {
   /** Applies a new schedule (the alarm's period). */
   reschedule: (intervalMinutes: number) => Promise<void>;
   setDayBudget: (perDay: number) => void;
+  /** After a company's sync: attachments Xero gained since (only for tasks whose transaction changed). */
+  afterSync: (tenantId: string) => Promise<unknown>;
 }
 
-type SyncHandlers = Pick<
+export type SyncHandlers = Pick<
   Handlers,
   'accounts.list' | 'accounts.save' | 'sync.now' | 'sync.preferences' | 'sync.savePreferences'
 >;
@@ -28,6 +30,11 @@ type SyncHandlers = Pick<
 /** Manage Accounts, "Check for new transactions" and the schedule's settings. */
 export function createSyncHandlers(deps: SyncHandlerDeps): SyncHandlers {
   const { db, engine } = deps;
+  const syncCompany = async (tenantId: string, reason: string) => {
+    const run = await engine.syncOrganisation(tenantId, { reason });
+    if (run?.state === 'succeeded') await deps.afterSync(tenantId).catch(() => undefined);
+    return run;
+  };
 
   async function summary(run: SyncRun | null, tenantId: string) {
     const row = await db.connections.get(tenantId);
@@ -58,20 +65,15 @@ export function createSyncHandlers(deps: SyncHandlerDeps): SyncHandlers {
       await deps.requireAdmin();
       await engine.saveScope(tenantId, monitoredAccountIds, types);
       // The backfill starts at once; the options page follows it through the sync run's progress.
-      void engine.syncOrganisation(tenantId, { reason: 'accounts-saved' }).catch(() => undefined);
+      void syncCompany(tenantId, 'accounts-saved').catch(() => undefined);
       return { syncStarted: true };
     },
     'sync.now': async ({ tenantId }) => {
-      if (tenantId)
-        return {
-          runs: [await summary(await engine.syncOrganisation(tenantId, { reason: 'check-now' }), tenantId)],
-        };
+      if (tenantId) return { runs: [await summary(await syncCompany(tenantId, 'check-now'), tenantId)] };
       const rows = await db.connections.toArray();
       const runs = [];
       for (const row of rows) {
-        runs.push(
-          await summary(await engine.syncOrganisation(row.tenantId, { reason: 'check-now' }), row.tenantId),
-        );
+        runs.push(await summary(await syncCompany(row.tenantId, 'check-now'), row.tenantId));
       }
       return { runs };
     },
