@@ -5,7 +5,8 @@ import { createConnectionService, type PendingSignInStore } from '../connections
 import type { ClientHubDb } from '../db/database';
 import type { FirmUser } from '../db/records';
 import type { SetupState } from '../messaging/contract';
-import { createMessageRouter, type Handlers } from '../messaging/router';
+import { pageRequestSchemas } from '../messaging/page-contract';
+import { createMessageRouter, type Handlers, type Sender } from '../messaging/router';
 import { loadFirmUser, readManagedPolicy, saveFirmUser } from '../settings/firm';
 import { dayLimitFor, loadSyncPreferences } from '../settings/sync-preferences';
 import { createGovernor, createSyncEngine } from '../sync';
@@ -47,7 +48,7 @@ export interface BackgroundDeps {
   xeroTabMatches?: string[];
   extensionUrl?: (path: string) => string;
   onMessage: {
-    addListener(listener: (message: unknown, sender: { id?: string | undefined }) => Promise<unknown>): void;
+    addListener(listener: (message: unknown, sender: Sender) => Promise<unknown>): void;
   };
 }
 
@@ -187,7 +188,11 @@ export function startBackground(deps: BackgroundDeps) {
       afterSync: (tenantId) => tasks.attachments.afterSync(tenantId),
     }),
   };
-  const route = createMessageRouter(handlers, deps.extensionId, describeError(service, deps.now));
+  const route = createMessageRouter(handlers, deps.extensionId, {
+    describeError: describeError(service, deps.now),
+    ...(deps.extensionUrl ? { extensionOrigin: deps.extensionUrl('/') } : {}),
+    contentScriptTypes: new Set(Object.keys(pageRequestSchemas)),
+  });
   deps.onMessage.addListener(async (message, sender) => {
     const reply = await route(message, sender);
     scheduleBadgeRefresh();

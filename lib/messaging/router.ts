@@ -13,17 +13,28 @@ export type Handlers = {
 
 export interface Sender {
   id?: string | undefined;
+  /** The sending document; a content script's is the web page's URL. */
+  url?: string | undefined;
+  /** Set when the sender lives in a tab: a content script, or an extension page opened in a tab. */
+  tab?: unknown;
+}
+
+export interface RouterOptions {
+  describeError?: (error: unknown) => MessageError;
+  /**
+   * The extension's own origin (runtime.getURL('')). A sender in a tab whose URL is not on it is a
+   * content script: it may only send `contentScriptTypes`, never setup or connection changes.
+   */
+  extensionOrigin?: string;
+  contentScriptTypes?: ReadonlySet<string>;
 }
 
 /**
  * Turns handlers into a runtime.onMessage listener. Messages from anything but this extension, and
  * messages that do not match the contract, are refused before any handler runs.
  */
-export function createMessageRouter(
-  handlers: Handlers,
-  ownExtensionId: string,
-  describeError: (error: unknown) => MessageError = toMessageError,
-) {
+export function createMessageRouter(handlers: Handlers, ownExtensionId: string, options: RouterOptions = {}) {
+  const describeError = options.describeError ?? toMessageError;
   return async (message: unknown, sender: Sender): Promise<Envelope> => {
     if (sender.id !== ownExtensionId) {
       return {
@@ -39,6 +50,19 @@ export function createMessageRouter(
       };
     }
     const request = parsed.data;
+    const fromContentScript =
+      options.extensionOrigin !== undefined &&
+      sender.tab !== undefined &&
+      !(sender.url ?? '').startsWith(options.extensionOrigin);
+    if (fromContentScript && !options.contentScriptTypes?.has(request.type)) {
+      return {
+        ok: false,
+        error: {
+          code: 'forbidden-sender',
+          message: 'Message refused: Xero pages cannot ask Client Hub for that.',
+        },
+      };
+    }
     const handler = handlers[request.type] as (r: AnyRequest) => Promise<unknown>;
     try {
       return { ok: true, data: await handler(request) };

@@ -72,3 +72,21 @@ test('the asking side validates the answer and turns failures into BackgroundErr
     detail: { code: 'invalid-reply' },
   });
 });
+
+test('a content script (a sender in a tab, not on the extension’s origin) may only send the page messages', async () => {
+  const guarded = createMessageRouter(handlers, 'own-id', {
+    extensionOrigin: 'chrome-extension://own-id/',
+    contentScriptTypes: new Set(['background.status']),
+  });
+  const xeroTab = { id: 'own-id', tab: { id: 7 }, url: 'https://go.xero.com/Bank/BankAccounts.aspx' };
+  expect(await guarded({ type: 'background.status' }, xeroTab)).toEqual({ ok: true, data: status });
+  expect(await guarded({ type: 'connections.remove', tenantId: 't' }, xeroTab)).toMatchObject({
+    ok: false,
+    error: { code: 'forbidden-sender' },
+  });
+  // The options page opened in a tab is an extension page: everything in the contract.
+  const optionsTab = { id: 'own-id', tab: { id: 8 }, url: 'chrome-extension://own-id/options.html' };
+  expect(await guarded({ type: 'connections.add' }, optionsTab)).toMatchObject({
+    error: { code: 'admin-only' },
+  });
+});
