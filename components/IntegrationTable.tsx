@@ -1,5 +1,5 @@
 import type { Connection, PendingRemoval, Workspace } from '@/lib/db/records';
-import type { SyncRun } from '@/lib/sync/records';
+import type { QuarantineRecord, SyncRun } from '@/lib/sync/records';
 import { timeAgo } from './format';
 import { ProblemNotice } from './ProblemNotice';
 
@@ -16,6 +16,7 @@ interface Props extends RowActions {
   connections: Connection[];
   latestRuns: Record<string, SyncRun>;
   accountNames: Record<string, string>;
+  setAside: Record<string, QuarantineRecord[]>;
   workspaces: Workspace[];
   pendingRemovals: PendingRemoval[];
   now: number;
@@ -28,6 +29,7 @@ export function IntegrationTable({
   pendingRemovals,
   latestRuns,
   accountNames,
+  setAside,
   now,
   ...actions
 }: Props) {
@@ -60,6 +62,7 @@ export function IntegrationTable({
             workspace={row.workspaceId ? workspaceName.get(row.workspaceId) : undefined}
             removal={removing.get(row.tenantId)}
             run={latestRuns[row.tenantId]}
+            setAside={setAside[row.tenantId] ?? []}
             accounts={row.monitoredAccountIds.map(
               (id) => accountNames[`${row.tenantId}:${id}`.toLowerCase()] ?? 'Account not loaded yet',
             )}
@@ -75,6 +78,7 @@ export function IntegrationTable({
 interface RowProps extends RowActions {
   row: Connection;
   run: SyncRun | undefined;
+  setAside: QuarantineRecord[];
   accounts: string[];
   workspace: string | undefined;
   removal: PendingRemoval | undefined;
@@ -84,6 +88,7 @@ interface RowProps extends RowActions {
 function CompanyRow({
   row,
   run,
+  setAside,
   accounts,
   workspace,
   removal,
@@ -104,6 +109,7 @@ function CompanyRow({
         {row.health.state === 'attention' && row.health.problem && (
           <ProblemNotice problem={row.health.problem} id={problemId} />
         )}
+        {setAside.length > 0 && <SetAside records={setAside} />}
         {removal && (
           <div class="notice" role="status">
             Removing: Xero could not be reached yet. Client Hub will finish this by itself.
@@ -223,5 +229,30 @@ function SyncCell({
         </div>
       )}
     </div>
+  );
+}
+
+/** Records Xero sent that Client Hub could not read: kept aside, never dropped, shown with why. */
+function SetAside({ records }: { records: QuarantineRecord[] }) {
+  const shown = records.slice(0, 20);
+  return (
+    <details class="set-aside" data-testid="set-aside">
+      <summary>
+        {records.length} record{records.length === 1 ? '' : 's'} from Xero could not be read and{' '}
+        {records.length === 1 ? 'was' : 'were'} set aside
+      </summary>
+      <p class="muted">
+        Client Hub keeps trying: each is read again when Xero changes it. The rest of the sync carried on.
+      </p>
+      <ul>
+        {shown.map((record) => (
+          <li key={`${record.source}:${record.recordId}`}>
+            {record.source === 'BankTransactions' ? 'Bank transaction' : 'Account'} {record.recordId}:{' '}
+            {record.reason}
+          </li>
+        ))}
+      </ul>
+      {records.length > shown.length && <p class="muted">…and {records.length - shown.length} more.</p>}
+    </details>
   );
 }

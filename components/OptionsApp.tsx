@@ -42,6 +42,7 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
   const view = useLiveQuery(() => readIntegrationView(db), [db], {
     latestRuns: {},
     accountNames: {},
+    setAside: {},
     connections: [],
     workspaces: [],
     pendingRemovals: [],
@@ -178,6 +179,7 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
               workspaces={view.workspaces}
               pendingRemovals={view.pendingRemovals}
               latestRuns={view.latestRuns}
+              setAside={view.setAside}
               accountNames={view.accountNames}
               now={now.value}
               canChange={canChange}

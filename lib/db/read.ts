@@ -1,5 +1,5 @@
 import { Dexie } from 'dexie';
-import { type SyncRun, syncRunSchema } from '../sync/records';
+import { type QuarantineRecord, quarantineRecordSchema, type SyncRun, syncRunSchema } from '../sync/records';
 import type { ClientHubDb } from './database';
 import {
   type Connection,
@@ -21,6 +21,8 @@ export interface IntegrationView {
   connections: Connection[];
   /** The latest sync run of each company, by tenant id. */
   latestRuns: Record<string, SyncRun>;
+  /** Records Xero sent that could not be read, kept aside with the reason, by tenant id (newest first). */
+  setAside: Record<string, QuarantineRecord[]>;
   /** Names of monitored accounts, by `${tenantId}:${accountId}` (lower case). */
   accountNames: Record<string, string>;
   workspaces: Workspace[];
@@ -56,7 +58,13 @@ export async function readIntegrationView(db: ClientHubDb): Promise<IntegrationV
   ]);
   const latestRuns: Record<string, SyncRun> = {};
   const accountNames: Record<string, string> = {};
+  const setAside: Record<string, QuarantineRecord[]> = {};
   for (const row of connections as Connection[]) {
+    const kept = (await db.quarantine.where('tenantId').equals(row.tenantId).toArray()).flatMap((record) => {
+      const parsed = quarantineRecordSchema.safeParse(record);
+      return parsed.success ? [parsed.data] : [];
+    });
+    if (kept.length > 0) setAside[row.tenantId] = kept.sort((a, b) => b.at - a.at);
     const last = await db.syncRuns
       .where('[tenantId+startedAt]')
       .between([row.tenantId, Dexie.minKey], [row.tenantId, Dexie.maxKey])
@@ -69,6 +77,7 @@ export async function readIntegrationView(db: ClientHubDb): Promise<IntegrationV
     }
   }
   return {
+    setAside,
     latestRuns,
     accountNames,
     connections: check<Connection>(
