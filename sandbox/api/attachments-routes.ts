@@ -20,13 +20,26 @@ const MIME_BY_EXTENSION: Record<string, string> = {
   jpg: 'image/jpeg',
   jpeg: 'image/jpeg',
   gif: 'image/gif',
+  bmp: 'image/bmp',
+  tif: 'image/tiff',
+  tiff: 'image/tiff',
   txt: 'text/plain',
   csv: 'text/csv',
+  rtf: 'application/rtf',
+  doc: 'application/msword',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  xls: 'application/vnd.ms-excel',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  odt: 'application/vnd.oasis.opendocument.text',
+  ods: 'application/vnd.oasis.opendocument.spreadsheet',
+  zip: 'application/zip',
 };
 
-function mimeTypeFor(fileName: string, contentType: string | undefined): string {
-  const declared = contentType?.split(';')[0]?.trim();
-  if (declared && declared !== 'application/octet-stream') return declared;
+/**
+ * Xero takes an attachment's MimeType from its file name and ignores the request's Content-Type
+ * (xero-node, for one, uploads with axios's default `application/x-www-form-urlencoded`).
+ */
+function mimeTypeFor(fileName: string): string {
   const extension = fileName.split('.').pop()?.toLowerCase() ?? '';
   return MIME_BY_EXTENSION[extension] ?? 'application/octet-stream';
 }
@@ -102,7 +115,7 @@ export function attachmentsRoutes(ctx: SandboxContext): Hono<ApiEnv> {
           ? ctx.state.ids.guid()
           : (attachments[existing]?.attachmentId ?? ctx.state.ids.guid()),
         fileName,
-        mimeTypeFor(fileName, c.req.header('content-type')),
+        mimeTypeFor(fileName),
         content,
       );
       if (existing === -1) attachments.push(attachment);

@@ -21,8 +21,11 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** Status 0 in the request log means the socket was dropped on purpose. */
 const DROPPED = 0;
 
+/** Adds the limit headers a response does not already carry (an injected 429 brings its own). */
 function withHeaders(response: Response, headers: Record<string, string>): Response {
-  for (const [name, value] of Object.entries(headers)) response.headers.set(name, value);
+  for (const [name, value] of Object.entries(headers)) {
+    if (!response.headers.has(name)) response.headers.set(name, value);
+  }
   return response;
 }
 
