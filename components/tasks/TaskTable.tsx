@@ -1,4 +1,4 @@
-import { useRef, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ClientTask } from '@/lib/sync/records';
 import { ageInDays, money, type SortKey } from './data';
 
@@ -6,7 +6,13 @@ export const ROW_HEIGHT = 40;
 const OVERSCAN = 8;
 
 interface Props {
-  tasks: readonly ClientTask[];
+  rowCount: number;
+  /** undefined: the row is not read yet (the full list is still loading). */
+  rowAt: (index: number) => ClientTask | undefined;
+  onShowRows: (first: number, last: number) => void;
+  /** Every row is read: select-all can run. */
+  complete: boolean;
+  allSelected: boolean;
   selected: ReadonlySet<string>;
   onToggle: (taskId: string) => void;
   onToggleAll: () => void;
@@ -24,18 +30,18 @@ interface Props {
  * DOM. Rows are reachable by keyboard: arrows move, Enter opens the task, Space selects it.
  */
 export function TaskTable(props: Props) {
-  const { tasks } = props;
+  const { rowCount } = props;
   const viewport = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(560);
-  const first = Math.max(0, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN);
-  const last = Math.min(tasks.length, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
-  const visible = tasks.slice(first, last);
-  const allSelected = tasks.length > 0 && tasks.every((t) => props.selected.has(t.id));
+  const first = Math.max(0, Math.min(rowCount, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN));
+  const last = Math.min(rowCount, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  const { onShowRows } = props;
+  useEffect(() => onShowRows(first, last), [first, last, onShowRows]);
 
   const focusRow = (index: number) => {
     const box = viewport.current;
-    if (!box || index < 0 || index >= tasks.length) return;
+    if (!box || index < 0 || index >= rowCount) return;
     const top = index * ROW_HEIGHT;
     if (top < box.scrollTop) box.scrollTop = top;
     else if (top + ROW_HEIGHT > box.scrollTop + box.clientHeight)
@@ -69,14 +75,15 @@ export function TaskTable(props: Props) {
       }}
       data-testid="task-table"
     >
-      <table aria-rowcount={tasks.length + 1}>
+      <table aria-rowcount={rowCount + 1} aria-busy={!props.complete}>
         <thead>
           <tr aria-rowindex={1}>
             <th scope="col" class="check">
               <input
                 type="checkbox"
                 aria-label="Select all tasks in this list"
-                checked={allSelected}
+                checked={props.allSelected}
+                disabled={!props.complete}
                 onChange={props.onToggleAll}
               />
             </th>
@@ -96,8 +103,23 @@ export function TaskTable(props: Props) {
         </thead>
         <tbody>
           {first > 0 && <tr class="spacer" style={{ height: `${first * ROW_HEIGHT}px` }} />}
-          {visible.map((task, offset) => {
+          {Array.from({ length: last - first }, (_, offset) => {
             const index = first + offset;
+            const task = props.rowAt(index);
+            if (!task) {
+              return (
+                <tr
+                  key={`pending-${index}`}
+                  class="pending"
+                  aria-rowindex={index + 2}
+                  style={{ height: `${ROW_HEIGHT}px` }}
+                >
+                  <td colSpan={7} class="muted">
+                    …
+                  </td>
+                </tr>
+              );
+            }
             const s = task.snapshot;
             return (
               <tr
@@ -148,12 +170,10 @@ export function TaskTable(props: Props) {
               </tr>
             );
           })}
-          {last < tasks.length && (
-            <tr class="spacer" style={{ height: `${(tasks.length - last) * ROW_HEIGHT}px` }} />
-          )}
+          {last < rowCount && <tr class="spacer" style={{ height: `${(rowCount - last) * ROW_HEIGHT}px` }} />}
         </tbody>
       </table>
-      {tasks.length === 0 && <p class="muted empty">No tasks here.</p>}
+      {rowCount === 0 && props.complete && <p class="muted empty">No tasks here.</p>}
     </div>
   );
 }

@@ -6,9 +6,10 @@ import { ask } from '@/lib/messaging/extension';
 import type { ClientTaskStatus } from '@/lib/sync/records';
 import { useLiveQuery } from '../hooks/useLiveQuery';
 import { ProblemNotice } from '../ProblemNotice';
-import { countsIn, NO_WORKSPACE, type SortKey, STATUSES, shapeList, tasksCsv, tasksIn } from './data';
+import { countsIn, NO_WORKSPACE, type SortKey, STATUSES, tasksCsv } from './data';
 import { TaskPanel } from './TaskPanel';
 import { TaskTable } from './TaskTable';
+import { useTaskList } from './useTaskList';
 
 const taskFromHash = () => /(?:^#|&)task=([^&]+)/.exec(location.hash)?.[1] ?? null;
 
@@ -71,21 +72,22 @@ export function TasksPage({ db }: { db: ClientHubDb }) {
     places.workspaces[0]?.id ??
     (places.hasUnlinked || places.workspaces.length === 0 ? NO_WORKSPACE : '');
   const counts = useLiveQuery(() => countsIn(db, current), [db, current], null);
-  const tabTasks = useLiveQuery(() => tasksIn(db, current, status), [db, current, status], null);
-  const list = useMemo(
-    () => shapeList(tabTasks ?? [], { search, bankAccountId, tenantId, sort, descending }),
-    [tabTasks, search, bankAccountId, tenantId, sort, descending],
+  const tabList = useTaskList(
+    db,
+    current,
+    status,
+    sort,
+    descending,
+    { search, bankAccountId, tenantId },
+    counts ? counts[status] : null,
   );
+  const list = tabList.list ?? [];
   const names = useMemo(
     () => new Map(places.connections.map((c) => [c.tenantId, c.tenantName])),
     [places.connections],
   );
   const companyName = (id: string) => names.get(id) ?? 'Xero company';
-  const bankAccounts = useMemo(() => {
-    const seen = new Map<string, string>();
-    for (const t of tabTasks ?? []) seen.set(t.snapshot.bankAccount.id, t.snapshot.bankAccount.name);
-    return [...seen].sort((a, b) => a[1].localeCompare(b[1]));
-  }, [tabTasks]);
+  const { bankAccounts } = tabList;
   const companies = places.connections.filter((c) =>
     current === NO_WORKSPACE ? c.workspaceId === null : c.workspaceId === current,
   );
@@ -102,12 +104,14 @@ export function TasksPage({ db }: { db: ClientHubDb }) {
       return next;
     });
   const chosen = list.filter((t) => selected.has(t.id));
+  // Rows can be ticked from the first screen before the full list is in.
+  const chosenIds = tabList.complete ? chosen.map((t) => t.id) : [...selected];
 
   async function bulk(kind: 'close' | 'reopen') {
     setProblem(null);
     setNotice(null);
     try {
-      const taskIds = chosen.map((t) => t.id);
+      const taskIds = chosenIds;
       if (kind === 'close') {
         const r = await ask({ type: 'tasks.close', taskIds, recode: false });
         setNotice(
@@ -232,19 +236,21 @@ export function TasksPage({ db }: { db: ClientHubDb }) {
           </select>
         </label>
         <span class="muted" role="status" data-testid="task-count">
-          {tabTasks === null ? 'Loading…' : `${list.length} task${list.length === 1 ? '' : 's'}`}
+          {tabList.rowCount === null
+            ? 'Loading…'
+            : `${tabList.rowCount} task${tabList.rowCount === 1 ? '' : 's'}`}
         </span>
       </div>
 
       <div class="bulk buttons" role="toolbar" aria-label="Actions on selected tasks">
-        <span class="muted">{chosen.length} selected</span>
-        <button type="button" disabled={chosen.length === 0} onClick={() => void bulk('close')}>
+        <span class="muted">{chosenIds.length} selected</span>
+        <button type="button" disabled={chosenIds.length === 0} onClick={() => void bulk('close')}>
           Close selected
         </button>
-        <button type="button" disabled={chosen.length === 0} onClick={() => void bulk('reopen')}>
+        <button type="button" disabled={chosenIds.length === 0} onClick={() => void bulk('reopen')}>
           Re-open selected
         </button>
-        <button type="button" onClick={exportCsv} disabled={list.length === 0}>
+        <button type="button" onClick={exportCsv} disabled={!tabList.complete || list.length === 0}>
           Export CSV{chosen.length > 0 ? ' (selected)' : ''}
         </button>
       </div>
@@ -257,7 +263,11 @@ export function TasksPage({ db }: { db: ClientHubDb }) {
 
       <div class={openTaskId ? 'tasks-layout with-panel' : 'tasks-layout'}>
         <TaskTable
-          tasks={list}
+          rowCount={tabList.rowCount ?? 0}
+          rowAt={tabList.rowAt}
+          onShowRows={tabList.showRows}
+          complete={tabList.complete}
+          allSelected={list.length > 0 && list.every((t) => selected.has(t.id))}
           selected={selected}
           onToggle={toggle}
           onToggleAll={() =>

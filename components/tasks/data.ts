@@ -1,8 +1,9 @@
 import type { ClientHubDb } from '@/lib/db/database';
-import { type ClientTask, type ClientTaskStatus, clientTaskSchema } from '@/lib/sync/records';
+import type { ClientTask, ClientTaskStatus } from '@/lib/sync/records';
 import { toCsv } from '@/lib/tasks/csv';
+import { NO_WORKSPACE } from '@/lib/tasks/task-list';
 
-/** The page's reads: straight from IndexedDB (same extension origin), through indexes. */
+/** The page's reads: straight from IndexedDB (same extension origin), through indexes; counts never read rows. */
 
 export const STATUSES: readonly { status: ClientTaskStatus; label: string }[] = [
   { status: 'Open', label: 'Open' },
@@ -12,25 +13,7 @@ export const STATUSES: readonly { status: ClientTaskStatus; label: string }[] = 
   { status: 'Cancelled', label: 'Cancelled' },
 ];
 
-/** "" stands for tasks of companies not linked to a workspace (null is not indexable). */
-export const NO_WORKSPACE = '';
-
-export function tasksIn(
-  db: ClientHubDb,
-  workspaceId: string,
-  status: ClientTaskStatus,
-): Promise<ClientTask[]> {
-  const rows =
-    workspaceId === NO_WORKSPACE
-      ? db.clientTasks
-          .where('status')
-          .equals(status)
-          .filter((t) => t.workspaceId === null)
-          .toArray()
-      : db.clientTasks.where('[workspaceId+status]').equals([workspaceId, status]).toArray();
-  // Damaged rows are left out of the table, never crash it.
-  return rows.then((list) => list.filter((row) => clientTaskSchema.safeParse(row).success));
-}
+export { NO_WORKSPACE, type SortKey } from '@/lib/tasks/task-list';
 
 export async function countsIn(
   db: ClientHubDb,
@@ -51,40 +34,6 @@ export async function countsIn(
     ClientTaskStatus,
     number
   >;
-}
-
-export type SortKey = 'date' | 'amount' | 'age';
-export interface ListQuery {
-  search: string;
-  bankAccountId: string;
-  tenantId: string;
-  sort: SortKey;
-  descending: boolean;
-}
-
-/** Search, filters and sort, in memory over one tab's tasks (the DOM only ever holds the visible rows). */
-export function shapeList(tasks: readonly ClientTask[], query: ListQuery): ClientTask[] {
-  const needle = query.search.trim().toLowerCase();
-  const filtered = tasks.filter((t) => {
-    if (query.bankAccountId && t.snapshot.bankAccount.id !== query.bankAccountId) return false;
-    if (query.tenantId && t.tenantId !== query.tenantId) return false;
-    if (!needle) return true;
-    const s = t.snapshot;
-    return (
-      s.contactName.toLowerCase().includes(needle) ||
-      s.description.toLowerCase().includes(needle) ||
-      s.reference.toLowerCase().includes(needle) ||
-      s.amount.toFixed(2).includes(needle)
-    );
-  });
-  const key = (t: ClientTask): number | string =>
-    query.sort === 'amount' ? t.snapshot.amount : query.sort === 'age' ? -t.createdAt : t.snapshot.date;
-  const sign = query.descending ? -1 : 1;
-  return filtered.sort((a, b) => {
-    const ka = key(a);
-    const kb = key(b);
-    return ka < kb ? -sign : ka > kb ? sign : a.id < b.id ? -1 : 1;
-  });
 }
 
 export const ageInDays = (task: ClientTask, now: number) =>

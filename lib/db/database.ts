@@ -80,5 +80,13 @@ export class ClientHubDb extends Dexie {
       xeroAttachments: '[tenantId+bankTransactionId]',
       taskEvents: 'id, taskId, [taskId+at]',
     });
+    // v4: the Client Tasks page reads a tab's first screen, and pages through it, in each sort's order
+    // straight from an index (lib/tasks/task-list.ts). Only indexes are added: Dexie builds them from
+    // the stored rows on upgrade, nothing else changes.
+    this.version(4).stores({
+      clientTasks:
+        '[tenantId+bankTransactionId], &id, tenantId, workspaceId, status, [workspaceId+status], ' +
+        '[workspaceId+status+snapshot.date], [workspaceId+status+snapshot.amount], [workspaceId+status+createdAt]',
+    });
   }
 }

@@ -1,0 +1,254 @@
+import { Dexie, type ObservabilitySet } from 'dexie';
+import type { ClientHubDb } from '@/lib/db/database';
+import { type ClientTask, type ClientTaskStatus, clientTaskSchema } from '@/lib/sync/records';
+
+/**
+ * How the Client Tasks page reads a tab (one workspace, one status) without stalling on 10,000 tasks:
+ * - the first screen, and any window of rows, comes straight from a v4 index in the sort's order;
+ * - the whole tab (for search, filters, select-all, CSV) loads behind it in small chunks, each one
+ *   short enough not to block scrolling, and is then kept current by re-reading only the tasks a
+ *   write touched (Dexie's `storagemutated`), falling back to a chunked reload after bulk writes.
+ */
+
+/** "" stands for tasks of companies not linked to a workspace (null is not indexable). */
+export const NO_WORKSPACE = '';
+
+export type SortKey = 'date' | 'amount' | 'age';
+
+const SORT_INDEX: Record<SortKey, string> = {
+  date: '[workspaceId+status+snapshot.date]',
+  amount: '[workspaceId+status+snapshot.amount]',
+  age: '[workspaceId+status+createdAt]',
+};
+
+const sortValue = (task: ClientTask, sort: SortKey): number | string =>
+  sort === 'amount' ? task.snapshot.amount : sort === 'age' ? task.createdAt : task.snapshot.date;
+
+/** Oldest first is "age descending": the index runs by createdAt, so its direction flips for age. */
+const walksBackwards = (sort: SortKey, descending: boolean) => (sort === 'age' ? !descending : descending);
+
+/**
+ * The order an index walk gives: the sort value, then the primary key (Xero company, transaction),
+ * both in the walk's direction. Rows read from the index and rows sorted in memory line up exactly.
+ */
+export function compareTasks(sort: SortKey, descending: boolean) {
+  const sign = walksBackwards(sort, descending) ? -1 : 1;
+  return (a: ClientTask, b: ClientTask) => {
+    const ka = sortValue(a, sort);
+    const kb = sortValue(b, sort);
+    if (ka !== kb) return ka < kb ? -sign : sign;
+    if (a.tenantId !== b.tenantId) return a.tenantId < b.tenantId ? -sign : sign;
+    if (a.bankTransactionId !== b.bankTransactionId)
+      return a.bankTransactionId < b.bankTransactionId ? -sign : sign;
+    return 0;
+  };
+}
+
+/** A task with its search text lowered once, when read, not on every keystroke. */
+export interface TaskEntry {
+  task: ClientTask;
+  haystack: string;
+}
+
+export function toEntry(task: ClientTask): TaskEntry {
+  const s = task.snapshot;
+  return {
+    task,
+    haystack: [s.contactName, s.description, s.reference, s.amount.toFixed(2)].join('\u0000').toLowerCase(),
+  };
+}
+
+export interface ListFilters {
+  search: string;
+  bankAccountId: string;
+  tenantId: string;
+}
+
+export const hasFilters = (f: ListFilters) =>
+  f.search.trim() !== '' || f.bankAccountId !== '' || f.tenantId !== '';
+
+export function sortEntries(entries: readonly TaskEntry[], sort: SortKey, descending: boolean): TaskEntry[] {
+  const compare = compareTasks(sort, descending);
+  // Keys pulled out once: the comparator runs ~140,000 times for 10,000 tasks.
+  const keyed = entries.map((entry) => ({ key: sortValue(entry.task, sort), entry }));
+  const sign = walksBackwards(sort, descending) ? -1 : 1;
+  keyed.sort((a, b) =>
+    a.key !== b.key ? (a.key < b.key ? -sign : sign) : compare(a.entry.task, b.entry.task),
+  );
+  return keyed.map((k) => k.entry);
+}
+
+/** Filters keep the sorted order, so typing never re-sorts. */
+export function filterEntries(sorted: readonly TaskEntry[], filters: ListFilters): ClientTask[] {
+  const needle = filters.search.trim().toLowerCase();
+  const out: ClientTask[] = [];
+  for (const { task, haystack } of sorted) {
+    if (filters.bankAccountId && task.snapshot.bankAccount.id !== filters.bankAccountId) continue;
+    if (filters.tenantId && task.tenantId !== filters.tenantId) continue;
+    if (needle && !haystack.includes(needle)) continue;
+    out.push(task);
+  }
+  return out;
+}
+
+// Damaged rows are left out of the table, never crash it.
+const valid = (rows: readonly unknown[]): ClientTask[] =>
+  rows.filter((row): row is ClientTask => clientTaskSchema.safeParse(row).success);
+
+/** Rows [offset, offset + limit) of a tab in the sort's order, from the index (no full read). */
+export async function readWindow(
+  db: ClientHubDb,
+  workspaceId: string,
+  status: ClientTaskStatus,
+  sort: SortKey,
+  descending: boolean,
+  offset: number,
+  limit: number,
+): Promise<ClientTask[] | null> {
+  // Tasks without a workspace are not in the compound indexes: they wait for the full read.
+  if (workspaceId === NO_WORKSPACE) return null;
+  let rows = db.clientTasks
+    .where(SORT_INDEX[sort])
+    .between([workspaceId, status, Dexie.minKey], [workspaceId, status, Dexie.maxKey]);
+  if (walksBackwards(sort, descending)) rows = rows.reverse();
+  return valid(await rows.offset(offset).limit(limit).toArray());
+}
+
+/** Small enough that reading and checking one chunk stays well under a 50 ms task on a slow machine. */
+export const CHUNK = 250;
+
+const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Every task of a tab, read in chunks by keyset over [workspaceId+status+createdAt] (getAll with a
+ * limit, one short task per chunk). Rows sharing the last createdAt are re-read and skipped, so ties
+ * longer than a chunk still move on.
+ */
+export async function readTab(
+  db: ClientHubDb,
+  workspaceId: string,
+  status: ClientTaskStatus,
+  signal?: AbortSignal,
+): Promise<TaskEntry[] | null> {
+  if (workspaceId === NO_WORKSPACE) {
+    const rows = await db.clientTasks
+      .where('status')
+      .equals(status)
+      .filter((t) => t.workspaceId === null)
+      .toArray();
+    return valid(rows).map(toEntry);
+  }
+  const entries: TaskEntry[] = [];
+  let from: number = Dexie.minKey;
+  let skip = 0;
+  for (;;) {
+    if (signal?.aborted) return null;
+    const rows = await db.clientTasks
+      .where(SORT_INDEX.age)
+      .between([workspaceId, status, from], [workspaceId, status, Dexie.maxKey], true, true)
+      .limit(CHUNK + skip)
+      .toArray();
+    for (const task of valid(rows.slice(skip))) entries.push(toEntry(task));
+    const last = rows.at(-1);
+    if (!last || rows.length < CHUNK + skip) break;
+    skip = rows.reduce((n, row) => (row.createdAt === last.createdAt ? n + 1 : n), 0);
+    from = last.createdAt;
+    await nextTask();
+  }
+  return signal?.aborted ? null : entries;
+}
+
+const keyOf = (tenantId: string, bankTransactionId: string) => `${tenantId}\u0000${bankTransactionId}`;
+
+interface RangeNode {
+  from?: unknown;
+  to?: unknown;
+  l?: RangeNode;
+  r?: RangeNode;
+}
+
+/** The primary keys a write touched, or null when it touched a range (bulk writes, clears). */
+function touchedKeys(node: RangeNode | undefined, out: [string, string][], max: number): boolean {
+  if (!node || !('from' in node)) return true;
+  if (!touchedKeys(node.l, out, max)) return false;
+  if (indexedDB.cmp(node.from, node.to) !== 0 || !Array.isArray(node.from) || out.length >= max) return false;
+  out.push(node.from as [string, string]);
+  return touchedKeys(node.r, out, max);
+}
+
+/** More changed tasks than this at once: read the tab again (in chunks) rather than one by one. */
+const PATCH_LIMIT = 200;
+
+/**
+ * Keeps one tab's full list current: `onList` gets it once read, and again after each change.
+ * Single-task writes (answer, close, re-open, one sync page) cost a read of those tasks only.
+ */
+export function watchTab(
+  db: ClientHubDb,
+  workspaceId: string,
+  status: ClientTaskStatus,
+  onList: (entries: TaskEntry[]) => void,
+  signal: AbortSignal,
+): void {
+  const part = `idb://${db.name}/clientTasks/`;
+  let byKey = new Map<string, TaskEntry>();
+  let reloading = false;
+  let reloadAgain = false;
+  let patches = Promise.resolve();
+
+  const publish = () => {
+    if (!signal.aborted) onList([...byKey.values()]);
+  };
+  const reload = async () => {
+    if (reloading) {
+      reloadAgain = true;
+      return;
+    }
+    reloading = true;
+    try {
+      do {
+        reloadAgain = false;
+        const entries = await readTab(db, workspaceId, status, signal);
+        if (!entries) return;
+        byKey = new Map(entries.map((e) => [keyOf(e.task.tenantId, e.task.bankTransactionId), e]));
+      } while (reloadAgain && !signal.aborted);
+      publish();
+    } finally {
+      reloading = false;
+    }
+  };
+  const belongs = (task: ClientTask) =>
+    task.status === status &&
+    (workspaceId === NO_WORKSPACE ? task.workspaceId === null : task.workspaceId === workspaceId);
+  const patch = async (keys: [string, string][]) => {
+    const rows = await db.clientTasks.bulkGet(keys);
+    if (signal.aborted) return;
+    if (reloading) {
+      reloadAgain = true;
+      return;
+    }
+    keys.forEach(([tenantId, bankTransactionId], i) => {
+      const key = keyOf(tenantId, bankTransactionId);
+      byKey.delete(key);
+      const row = clientTaskSchema.safeParse(rows[i]);
+      if (row.success && belongs(row.data)) byKey.set(key, toEntry(row.data));
+    });
+    publish();
+  };
+  const onMutated = (parts: ObservabilitySet) => {
+    if (signal.aborted) return;
+    if ('all' in parts) {
+      void reload();
+      return;
+    }
+    const changed = parts[part] as RangeNode | undefined;
+    if (!changed) return;
+    const keys: [string, string][] = [];
+    if (!touchedKeys(changed, keys, PATCH_LIMIT)) void reload();
+    else if (keys.length > 0) patches = patches.then(() => patch(keys)).catch(() => reload());
+  };
+
+  Dexie.on('storagemutated', onMutated);
+  signal.addEventListener('abort', () => Dexie.on('storagemutated').unsubscribe(onMutated), { once: true });
+  void reload();
+}
