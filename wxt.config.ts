@@ -1,6 +1,6 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
-import { contentScriptMatches, manifestFor } from './lib/config/manifest';
+import { applyXeroMatches, manifestFor } from './lib/config/manifest';
 import { xeroConfigFor } from './lib/config/xero';
 
 const xeroFor = (mode: string) =>
@@ -31,10 +31,8 @@ export default defineConfig({
     ],
   },
   hooks: {
-    // Content-script matches depend on the build's Xero target, which entrypoint options cannot see.
-    'build:manifestGenerated': (wxt, manifest) => {
-      const matches = contentScriptMatches(xeroFor(wxt.config.mode));
-      for (const script of manifest.content_scripts ?? []) script.matches = matches;
-    },
+    // Content-script (and their web-accessible files') matches depend on the build's Xero target,
+    // which entrypoint options cannot see.
+    'build:manifestGenerated': (wxt, manifest) => applyXeroMatches(manifest, xeroFor(wxt.config.mode)),
   },
 });

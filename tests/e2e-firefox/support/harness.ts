@@ -112,3 +112,33 @@ export async function rowText(page: Page, name: string): Promise<string> {
     name,
   );
 }
+
+/** A sandbox control call (`/__sandbox/…`), answered as JSON. */
+export async function sandboxJson<T>(sandbox: Sandbox, path: string, init?: RequestInit): Promise<T> {
+  const response = await fetch(`${sandbox.url}/__sandbox${path}`, init);
+  if (!response.ok) throw new Error(`${path}: ${response.status}`);
+  return (await response.json()) as T;
+}
+
+/**
+ * Reads a whole object store of the add-on's IndexedDB from one of its pages: in Firefox the event
+ * page and the extension's pages share the moz-extension:// origin, so they see the same database.
+ */
+export async function readStore<T>(page: Page, store: string): Promise<T[]> {
+  return page.evaluate(
+    (name) =>
+      new Promise<T[]>((resolve, reject) => {
+        const open = indexedDB.open('client-hub');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction(name, 'readonly').objectStore(name).getAll();
+          request.onsuccess = () => {
+            resolve(request.result as T[]);
+            open.result.close();
+          };
+          request.onerror = () => reject(request.error);
+        };
+      }),
+    store,
+  );
+}
