@@ -18,6 +18,13 @@ import { FailureError } from '../xero/failure-error';
  *   `sender.id` uses the same value, so the background's sender check works unchanged.
  * - Replying to messages with a promise: only with the webextension polyfill in Chrome, which the
  *   `@wxt-dev/webextension-polyfill` module gives every entrypoint.
+ * - Extension pages and the background share one origin, so one IndexedDB, in both (`moz-extension://`
+ *   in Firefox; tests/e2e-firefox reads tasks the event page wrote from the options page).
+ * - A content script's fetch of an extension file (WXT's `createShadowRootUi` fetches
+ *   `content-scripts/xero.css`) needs the file web-accessible to the page's origin in both browsers;
+ *   lib/config/manifest.ts `applyXeroMatches` lists the build's Xero origins for it.
+ * - Constructable stylesheets: Firefox ESR 153 adopts a sheet a content script built into that
+ *   script's shadow roots, as Chrome does (checked by tests/e2e-firefox/tasks.test.ts).
  */
 
 export type TargetBrowser = 'chrome' | 'firefox';

@@ -135,7 +135,7 @@ describe('tasks in Firefox ESR', () => {
     expect(expected.size).toBeGreaterThan(0);
   });
 
-  test('“Push to Client Hub” on the transactions list makes one task, and the badge shows its status', async () => {
+  test('a double click on “Push to Client Hub” in the transactions list makes one task, and the badge shows its status', async () => {
     const truth = await sandboxJson<XeroTransaction[] | { BankTransactions: XeroTransaction[] }>(
       e2e.sandbox,
       `/orgs/${org.tenantId}/bank-transactions`,
@@ -195,7 +195,8 @@ describe('tasks in Firefox ESR', () => {
       }),
     ).toBeGreaterThan(0);
 
-    await badge.click();
+    // Clicked twice, as an impatient user does: still one task.
+    await badge.click({ count: 2 });
     await expect.poll(() => badgeText(target.BankTransactionID), { timeout: 15_000 }).toBe('Task: Open');
     const after = await tasksOf();
     expect(after.length - before.length).toBe(1);
