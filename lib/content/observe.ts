@@ -1,8 +1,11 @@
+/** Every element Client Hub adds to a page is named client-hub-… (badges, panel, hint). */
+const OWN_ELEMENT_PREFIX = 'client-hub-';
+
 /**
  * The one way page features watch Xero's DOM: calls `found` once for every element matching
  * `selector`, now and whenever the page adds one (late rendering, in-app navigation). Stops when
  * `signal` aborts. Added nodes are handled per mutation batch, so 1,000 rows rendered at once cost one
- * callback pass, not 1,000 observers.
+ * callback pass, not 1,000 observers; `found` should only queue work (it runs inside the page's task).
  */
 export function observe(
   selector: string,
@@ -17,7 +20,8 @@ export function observe(
     found(element);
   };
   const scan = (node: Node) => {
-    if (!(node instanceof Element)) return;
+    // Our own badges and panels are never Xero's content: adding 1,000 badges costs no scans.
+    if (!(node instanceof Element) || node.localName.startsWith(OWN_ELEMENT_PREFIX)) return;
     if (node.matches(selector)) visit(node);
     for (const element of node.querySelectorAll(selector)) visit(element);
   };

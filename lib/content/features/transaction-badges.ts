@@ -1,17 +1,20 @@
-import { type BadgeHost, mountBadge } from '@/components/badge/mount';
+import { type BadgeView, createBadges } from '@/components/badge/badges';
 import type { PageFeature } from '../features';
 import { observe } from '../observe';
+import { createSlicedQueue } from '../slices';
 import { bankTransactionIdOfLink, TRANSACTION_LINK_SELECTOR } from '../xero-pages';
 
-/** Rows handled per task: keeps each piece of work well under 50 ms, even on 1,000-row pages. */
-const ROWS_PER_CHUNK = 50;
-
-const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+/** One slice of our work stays far below a 50 ms long task, even on a slow, busy machine. */
+const SLICE_BUDGET_MS = 8;
 
 /**
  * "Push to Client Hub" beside every transaction link: the account transactions list, the
  * script-rendered /app pages, anywhere Xero links to a bank transaction.
  * Test by hand: http://127.0.0.1:4560/Bank/BankTransactions.aspx?accountID=… (see sandbox/README.md).
+ *
+ * Links found are queued (nothing runs inside the page's own task); badges are mounted in time-boxed
+ * slices, the ids found in a slice go to the background in one lookup, and badges whose status
+ * changed are redrawn in slices too, so a 1,000-row reply never becomes one long task.
  */
 export const transactionBadges: PageFeature = {
   id: 'transaction-badges',
@@ -19,50 +22,70 @@ export const transactionBadges: PageFeature = {
   async init(signal, page) {
     const { store } = await page.organisation();
     if (!store || signal.aborted) return;
-    const hosts: BadgeHost[] = [];
+    const badges = createBadges(
+      {
+        push: (id) => void store.push(id),
+        openTask: (taskId) => void store.open(taskId).catch(() => undefined),
+      },
+      signal,
+    );
+    const viewsOf = new Map<string, BadgeView[]>();
     const unsubscribes: (() => void)[] = [];
     signal.addEventListener(
       'abort',
       () => {
         for (const unsubscribe of unsubscribes) unsubscribe();
-        for (const host of hosts) host.remove();
       },
       { once: true },
     );
 
-    const queue: HTMLAnchorElement[] = [];
-    let draining = false;
-    const drain = async () => {
-      draining = true;
-      while (queue.length > 0 && !signal.aborted) {
-        const chunk = queue.splice(0, ROWS_PER_CHUNK);
-        const ids: string[] = [];
-        for (const link of chunk) {
-          const id = bankTransactionIdOfLink(link.getAttribute('href') ?? '', location.href);
-          if (!id || !link.isConnected) continue;
-          const host = mountBadge(link);
-          const props = (state = store.get(id)) => ({
-            state,
-            onPush: () => void store.push(id),
-            onOpenTask: (taskId: string) => void store.open(taskId).catch(() => undefined),
-          });
-          unsubscribes.push(store.subscribe(id, (state) => host.update(props(state))));
-          host.update(props());
-          hosts.push(host);
-          ids.push(id);
-        }
-        // One request per chunk of rows; the reply renders the chunk's badges.
-        void store.load(ids);
-        await nextTask();
-      }
-      draining = false;
+    const toRedraw = new Set<string>();
+    const redraw = createSlicedQueue<string>(
+      (id) => {
+        toRedraw.delete(id);
+        const state = store.get(id);
+        for (const view of viewsOf.get(id) ?? []) view.update(state);
+      },
+      { budgetMs: SLICE_BUDGET_MS, signal },
+    );
+    const changed = (id: string) => {
+      if (toRedraw.has(id)) return;
+      toRedraw.add(id);
+      redraw.push(id);
     };
+
+    let toLoad: string[] = [];
+    const mount = createSlicedQueue<HTMLAnchorElement>(
+      (link) => {
+        if (!link.isConnected) return;
+        const id = bankTransactionIdOfLink(link.getAttribute('href') ?? '', location.href);
+        if (!id) return;
+        const view = badges.mount(link, id);
+        view.update(store.get(id));
+        const views = viewsOf.get(id);
+        if (views) {
+          views.push(view);
+          return;
+        }
+        viewsOf.set(id, [view]);
+        unsubscribes.push(store.subscribe(id, () => changed(id)));
+        toLoad.push(id);
+      },
+      {
+        budgetMs: SLICE_BUDGET_MS,
+        signal,
+        // One request per slice of rows (a few for a 1,000-row page); the replies redraw the badges.
+        onSliceEnd: () => {
+          if (toLoad.length === 0) return;
+          void store.load(toLoad);
+          toLoad = [];
+        },
+      },
+    );
     observe(
       TRANSACTION_LINK_SELECTOR,
       (element) => {
-        if (!(element instanceof HTMLAnchorElement)) return;
-        queue.push(element);
-        if (!draining) void drain();
+        if (element instanceof HTMLAnchorElement) mount.push(element);
       },
       { signal },
     );

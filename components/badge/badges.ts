@@ -1,0 +1,270 @@
+import type { BadgeState } from '@/lib/content/task-store';
+import css from './badge.css?inline';
+import { STATUS_WORDS } from './labels';
+
+/**
+ * Transaction badges, drawn with a few DOM nodes each: a list page has 1,000+ of them, so there is no
+ * component framework per row, no listener per row and no layout read per row. Every badge has its own
+ * shadow root (Xero's CSS cannot reach it) sharing one constructable stylesheet; clicks and keys are
+ * handled by one set of listeners on the document. Everything shown is our own words or the
+ * background's plain-language message, set as text, never parsed as HTML.
+ */
+
+export interface BadgeActions {
+  push(bankTransactionId: string): void;
+  openTask(taskId: string): void;
+}
+
+export interface BadgeView {
+  update(state: BadgeState): void;
+  remove(): void;
+}
+
+export interface Badges {
+  /** A badge right after `anchor`, for one transaction; it shows nothing until `update`. */
+  mount(anchor: Element, bankTransactionId: string): BadgeView;
+}
+
+export const BADGE_TAG = 'client-hub-badge';
+
+/**
+ * The host's size never changes with the badge's state, so Xero's rows never move; strict
+ * containment keeps a badge's redraw from re-laying out Xero's table. It is lifted while a popup is
+ * open: containment would pin the popup (position: fixed) to the badge and clip it.
+ */
+const HOST_STYLE =
+  'all:initial;display:inline-block;vertical-align:middle;width:168px;height:22px;margin:0 0 0 8px;position:relative;contain:strict;';
+
+let shared: CSSStyleSheet | null | undefined;
+function sharedSheet(): CSSStyleSheet | null {
+  if (shared === undefined) {
+    try {
+      shared = new CSSStyleSheet();
+      shared.replaceSync(css);
+    } catch {
+      shared = null;
+    }
+  }
+  return shared;
+}
+
+/** Fixed-position popups: a table cell that clips its overflow cannot hide them. Read once, on open. */
+function placeBelow(popup: HTMLElement, button: HTMLElement) {
+  const rect = button.getBoundingClientRect();
+  popup.style.top = `${rect.bottom + 4}px`;
+  popup.style.left = `${rect.left}px`;
+}
+
+const BUTTON_ATTRIBUTES = [
+  'aria-disabled',
+  'aria-busy',
+  'aria-describedby',
+  'aria-haspopup',
+  'aria-expanded',
+  'title',
+  'data-status',
+] as const;
+
+function element<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attributes: Record<string, string>,
+  text?: string,
+): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+interface Badge extends BadgeView {
+  click(target: EventTarget | undefined): void;
+  keydown(event: KeyboardEvent, target: EventTarget | undefined): void;
+  focusLeft(): void;
+}
+
+function createBadge(host: HTMLElement, root: ShadowRoot, id: string, actions: BadgeActions): Badge {
+  let state: BadgeState = { kind: 'loading' };
+  let button: HTMLButtonElement | undefined;
+  let popup: HTMLElement | undefined;
+  let menuItem: HTMLButtonElement | undefined;
+  let closeOnScroll: (() => void) | undefined;
+
+  const closePopup = () => {
+    const closing = popup;
+    popup = undefined;
+    menuItem = undefined;
+    if (closeOnScroll) window.removeEventListener('scroll', closeOnScroll, { capture: true });
+    closeOnScroll = undefined;
+    host.style.contain = 'strict';
+    if (state.kind === 'task') button?.setAttribute('aria-expanded', 'false');
+    // Last: removing a focused element fires focusout, which calls back in here.
+    closing?.remove();
+  };
+  const openPopup = (node: HTMLElement) => {
+    closePopup();
+    if (!button) return;
+    host.style.contain = 'none';
+    popup = node;
+    root.append(node);
+    placeBelow(node, button);
+  };
+
+  const openMenu = () => {
+    if (!button || state.kind !== 'task') return;
+    const item = element('button', { type: 'button', role: 'menuitem' }, 'Open task');
+    const menu = element('div', { class: 'menu', role: 'menu', 'aria-label': 'Client Task' });
+    menu.append(item);
+    openPopup(menu);
+    menuItem = item;
+    button.setAttribute('aria-expanded', 'true');
+    // Scrolling would leave a fixed menu behind its badge. Listened from the next frame: the scroll
+    // that brought the badge into view (focusing it) is reported at the next frame, and is not one.
+    const close = () => closePopup();
+    closeOnScroll = close;
+    requestAnimationFrame(() => {
+      if (closeOnScroll === close) window.addEventListener('scroll', close, { capture: true, once: true });
+    });
+    item.focus();
+  };
+  const closeMenu = (refocus: boolean) => {
+    if (!menuItem) return;
+    // Focus moves first, so it never falls to the page when the menu goes.
+    if (refocus) button?.focus();
+    closePopup();
+  };
+  const showProblem = (message: string) => {
+    const problem = element('div', { class: 'problem', id: 'problem', role: 'alert' }, message);
+    problem.append(element('button', { type: 'button', class: 'close', 'aria-label': 'Dismiss' }, '×'));
+    openPopup(problem);
+  };
+
+  return {
+    update(next) {
+      const previous = state;
+      state = next;
+      if (next.kind === 'loading') {
+        closePopup();
+        button?.remove();
+        button = undefined;
+        return;
+      }
+      const same =
+        previous.kind === next.kind &&
+        (next.kind !== 'task' ||
+          (previous.kind === 'task' && previous.status === next.status && previous.taskId === next.taskId)) &&
+        next.kind !== 'failed';
+      if (same && button) return;
+      if (!button) {
+        button = element('button', { type: 'button' });
+        root.append(button);
+      }
+      // A failure's problem and a task's menu belong to the state that opened them.
+      if (popup && !(next.kind === 'task' && previous.kind === 'task' && menuItem)) closePopup();
+      for (const name of BUTTON_ATTRIBUTES) button.removeAttribute(name);
+      button.dataset.state = next.kind;
+      if (next.kind === 'none') {
+        button.className = 'badge push';
+        button.textContent = 'Push to Client Hub';
+      } else if (next.kind === 'pending') {
+        button.className = 'badge pending';
+        button.setAttribute('aria-disabled', 'true');
+        button.setAttribute('aria-busy', 'true');
+        button.textContent = 'Pushing to Client Hub…';
+      } else if (next.kind === 'failed') {
+        button.className = 'badge failed';
+        button.setAttribute('aria-describedby', 'problem');
+        button.textContent = 'Push failed, try again';
+        showProblem(next.message);
+      } else {
+        const words = STATUS_WORDS[next.status];
+        button.className = `badge ${next.status}`;
+        button.dataset.status = next.status;
+        button.title = `Client Task: ${words}`;
+        button.setAttribute('aria-haspopup', 'menu');
+        button.setAttribute('aria-expanded', String(menuItem !== undefined));
+        button.textContent = `Task: ${words}`;
+      }
+    },
+    remove() {
+      closePopup();
+      host.remove();
+    },
+    click(target) {
+      if (!(target instanceof Element)) return;
+      if (target === button) {
+        if (state.kind === 'none' || state.kind === 'failed') actions.push(id);
+        else if (state.kind === 'task') {
+          if (menuItem) closeMenu(false);
+          else openMenu();
+        }
+      } else if (target === menuItem && state.kind === 'task') {
+        closeMenu(true);
+        actions.openTask(state.taskId);
+      } else if (target.closest('.close')) {
+        closePopup();
+      }
+    },
+    keydown(event, target) {
+      if (!menuItem || !(target instanceof Element) || !target.closest('.menu')) return;
+      if (event.key === 'Escape' || event.key === 'Tab') closeMenu(event.key === 'Escape');
+    },
+    focusLeft() {
+      closeMenu(false);
+    },
+  };
+}
+
+/**
+ * The badges of one page view. Their listeners and elements go when `signal` aborts (in-app
+ * navigation, the extension reloading).
+ */
+export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges {
+  const badges = new Map<Element, Badge>();
+  const template = document.createElement(BADGE_TAG);
+  template.setAttribute('style', HOST_STYLE);
+  const sheet = sharedSheet();
+
+  // Events from inside a badge reach the document retargeted to its host; the first node of the
+  // composed path is the element inside the (open) shadow root.
+  const badgeOf = (event: Event) => (event.target instanceof Element ? badges.get(event.target) : undefined);
+  const inner = (event: Event) => event.composedPath()[0];
+  const onClick = (event: MouseEvent) => badgeOf(event)?.click(inner(event));
+  const onKeyDown = (event: KeyboardEvent) => badgeOf(event)?.keydown(event, inner(event));
+  // Moving focus within a badge (button to menu) is not seen out here; leaving it is.
+  const onFocusOut = (event: FocusEvent) => badgeOf(event)?.focusLeft();
+  document.addEventListener('click', onClick, true);
+  document.addEventListener('keydown', onKeyDown, true);
+  document.addEventListener('focusout', onFocusOut, true);
+  signal.addEventListener(
+    'abort',
+    () => {
+      document.removeEventListener('click', onClick, true);
+      document.removeEventListener('keydown', onKeyDown, true);
+      document.removeEventListener('focusout', onFocusOut, true);
+      for (const badge of badges.values()) badge.remove();
+      badges.clear();
+    },
+    { once: true },
+  );
+
+  return {
+    mount(anchor, bankTransactionId) {
+      const host = template.cloneNode(false) as HTMLElement;
+      const root = host.attachShadow({ mode: 'open' });
+      let adopted = false;
+      if (sheet) {
+        try {
+          root.adoptedStyleSheets = [sheet];
+          adopted = true;
+        } catch {
+          // Firefox content scripts may refuse a sheet from their own compartment: fall back below.
+        }
+      }
+      if (!adopted) root.append(element('style', {}, css));
+      anchor.after(host);
+      const badge = createBadge(host, root, bankTransactionId, actions);
+      badges.set(host, badge);
+      return badge;
+    },
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Work on Xero's main thread in short slices: items queue up, and each slice handles as many as fit
+ * in `budgetMs`, then gives the page back its thread (input, rendering) before the next slice. Work
+ * never starts inside the task that queued it: a MutationObserver callback runs at the end of the
+ * page's own task, and our work belongs in tasks of its own.
+ */
+export interface SliceOptions {
+  /** How long one slice may run; 1,000 rows cost several slices on a slow machine, one on a fast one. */
+  budgetMs: number;
+  /** After each slice: e.g. send the ids found in it in one lookup. */
+  onSliceEnd?: () => void;
+  signal: AbortSignal;
+  now?: () => number;
+  /** Resolves in a later task. */
+  yieldToPage?: () => Promise<void>;
+}
+
+export interface SlicedQueue<T> {
+  push(item: T): void;
+  readonly size: number;
+}
+
+interface Scheduler {
+  yield?: () => Promise<void>;
+}
+
+/** `scheduler.yield()` where the browser has it (the continuation keeps its place), else a timer. */
+export function yieldToPage(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: Scheduler }).scheduler;
+  if (typeof scheduler?.yield === 'function') return scheduler.yield();
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+export function createSlicedQueue<T>(handle: (item: T) => void, options: SliceOptions): SlicedQueue<T> {
+  const {
+    budgetMs,
+    onSliceEnd,
+    signal,
+    now = () => performance.now(),
+    yieldToPage: pause = yieldToPage,
+  } = options;
+  let items: T[] = [];
+  let next = 0;
+  let running = false;
+
+  const run = async () => {
+    running = true;
+    try {
+      while (next < items.length && !signal.aborted) {
+        await pause();
+        if (signal.aborted) break;
+        const started = now();
+        // At least one item per slice, so a slow item cannot stall the queue.
+        do {
+          try {
+            handle(items[next++] as T);
+          } catch (error) {
+            // One bad row must not stop the rows after it.
+            console.warn('[Client Hub]', error);
+          }
+        } while (next < items.length && now() - started < budgetMs);
+        if (next === items.length) {
+          items = [];
+          next = 0;
+        }
+        onSliceEnd?.();
+      }
+    } finally {
+      running = false;
+    }
+  };
+
+  return {
+    push(item) {
+      if (signal.aborted) return;
+      items.push(item);
+      if (!running) void run();
+    },
+    get size() {
+      return items.length - next;
+    },
+  };
+}
