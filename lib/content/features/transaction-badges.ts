@@ -61,7 +61,8 @@ export const transactionBadges: PageFeature = {
         const id = bankTransactionIdOfLink(link.getAttribute('href') ?? '', location.href);
         if (!id) return;
         const view = badges.mount(link, id);
-        view.update(store.get(id));
+        const state = store.get(id);
+        if (state.kind !== 'loading') view.update(state);
         const views = viewsOf.get(id);
         if (views) {
           views.push(view);
