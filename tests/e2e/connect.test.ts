@@ -7,6 +7,7 @@ import {
   fillFirstRun,
   type SandboxOrg,
   sandboxOrgs,
+  sendFromPage,
   startE2E,
 } from './support/harness';
 
@@ -137,12 +138,6 @@ test('a Staff user sees the table but cannot change anything', async () => {
   expect(await staffPage.getByText('Only a Client Hub Admin can connect').count()).toBe(1);
   expect(await staffPage.getByRole('button', { name: '+ Add Another Xero company' }).isDisabled()).toBe(true);
   // Asking the background directly is refused too.
-  const reply = await staffPage.evaluate(() =>
-    (
-      globalThis as unknown as { chrome: { runtime: { sendMessage(m: unknown): Promise<unknown> } } }
-    ).chrome.runtime.sendMessage({
-      type: 'connections.add',
-    }),
-  );
+  const reply = await sendFromPage(staffPage, { type: 'connections.add' });
   expect(reply).toMatchObject({ ok: false, error: { code: 'admin-only' } });
 });

@@ -3,10 +3,10 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { SANDBOX_CHROME_EXTENSION_ID } from '@/lib/config/sandbox-build';
 import { startSandbox } from '../../sandbox/server';
 import { type LaunchedExtension, launchWithExtension } from '../../scripts/chromium';
+import { sendFromPage } from './support/harness';
 
 const extensionDir = path.resolve(import.meta.dirname, '../../.output/chrome-mv3-sandbox');
 let browser: LaunchedExtension;
-type ExtensionGlobal = { chrome: { runtime: { sendMessage(message: unknown): Promise<unknown> } } };
 
 beforeAll(async () => {
   browser = await launchWithExtension(extensionDir, { headless: true });
@@ -30,9 +30,7 @@ test('the sandbox build loads with its pinned id and its background answers the 
 test('the background refuses a message that is not in the contract', async () => {
   const page = await browser.context.newPage();
   await page.goto(`chrome-extension://${browser.extensionId}/popup.html`);
-  const reply = await page.evaluate(() =>
-    (globalThis as unknown as ExtensionGlobal).chrome.runtime.sendMessage({ type: 'tokens.dump' }),
-  );
+  const reply = await sendFromPage(page, { type: 'tokens.dump' });
   expect(reply).toMatchObject({ ok: false, error: { code: 'invalid-message' } });
 });
 

@@ -1,6 +1,14 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { answerXeroSignIn, type E2E, fillFirstRun, sandboxOrgs, startE2E } from './support/harness';
+import {
+  answerXeroSignIn,
+  type E2E,
+  fillFirstRun,
+  readStore,
+  sandboxOrgs,
+  sendFromPage,
+  startE2E,
+} from './support/harness';
 
 /**
  * The Client Tasks page in headless Chromium with the built sandbox extension: record a client's
@@ -20,31 +28,10 @@ let options: Page;
 let tenantId: string;
 let uncategorizedId: string;
 
-function ask<T>(message: Record<string, unknown>): Promise<T> {
-  return options.evaluate(async (m) => {
-    const runtime = (
-      globalThis as unknown as { chrome: { runtime: { sendMessage(x: unknown): Promise<unknown> } } }
-    ).chrome.runtime;
-    return runtime.sendMessage(m);
-  }, message) as Promise<T>;
-}
+const ask = <T>(message: Record<string, unknown>) => sendFromPage<T>(options, message);
 
-function storedTasks(page: Page): Promise<{ id: string; bankTransactionId: string; status: string }[]> {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('client-hub');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const all = open.result.transaction('clientTasks').objectStore('clientTasks').getAll();
-          all.onsuccess = () => {
-            resolve(all.result);
-            open.result.close();
-          };
-        };
-      }),
-  );
-}
+const storedTasks = (page: Page) =>
+  readStore<{ id: string; bankTransactionId: string; status: string }>(page, 'clientTasks');
 
 const truthOf = async (id: string) =>
   (await (

@@ -119,3 +119,13 @@ export async function stopServiceWorker(page: Page) {
   await cdp.send('ServiceWorker.stopAllWorkers');
   await cdp.detach();
 }
+
+/** Sends a runtime message from one of the extension's pages, as the page itself would. */
+export function sendFromPage<T = unknown>(page: Page, message: Record<string, unknown>): Promise<T> {
+  return page.evaluate(async (m) => {
+    const { runtime } = (
+      globalThis as unknown as { chrome: { runtime: { sendMessage(x: unknown): Promise<unknown> } } }
+    ).chrome;
+    return runtime.sendMessage(m);
+  }, message) as Promise<T>;
+}
