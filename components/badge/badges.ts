@@ -65,6 +65,13 @@ const BUTTON_ATTRIBUTES = [
   'data-status',
 ] as const;
 
+let buttonTemplate: HTMLButtonElement | undefined;
+/** `<button type="button">`, cloned for every badge. */
+function freshButton(): HTMLButtonElement {
+  buttonTemplate ??= element('button', { type: 'button' });
+  return buttonTemplate.cloneNode(false) as HTMLButtonElement;
+}
+
 function element<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attributes: Record<string, string>,
@@ -155,15 +162,16 @@ function createBadge(host: HTMLElement, root: ShadowRoot, id: string, actions: B
           (previous.kind === 'task' && previous.status === next.status && previous.taskId === next.taskId)) &&
         next.kind !== 'failed';
       if (same && button) return;
-      if (!button) {
-        button = document.createElement('button');
-        button.type = 'button';
+      if (button) {
+        // A failure's problem and a task's menu belong to the state that opened them.
+        if (popup && !(next.kind === 'task' && previous.kind === 'task' && menuItem)) closePopup();
+        for (const name of BUTTON_ATTRIBUTES) button.removeAttribute(name);
+      } else {
+        // A fresh button (the common case: 1,000 rows' first draw) has no attributes to clear.
+        button = freshButton();
         root.append(button);
       }
-      // A failure's problem and a task's menu belong to the state that opened them.
-      if (popup && !(next.kind === 'task' && previous.kind === 'task' && menuItem)) closePopup();
-      for (const name of BUTTON_ATTRIBUTES) button.removeAttribute(name);
-      button.dataset.state = next.kind;
+      button.setAttribute('data-state', next.kind);
       if (next.kind === 'none') {
         button.className = 'badge push';
         button.textContent = 'Push to Client Hub';

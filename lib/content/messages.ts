@@ -1,12 +1,10 @@
 import { browser } from 'wxt/browser';
 import {
-  envelopeSchema,
   type PageRequestOf,
   type PageRequestType,
   type PageResponseOf,
-  pageResponseSchemas,
+  replySchemas,
   type TasksChanged,
-  tasksChangedSchema,
 } from '../messaging/page-contract';
 
 /** A failure the background explained: its plain-language message is what the badge shows. */
@@ -32,6 +30,8 @@ export async function askBackground<T extends PageRequestType>(
     // The extension was updated or reloaded: this page's content script is orphaned.
     throw new PageMessageError('background-unreachable', UNREADABLE);
   }
+  // Built on first use: evaluating the content script builds no schema.
+  const { envelopeSchema, pageResponseSchemas } = replySchemas();
   const envelope = envelopeSchema.safeParse(raw);
   if (!envelope.success) throw new PageMessageError('invalid-reply', UNREADABLE);
   if (!envelope.data.ok) throw new PageMessageError(envelope.data.error.code, envelope.data.error.message);
@@ -44,7 +44,7 @@ export async function askBackground<T extends PageRequestType>(
 export function onTasksChanged(listener: (message: TasksChanged) => void, signal: AbortSignal): void {
   const onMessage = (message: unknown, sender: { id?: string | undefined }) => {
     if (sender.id !== browser.runtime.id) return;
-    const parsed = tasksChangedSchema.safeParse(message);
+    const parsed = replySchemas().tasksChangedSchema.safeParse(message);
     if (parsed.success) listener(parsed.data);
   };
   browser.runtime.onMessage.addListener(onMessage);

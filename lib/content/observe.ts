@@ -1,6 +1,17 @@
 /** Every element Client Hub adds to a page is named client-hub-… (badges, panel, hint). */
 const OWN_ELEMENT_PREFIX = 'client-hub-';
 
+/** What `observe` returns: a way to change the page without hearing about it. */
+export interface Watcher {
+  /**
+   * Runs `work` (which adds our own elements) with the watcher disconnected, so our 1,000 badges
+   * cost no mutation records and no callback; what the page changed before is still handled.
+   */
+  quietly(work: () => void): void;
+}
+
+const WATCH: MutationObserverInit = { childList: true, subtree: true };
+
 /**
  * The one way page features watch Xero's DOM: calls `found` once for every element matching
  * `selector`, now and whenever the page adds one (late rendering, in-app navigation). Stops when
@@ -11,8 +22,8 @@ export function observe(
   selector: string,
   found: (element: Element) => void,
   { signal, root = document.documentElement }: { signal: AbortSignal; root?: Element },
-): void {
-  if (signal.aborted) return;
+): Watcher {
+  if (signal.aborted) return { quietly: (work) => work() };
   const seen = new WeakSet<Element>();
   const visit = (element: Element) => {
     if (seen.has(element)) return;
@@ -25,12 +36,30 @@ export function observe(
     if (node.matches(selector)) visit(node);
     for (const element of node.querySelectorAll(selector)) visit(element);
   };
-  scan(root);
-  const observer = new MutationObserver((records) => {
+  const handle = (records: MutationRecord[]) => {
     for (const record of records) for (const node of record.addedNodes) scan(node);
-  });
-  observer.observe(root, { childList: true, subtree: true });
+  };
+  scan(root);
+  const observer = new MutationObserver(handle);
+  observer.observe(root, WATCH);
   signal.addEventListener('abort', () => observer.disconnect(), { once: true });
+  return {
+    quietly(work) {
+      if (signal.aborted) {
+        work();
+        return;
+      }
+      const pending = observer.takeRecords();
+      observer.disconnect();
+      try {
+        work();
+      } finally {
+        if (!signal.aborted) observer.observe(root, WATCH);
+        // The page's own changes from before `work` (ours cannot be among them: we add nothing else).
+        handle(pending);
+      }
+    },
+  };
 }
 
 /** The first element matching `selector`, waiting for it if needed; null when `signal` aborts first. */

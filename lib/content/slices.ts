@@ -9,6 +9,8 @@ export interface SliceOptions {
   budgetMs: number;
   /** After each slice: e.g. send the ids found in it in one lookup. */
   onSliceEnd?: () => void;
+  /** Runs each slice (all its items, then `onSliceEnd`), e.g. with the DOM watcher disconnected. */
+  around?: (slice: () => void) => void;
   signal: AbortSignal;
   now?: () => number;
   /** Resolves in a later task. */
@@ -35,6 +37,7 @@ export function createSlicedQueue<T>(handle: (item: T) => void, options: SliceOp
   const {
     budgetMs,
     onSliceEnd,
+    around = (slice) => slice(),
     signal,
     now = () => performance.now(),
     yieldToPage: pause = yieldToPage,
@@ -49,21 +52,23 @@ export function createSlicedQueue<T>(handle: (item: T) => void, options: SliceOp
       while (next < items.length && !signal.aborted) {
         await pause();
         if (signal.aborted) break;
-        const started = now();
-        // At least one item per slice, so a slow item cannot stall the queue.
-        do {
-          try {
-            handle(items[next++] as T);
-          } catch (error) {
-            // One bad row must not stop the rows after it.
-            console.warn('[Client Hub]', error);
+        around(() => {
+          const started = now();
+          // At least one item per slice, so a slow item cannot stall the queue.
+          do {
+            try {
+              handle(items[next++] as T);
+            } catch (error) {
+              // One bad row must not stop the rows after it.
+              console.warn('[Client Hub]', error);
+            }
+          } while (next < items.length && now() - started < budgetMs);
+          if (next === items.length) {
+            items = [];
+            next = 0;
           }
-        } while (next < items.length && now() - started < budgetMs);
-        if (next === items.length) {
-          items = [];
-          next = 0;
-        }
-        onSliceEnd?.();
+          onSliceEnd?.();
+        });
       }
     } finally {
       running = false;

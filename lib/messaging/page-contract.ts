@@ -4,86 +4,134 @@ import * as z from 'zod/mini';
  * The part of the contract the content script uses, inside Xero's pages. Built with zod/mini so the
  * content script stays small (it loads on every Xero page); lib/messaging/contract.ts includes these
  * schemas, so the background validates them exactly like every other message.
+ *
+ * The schemas are built on first use, not when the script loads: the content script evaluates this
+ * module on every Xero page and needs only the reply schemas, and only once it talks to the
+ * background. The named exports below build them for the background and the tests; they are marked
+ * pure, so a bundle that does not use them (the content script) leaves them out.
  */
 
-const tenantId = z.string().check(z.minLength(1), z.maxLength(64));
-/** Xero ids are GUIDs; anything else in a page's link is not a transaction we know. */
-export const bankTransactionIdSchema = z
-  .string()
-  .check(z.regex(/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/));
-export const taskIdSchema = z.string().check(z.minLength(1), z.maxLength(64));
 /** One lookup answers a batch of rows; a 1,000-row page sends a few of these, never one per row. */
 export const LOOKUP_BATCH_MAX = 500;
 
-export const taskStatusSchema = z.enum(['Open', 'Answered', 'Closed', 'ResolvedInXero', 'Cancelled']);
-export type TaskStatus = z.infer<typeof taskStatusSchema>;
+/** What the background checks in the content script's requests (the content script builds none). */
+function buildRequests() {
+  const tenantId = z.string().check(z.minLength(1), z.maxLength(64));
+  /** Xero ids are GUIDs; anything else in a page's link is not a transaction we know. */
+  const bankTransactionIdSchema = z.string().check(z.regex(/^[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$/));
+  const taskIdSchema = z.string().check(z.minLength(1), z.maxLength(64));
 
-export const taskSummarySchema = z.object({
-  bankTransactionId: z.string(),
-  taskId: z.string(),
-  status: taskStatusSchema,
-  /** Only when asked for (the single-transaction panel): the task's newest activity. */
-  latestActivity: z.optional(z.nullable(z.object({ text: z.string(), at: z.number() }))),
-});
-export type TaskSummary = z.infer<typeof taskSummarySchema>;
+  const pageRequestSchemas = {
+    /** Which connected Xero company a page belongs to, from what the page shows. */
+    'xero.pageContext': z.object({
+      type: z.literal('xero.pageContext'),
+      url: z.string().check(z.maxLength(4096)),
+      organisationName: z.optional(z.string().check(z.maxLength(255))),
+      shortCode: z.optional(z.string().check(z.maxLength(32))),
+      /** A few ids from the page: tell apart two connected companies with the same name. */
+      bankTransactionIds: z.optional(z.array(bankTransactionIdSchema).check(z.maxLength(20))),
+    }),
+    'tasks.lookup': z.object({
+      type: z.literal('tasks.lookup'),
+      tenantId,
+      bankTransactionIds: z
+        .array(bankTransactionIdSchema)
+        .check(z.minLength(1), z.maxLength(LOOKUP_BATCH_MAX)),
+      includeActivity: z.optional(z.boolean()),
+    }),
+    'tasks.push': z.object({
+      type: z.literal('tasks.push'),
+      tenantId,
+      bankTransactionId: bankTransactionIdSchema,
+    }),
+    'tasks.open': z.object({ type: z.literal('tasks.open'), taskId: taskIdSchema }),
+  } as const;
+  return { bankTransactionIdSchema, taskIdSchema, pageRequestSchemas };
+}
 
-export const pageRequestSchemas = {
-  /** Which connected Xero company a page belongs to, from what the page shows. */
-  'xero.pageContext': z.object({
-    type: z.literal('xero.pageContext'),
-    url: z.string().check(z.maxLength(4096)),
-    organisationName: z.optional(z.string().check(z.maxLength(255))),
-    shortCode: z.optional(z.string().check(z.maxLength(32))),
-    /** A few ids from the page: tell apart two connected companies with the same name. */
-    bankTransactionIds: z.optional(z.array(bankTransactionIdSchema).check(z.maxLength(20))),
-  }),
-  'tasks.lookup': z.object({
-    type: z.literal('tasks.lookup'),
-    tenantId,
-    bankTransactionIds: z.array(bankTransactionIdSchema).check(z.minLength(1), z.maxLength(LOOKUP_BATCH_MAX)),
-    includeActivity: z.optional(z.boolean()),
-  }),
-  'tasks.push': z.object({
-    type: z.literal('tasks.push'),
-    tenantId,
-    bankTransactionId: bankTransactionIdSchema,
-  }),
-  'tasks.open': z.object({ type: z.literal('tasks.open'), taskId: taskIdSchema }),
-} as const;
+/** What the content script checks in the background's replies and announcements. */
+function buildReplies() {
+  const taskStatusSchema = z.enum(['Open', 'Answered', 'Closed', 'ResolvedInXero', 'Cancelled']);
 
-export const pageResponseSchemas = {
-  'xero.pageContext': z.object({
+  const taskSummarySchema = z.object({
+    bankTransactionId: z.string(),
+    taskId: z.string(),
+    status: taskStatusSchema,
+    /** Only when asked for (the single-transaction panel): the task's newest activity. */
+    latestActivity: z.optional(z.nullable(z.object({ text: z.string(), at: z.number() }))),
+  });
+
+  const pageResponseSchemas = {
+    'xero.pageContext': z.object({
+      tenantId: z.nullable(z.string()),
+      isAdmin: z.boolean(),
+    }),
+    'tasks.lookup': z.object({ tasks: z.array(taskSummarySchema) }),
+    'tasks.push': z.object({ taskId: z.string(), status: taskStatusSchema, created: z.boolean() }),
+    'tasks.open': z.object({ opened: z.boolean() }),
+  } as const;
+
+  /** From the background to Xero tabs: tasks of this company (all when null) changed; ask again. */
+  const tasksChangedSchema = z.object({
+    type: z.literal('tasks.changed'),
     tenantId: z.nullable(z.string()),
-    isAdmin: z.boolean(),
-  }),
-  'tasks.lookup': z.object({ tasks: z.array(taskSummarySchema) }),
-  'tasks.push': z.object({ taskId: z.string(), status: taskStatusSchema, created: z.boolean() }),
-  'tasks.open': z.object({ opened: z.boolean() }),
-} as const;
+  });
 
+  /** A failure carried across contexts: a catalogue code plus the plain-language text to show. */
+  const messageErrorSchema = z.object({
+    code: z.string(),
+    title: z.optional(z.string()),
+    message: z.string(),
+    action: z.optional(z.string()),
+    supportDetail: z.optional(z.string()),
+  });
+
+  const envelopeSchema = z.union([
+    z.object({ ok: z.literal(true), data: z.unknown() }),
+    z.object({ ok: z.literal(false), error: messageErrorSchema }),
+  ]);
+  return {
+    taskStatusSchema,
+    taskSummarySchema,
+    pageResponseSchemas,
+    tasksChangedSchema,
+    messageErrorSchema,
+    envelopeSchema,
+  };
+}
+
+let requests: Requests | undefined;
+let replies: Replies | undefined;
+/** The reply schemas, built once, on first use. */
+export const replySchemas = (): Replies => {
+  replies ??= buildReplies();
+  return replies;
+};
+/** The request schemas, built once, on first use. */
+export const requestSchemas = (): Requests => {
+  requests ??= buildRequests();
+  return requests;
+};
+type Requests = ReturnType<typeof buildRequests>;
+type Replies = ReturnType<typeof buildReplies>;
+const request = <K extends keyof Requests>(key: K): Requests[K] => requestSchemas()[key];
+const reply = <K extends keyof Replies>(key: K): Replies[K] => replySchemas()[key];
+
+export const bankTransactionIdSchema = /* @__PURE__ */ request('bankTransactionIdSchema');
+export const taskIdSchema = /* @__PURE__ */ request('taskIdSchema');
+export const pageRequestSchemas = /* @__PURE__ */ request('pageRequestSchemas');
+export const taskStatusSchema = /* @__PURE__ */ reply('taskStatusSchema');
+export const taskSummarySchema = /* @__PURE__ */ reply('taskSummarySchema');
+export const pageResponseSchemas = /* @__PURE__ */ reply('pageResponseSchemas');
+export const tasksChangedSchema = /* @__PURE__ */ reply('tasksChangedSchema');
+export const messageErrorSchema = /* @__PURE__ */ reply('messageErrorSchema');
+export const envelopeSchema = /* @__PURE__ */ reply('envelopeSchema');
+
+export type TaskStatus = z.infer<typeof taskStatusSchema>;
+export type TaskSummary = z.infer<typeof taskSummarySchema>;
 export type PageRequestType = keyof typeof pageRequestSchemas;
 export type PageRequestOf<T extends PageRequestType> = z.infer<(typeof pageRequestSchemas)[T]>;
 export type PageResponseOf<T extends PageRequestType> = z.infer<(typeof pageResponseSchemas)[T]>;
-
-/** From the background to Xero tabs: tasks of this company (all when null) changed; ask again. */
-export const tasksChangedSchema = z.object({
-  type: z.literal('tasks.changed'),
-  tenantId: z.nullable(z.string()),
-});
 export type TasksChanged = z.infer<typeof tasksChangedSchema>;
-
-/** A failure carried across contexts: a catalogue code plus the plain-language text to show. */
-export const messageErrorSchema = z.object({
-  code: z.string(),
-  title: z.optional(z.string()),
-  message: z.string(),
-  action: z.optional(z.string()),
-  supportDetail: z.optional(z.string()),
-});
 export type MessageError = z.infer<typeof messageErrorSchema>;
-
-export const envelopeSchema = z.union([
-  z.object({ ok: z.literal(true), data: z.unknown() }),
-  z.object({ ok: z.literal(false), error: messageErrorSchema }),
-]);
 export type Envelope = z.infer<typeof envelopeSchema>;

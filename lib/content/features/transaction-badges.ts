@@ -1,6 +1,6 @@
 import { type BadgeView, createBadges } from '@/components/badge/badges';
 import type { PageFeature } from '../features';
-import { observe } from '../observe';
+import { observe, type Watcher } from '../observe';
 import { createSlicedQueue } from '../slices';
 import { bankTransactionIdOfLink, TRANSACTION_LINK_SELECTOR } from '../xero-pages';
 
@@ -55,6 +55,7 @@ export const transactionBadges: PageFeature = {
     };
 
     let toLoad: string[] = [];
+    let watcher: Watcher | undefined;
     const mount = createSlicedQueue<HTMLAnchorElement>(
       (link) => {
         if (!link.isConnected) return;
@@ -75,6 +76,8 @@ export const transactionBadges: PageFeature = {
       {
         budgetMs: SLICE_BUDGET_MS,
         signal,
+        // Our badges are not news to the DOM watcher: it is disconnected while a slice adds them.
+        around: (slice) => (watcher ? watcher.quietly(slice) : slice()),
         // One request per slice of rows (a few for a 1,000-row page); the replies redraw the badges.
         onSliceEnd: () => {
           if (toLoad.length === 0) return;
@@ -83,7 +86,7 @@ export const transactionBadges: PageFeature = {
         },
       },
     );
-    observe(
+    watcher = observe(
       TRANSACTION_LINK_SELECTOR,
       (element) => {
         if (element instanceof HTMLAnchorElement) mount.push(element);

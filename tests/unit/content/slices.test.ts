@@ -97,4 +97,44 @@ describe('work in time-boxed slices', () => {
     expect(handled).toEqual([[]]);
     expect(queue.size).toBe(1);
   });
+
+  test('each slice, with its end, runs inside `around` (the DOM watcher is disconnected there)', async () => {
+    const log: string[] = [];
+    const pauses: (() => void)[] = [];
+    let time = 0;
+    const queue = createSlicedQueue<number>(
+      (item) => {
+        time += 5;
+        log.push(`item ${item}`);
+      },
+      {
+        budgetMs: 8,
+        signal: new AbortController().signal,
+        now: () => time,
+        yieldToPage: () => new Promise<void>((resolve) => pauses.push(resolve)),
+        onSliceEnd: () => log.push('end'),
+        around: (slice) => {
+          log.push('quiet');
+          slice();
+          log.push('watching');
+        },
+      },
+    );
+    for (let i = 0; i < 3; i++) queue.push(i);
+    for (let slice = 0; slice < 2; slice++) {
+      pauses.shift()?.();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    expect(log).toEqual([
+      'quiet',
+      'item 0',
+      'item 1',
+      'end',
+      'watching',
+      'quiet',
+      'item 2',
+      'end',
+      'watching',
+    ]);
+  });
 });

@@ -1,6 +1,5 @@
-import { render } from 'preact';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
-import { NotConnectedHint } from '@/components/badge/Panel';
+import { mountNotConnectedHint } from '@/components/badge/panel';
 import type { PageFeature } from '../features';
 import { pageKindOf } from '../xero-pages';
 
@@ -23,19 +22,10 @@ export const notConnectedHint: PageFeature = {
       anchor: 'body',
       append: 'last',
       onMount(container) {
-        render(
-          <NotConnectedHint
-            onDismiss={() => {
-              sessionStorage.setItem(DISMISSED_KEY, '1');
-              ui.remove();
-            }}
-          />,
-          container,
-        );
-        return container;
-      },
-      onRemove(container) {
-        if (container) render(null, container);
+        mountNotConnectedHint(container, () => {
+          sessionStorage.setItem(DISMISSED_KEY, '1');
+          ui.remove();
+        });
       },
     });
     if (signal.aborted) return;

@@ -1,6 +1,5 @@
-import { render } from 'preact';
 import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
-import { Panel } from '@/components/badge/Panel';
+import { mountPanel } from '@/components/badge/panel';
 import type { PageFeature } from '../features';
 import { waitFor } from '../observe';
 import {
@@ -30,22 +29,14 @@ export const transactionPanel: PageFeature = {
       anchor,
       append: 'after',
       onMount(container) {
-        const draw = () =>
-          render(
-            <Panel
-              state={store.get(id)}
-              onPush={() => void store.push(id)}
-              onOpenTask={(taskId) => void store.open(taskId).catch(() => undefined)}
-            />,
-            container,
-          );
-        const unsubscribe = store.subscribe(id, draw);
-        draw();
-        return { unsubscribe, container };
+        const view = mountPanel(container, store.get(id), {
+          onPush: () => void store.push(id),
+          onOpenTask: (taskId) => void store.open(taskId).catch(() => undefined),
+        });
+        return store.subscribe(id, (state) => view.update(state));
       },
-      onRemove(mounted) {
-        mounted?.unsubscribe();
-        if (mounted) render(null, mounted.container);
+      onRemove(unsubscribe) {
+        unsubscribe?.();
       },
     });
     if (signal.aborted) return;
