@@ -1,9 +1,10 @@
+import { memo } from 'preact/compat';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ClientTask } from '@/lib/sync/records';
 import { ageInDays, money, type SortKey } from './data';
 
 export const ROW_HEIGHT = 40;
-const OVERSCAN = 8;
+const OVERSCAN = 6;
 
 interface Props {
   rowCount: number;
@@ -39,6 +40,27 @@ export function TaskTable(props: Props) {
   const { onShowRows } = props;
   useEffect(() => onShowRows(first, last), [first, last, onShowRows]);
 
+  // The viewport's height from a ResizeObserver, never read in the scroll handler (a read there,
+  // after the last frame's rows were written, forces a layout).
+  useEffect(() => {
+    const box = viewport.current;
+    if (!box) return;
+    const observer = new ResizeObserver(() => setHeight(box.clientHeight));
+    observer.observe(box);
+    return () => observer.disconnect();
+  }, []);
+  // Scroll events are folded into one state update per frame.
+  const frame = useRef(0);
+  useEffect(() => () => cancelAnimationFrame(frame.current), []);
+  const onScroll = () => {
+    if (frame.current) return;
+    frame.current = requestAnimationFrame(() => {
+      frame.current = 0;
+      const box = viewport.current;
+      if (box) setScrollTop(box.scrollTop);
+    });
+  };
+
   const focusRow = (index: number) => {
     const box = viewport.current;
     if (!box || index < 0 || index >= rowCount) return;
@@ -49,6 +71,12 @@ export function TaskTable(props: Props) {
     setScrollTop(box.scrollTop);
     requestAnimationFrame(() => box.querySelector<HTMLElement>(`[data-index="${index}"]`)?.focus());
   };
+
+  // One object for every row, its functions refreshed each render: memoised rows stay memoised.
+  const actions = useRef<RowActions>({ open: props.onOpen, toggle: props.onToggle, focus: focusRow }).current;
+  actions.open = props.onOpen;
+  actions.toggle = props.onToggle;
+  actions.focus = focusRow;
 
   const sortButton = (key: SortKey, label: string) => (
     <button
@@ -65,16 +93,7 @@ export function TaskTable(props: Props) {
     props.sort === key ? (props.descending ? 'descending' : 'ascending') : 'none';
 
   return (
-    <div
-      class="task-table"
-      ref={viewport}
-      onScroll={(e) => {
-        const box = e.currentTarget as HTMLDivElement;
-        setScrollTop(box.scrollTop);
-        if (box.clientHeight !== height) setHeight(box.clientHeight);
-      }}
-      data-testid="task-table"
-    >
+    <div class="task-table" ref={viewport} onScroll={onScroll} data-testid="task-table">
       <table aria-rowcount={rowCount + 1} aria-busy={!props.complete}>
         <thead>
           <tr aria-rowindex={1}>
@@ -106,67 +125,22 @@ export function TaskTable(props: Props) {
           {Array.from({ length: last - first }, (_, offset) => {
             const index = first + offset;
             const task = props.rowAt(index);
-            if (!task) {
-              return (
-                <tr
-                  key={`pending-${index}`}
-                  class="pending"
-                  aria-rowindex={index + 2}
-                  style={{ height: `${ROW_HEIGHT}px` }}
-                >
-                  <td colSpan={7} class="muted">
-                    …
-                  </td>
-                </tr>
-              );
-            }
-            const s = task.snapshot;
-            return (
-              <tr
+            return task ? (
+              <Row
                 key={task.id}
-                data-index={index}
-                data-task-id={task.id}
-                aria-rowindex={index + 2}
-                aria-selected={props.selected.has(task.id)}
-                class={props.openTaskId === task.id ? 'row open' : 'row'}
-                tabIndex={0}
-                onClick={() => props.onOpen(task.id)}
-                onKeyDown={(e) => {
-                  if (e.target !== e.currentTarget) return;
-                  if (e.key === 'Enter') props.onOpen(task.id);
-                  else if (e.key === ' ') {
-                    e.preventDefault();
-                    props.onToggle(task.id);
-                  } else if (e.key === 'ArrowDown') {
-                    e.preventDefault();
-                    focusRow(index + 1);
-                  } else if (e.key === 'ArrowUp') {
-                    e.preventDefault();
-                    focusRow(index - 1);
-                  }
-                }}
-                style={{ height: `${ROW_HEIGHT}px` }}
-              >
-                <td class="check" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
-                  <input
-                    type="checkbox"
-                    tabIndex={-1}
-                    aria-label={`Select ${s.contactName || 'task'} ${s.date}`}
-                    checked={props.selected.has(task.id)}
-                    onChange={() => props.onToggle(task.id)}
-                  />
+                index={index}
+                task={task}
+                selected={props.selected.has(task.id)}
+                open={props.openTaskId === task.id}
+                companyName={props.companyName(task.tenantId)}
+                now={props.now}
+                actions={actions}
+              />
+            ) : (
+              <tr key={`pending-${index}`} class="pending" aria-rowindex={index + 2}>
+                <td colSpan={7} class="muted">
+                  …
                 </td>
-                <td>{s.date}</td>
-                <td class="clip" title={s.contactName}>
-                  {s.contactName}
-                  <span class="company">{props.companyName(task.tenantId)}</span>
-                </td>
-                <td class="clip" title={s.description}>
-                  {s.description}
-                </td>
-                <td class="num">{money(s.amount, s.currency)}</td>
-                <td class="clip">{s.bankAccount.name}</td>
-                <td class="num">{ageInDays(task, props.now)} d</td>
               </tr>
             );
           })}
@@ -177,3 +151,70 @@ export function TaskTable(props: Props) {
     </div>
   );
 }
+
+interface RowActions {
+  open: (taskId: string) => void;
+  toggle: (taskId: string) => void;
+  focus: (index: number) => void;
+}
+
+interface RowProps {
+  index: number;
+  task: ClientTask;
+  selected: boolean;
+  open: boolean;
+  companyName: string;
+  now: number;
+  actions: RowActions;
+}
+
+/** One task's row: re-rendered only when what it shows changes, not on every scroll. */
+const Row = memo(function Row({ index, task, selected, open, companyName, now, actions }: RowProps) {
+  const s = task.snapshot;
+  return (
+    <tr
+      data-index={index}
+      data-task-id={task.id}
+      aria-rowindex={index + 2}
+      aria-selected={selected}
+      class={open ? 'row open' : 'row'}
+      tabIndex={0}
+      onClick={() => actions.open(task.id)}
+      onKeyDown={(e) => {
+        if (e.target !== e.currentTarget) return;
+        if (e.key === 'Enter') actions.open(task.id);
+        else if (e.key === ' ') {
+          e.preventDefault();
+          actions.toggle(task.id);
+        } else if (e.key === 'ArrowDown') {
+          e.preventDefault();
+          actions.focus(index + 1);
+        } else if (e.key === 'ArrowUp') {
+          e.preventDefault();
+          actions.focus(index - 1);
+        }
+      }}
+    >
+      <td class="check" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
+        <input
+          type="checkbox"
+          tabIndex={-1}
+          aria-label={`Select ${s.contactName || 'task'} ${s.date}`}
+          checked={selected}
+          onChange={() => actions.toggle(task.id)}
+        />
+      </td>
+      <td>{s.date}</td>
+      <td class="clip" title={s.contactName}>
+        {s.contactName}
+        <span class="company">{companyName}</span>
+      </td>
+      <td class="clip" title={s.description}>
+        {s.description}
+      </td>
+      <td class="num">{money(s.amount, s.currency)}</td>
+      <td class="clip">{s.bankAccount.name}</td>
+      <td class="num">{ageInDays(task, now)} d</td>
+    </tr>
+  );
+});

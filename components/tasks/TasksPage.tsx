@@ -11,6 +11,8 @@ import { TaskPanel } from './TaskPanel';
 import { TaskTable } from './TaskTable';
 import { useTaskList } from './useTaskList';
 
+const NO_PLACES = { workspaces: [], connections: [], hasUnlinked: false };
+
 const taskFromHash = () => /(?:^#|&)task=([^&]+)/.exec(location.hash)?.[1] ?? null;
 
 async function readWorkspaces(db: ClientHubDb) {
@@ -24,11 +26,12 @@ async function readWorkspaces(db: ClientHubDb) {
 
 /** The Client Tasks page: a workspace's tasks by status, searchable, and one task's panel beside. */
 export function TasksPage({ db }: { db: ClientHubDb }) {
-  const places = useLiveQuery(() => readWorkspaces(db), [db], {
-    workspaces: [],
-    connections: [],
-    hasUnlinked: false,
-  });
+  const read = useLiveQuery<Awaited<ReturnType<typeof readWorkspaces>> | null>(
+    () => readWorkspaces(db),
+    [db],
+    null,
+  );
+  const places = read ?? NO_PLACES;
   const [workspaceId, setWorkspaceId] = useState<string | null>(null);
   const [status, setStatus] = useState<ClientTaskStatus>('Open');
   const [search, setSearch] = useState('');
@@ -67,11 +70,19 @@ export function TasksPage({ db }: { db: ClientHubDb }) {
       });
   }, [db, openTaskId]);
 
-  const current =
+  // Until the workspaces are read there is no tab to show: guessing "No workspace" would count and
+  // read every task of a status (that view has no index) before the first screen.
+  const current: string | null =
     workspaceId ??
-    places.workspaces[0]?.id ??
-    (places.hasUnlinked || places.workspaces.length === 0 ? NO_WORKSPACE : '');
-  const counts = useLiveQuery(() => countsIn(db, current), [db, current], null);
+    (read === null
+      ? null
+      : (places.workspaces[0]?.id ??
+        (places.hasUnlinked || places.workspaces.length === 0 ? NO_WORKSPACE : '')));
+  const counts = useLiveQuery(
+    async () => (current === null ? null : countsIn(db, current)),
+    [db, current],
+    null,
+  );
   const tabList = useTaskList(
     db,
     current,

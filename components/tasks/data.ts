@@ -39,8 +39,10 @@ export async function countsIn(
 export const ageInDays = (task: ClientTask, now: number) =>
   Math.max(0, Math.floor((now - task.createdAt) / 86_400_000));
 
-export const money = (amount: number, currency: string) =>
-  `${amount.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 })} ${currency}`;
+// One formatter, not one per call: toLocaleString with options builds a new one each time.
+const twoDecimals = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+export const money = (amount: number, currency: string) => `${twoDecimals.format(amount)} ${currency}`;
 
 export function tasksCsv(
   tasks: readonly ClientTask[],

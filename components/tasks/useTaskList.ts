@@ -35,7 +35,8 @@ export interface TaskList {
  */
 export function useTaskList(
   db: ClientHubDb,
-  workspaceId: string,
+  /** null: not known yet (nothing is read). */
+  workspaceId: string | null,
   status: ClientTaskStatus,
   sort: SortKey,
   descending: boolean,
@@ -45,6 +46,7 @@ export function useTaskList(
   const tab = `${workspaceId}\u0000${status}`;
   const [loaded, setLoaded] = useState<{ tab: string; entries: TaskEntry[] } | null>(null);
   useEffect(() => {
+    if (workspaceId === null) return;
     const controller = new AbortController();
     // The full read starts once the first screen is up, so it never delays it.
     const start = () =>
@@ -72,7 +74,7 @@ export function useTaskList(
   const windowKey = `${tab}\u0000${sort}\u0000${descending}\u0000${page.offset}\u0000${page.limit}`;
   const windowRows = useLiveQuery(
     async () =>
-      entries
+      entries || workspaceId === null
         ? null
         : {
             key: windowKey,

@@ -115,7 +115,7 @@ export async function readWindow(
 }
 
 /** Small enough that reading and checking one chunk stays well under a 50 ms task on a slow machine. */
-export const CHUNK = 250;
+export const CHUNK = 100;
 
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
