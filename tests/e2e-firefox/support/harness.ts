@@ -3,6 +3,7 @@ import type { Page } from 'puppeteer-core';
 import { SANDBOX_DEFAULT_PORT, SANDBOX_DEMO_USER } from '@/lib/config/sandbox-build';
 import { type Sandbox, startSandbox } from '../../../sandbox/server';
 import { type LaunchedFirefoxExtension, launchFirefoxWithExtension } from '../../../scripts/firefox';
+import { readAllFromStore } from '../../support/extension-db';
 
 /** The Firefox sandbox build (built by `npm run test:e2e-firefox` before the tests run). */
 export const FIREFOX_EXTENSION_DIR = path.resolve(
@@ -125,20 +126,5 @@ export async function sandboxJson<T>(sandbox: Sandbox, path: string, init?: Requ
  * page and the extension's pages share the moz-extension:// origin, so they see the same database.
  */
 export async function readStore<T>(page: Page, store: string): Promise<T[]> {
-  return page.evaluate(
-    (name) =>
-      new Promise<T[]>((resolve, reject) => {
-        const open = indexedDB.open('client-hub');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const request = open.result.transaction(name, 'readonly').objectStore(name).getAll();
-          request.onsuccess = () => {
-            resolve(request.result as T[]);
-            open.result.close();
-          };
-          request.onerror = () => reject(request.error);
-        };
-      }),
-    store,
-  );
+  return (await page.evaluate(readAllFromStore, store)) as T[];
 }

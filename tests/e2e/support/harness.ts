@@ -3,6 +3,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { SANDBOX_DEFAULT_PORT, SANDBOX_DEMO_USER } from '@/lib/config/sandbox-build';
 import { type Sandbox, startSandbox } from '../../../sandbox/server';
 import { type LaunchedExtension, launchWithExtension } from '../../../scripts/chromium';
+import { readAllFromStore } from '../../support/extension-db';
 
 /** The sandbox build (built by `npm run test:e2e` before the tests run). */
 export const EXTENSION_DIR = path.resolve(import.meta.dirname, '../../../.output/chrome-mv3-sandbox');
@@ -94,22 +95,7 @@ export async function sandboxOrgs(sandbox: Sandbox): Promise<SandboxOrg[]> {
 
 /** Reads a whole object store of the extension's IndexedDB from one of its pages. */
 export async function readStore<T>(page: Page, store: string): Promise<T[]> {
-  return page.evaluate(
-    (name) =>
-      new Promise<T[]>((resolve, reject) => {
-        const open = indexedDB.open('client-hub');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const request = open.result.transaction(name, 'readonly').objectStore(name).getAll();
-          request.onsuccess = () => {
-            resolve(request.result as T[]);
-            open.result.close();
-          };
-          request.onerror = () => reject(request.error);
-        };
-      }),
-    store,
-  );
+  return (await page.evaluate(readAllFromStore, store)) as T[];
 }
 
 /** Stops the extension's service worker the way Chrome does when it idles or crashes it. */
