@@ -147,7 +147,7 @@ export function failureFromResponse(
 
 const NETWORK_MESSAGE = /failed to fetch|fetch failed|networkerror|network error|load failed/i;
 // Chrome's and Firefox's identity.launchWebAuthFlow rejections when the user closes the window.
-const SIGN_IN_CANCELLED_MESSAGE = /user did not approve access|user cancell?ed or denied access/i;
+export const SIGN_IN_CANCELLED_MESSAGE = /user did not approve access|user cancell?ed or denied access/i;
 
 function errorCode(cause: unknown): string | undefined {
   if (typeof cause !== 'object' || cause === null || !('code' in cause)) return undefined;

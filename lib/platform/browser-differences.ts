@@ -1,4 +1,5 @@
 import { GECKO_ID } from '../config/sandbox-build';
+import { SIGN_IN_CANCELLED_MESSAGE } from '../errors/classify';
 import { FailureError } from '../xero/failure-error';
 
 /**
@@ -103,7 +104,7 @@ export function managedStorageReader(area: { get(): Promise<unknown> }): () => P
  * What `identity.launchWebAuthFlow` rejects with when the user closes the sign-in window: Chrome
  * "The user did not approve access.", Firefox "User cancelled or denied access.".
  */
-export const SIGN_IN_WINDOW_CLOSED = /user did not approve access|user cancell?ed or denied access/i;
+export const SIGN_IN_WINDOW_CLOSED = SIGN_IN_CANCELLED_MESSAGE;
 
 interface IdentityApi {
   launchWebAuthFlow(details: { url: string; interactive: boolean }): Promise<string | undefined>;
