@@ -12,7 +12,9 @@ import { findChromium, launchWithExtension } from '../scripts/chromium';
 /**
  * Page benchmark (issue #5): the content script on the sandbox's account transactions list with 100
  * and 1,000 rows, in headless Chromium with the sandbox build, against the same pages without the
- * extension. The company is connected by writing its connection row into the extension's IndexedDB
+ * extension. Two phases per page: the load (every row gets its host, every row's status is looked
+ * up, the first screen's badges are drawn), then scrolling to the end of the list, which draws every
+ * other badge; "every badge drawn" adds both, so drawing lazily cannot hide work. The company is connected by writing its connection row into the extension's IndexedDB
  * (badges need nothing else: lookups are local), so no Xero sign-in is involved.
  *
  * Content-script time comes from V8's sampling profiler (one sample per 0.1 ms): every sample whose
@@ -50,13 +52,12 @@ interface TraceEvent {
 interface CpuProfile {
   nodes: { id: number; callFrame: { url: string }; children?: number[] }[];
   startTime: number;
+  endTime: number;
   samples?: number[];
   timeDeltas?: number[];
 }
 
-interface Run {
-  loadMs: number;
-  lastBadgeMs: number | null;
+interface Work {
   /** Sampled: stacks holding our script. */
   scriptMs: number;
   /** Trace: FunctionCall/EvaluateScript events of our script (misses await continuations). */
@@ -64,6 +65,14 @@ interface Run {
   /** Every task that ran any of our code: its whole length, and our own sampled share of it. */
   tasksWithScript: { taskMs: number; oursMs: number }[];
   longTasks: number[];
+}
+
+interface Run extends Work {
+  loadMs: number;
+  /** When every row had its host and the first screen's badges were drawn. */
+  firstScreenMs: number | null;
+  /** Scrolling to the end of the list, which draws every other badge. */
+  scroll: Work | null;
 }
 
 const median = (values: number[]) => {
@@ -124,7 +133,9 @@ function ourSamples(profile: CpuProfile): { ts: number; us: number }[] {
 }
 
 /** Our script's JS time (non-overlapping) and the main-thread tasks that ran any of it. */
-function contentScriptWork(events: TraceEvent[], profile: CpuProfile) {
+function contentScriptWork(allEvents: TraceEvent[], profile: CpuProfile) {
+  // The trace spans every phase; each phase has its own profile.
+  const events = allEvents.filter((e) => e.ts >= profile.startTime && e.ts <= profile.endTime);
   const ours = events.filter(
     (e) =>
       e.ph === 'X' &&
@@ -182,54 +193,112 @@ new PerformanceObserver((list) => {
   for (const entry of list.getEntries()) globalThis.__longTasks.push(entry.duration);
 }).observe({ type: 'longtask', buffered: true });`;
 
-async function measure(context: BrowserContext, url: string, expectBadges: number | null): Promise<Run> {
-  const page = await context.newPage();
-  await page.addInitScript({ content: LONG_TASK_OBSERVER });
-  let lastBadgeMs: number | null = null;
+/** Resolves (page time) once `rows` hosts exist and every badge on the first screen is drawn. */
+const FIRST_SCREEN_DRAWN = (rows: number) => `new Promise((resolve, reject) => {
+  const give = setTimeout(() => reject(new Error('badges did not appear')), 30000);
+  const check = () => {
+    const hosts = document.getElementsByTagName('client-hub-badge');
+    let ready = hosts.length >= ${rows};
+    if (ready) for (const host of hosts) {
+      if (host.getBoundingClientRect().top > innerHeight) break;
+      if (!host.shadowRoot || !host.shadowRoot.querySelector('[data-state]')) { ready = false; break; }
+    }
+    if (ready) { clearTimeout(give); resolve(performance.now()); } else requestAnimationFrame(check);
+  };
+  check();
+})`;
+
+/**
+ * Scrolls to the end of the list as a fast reader would (most of a screen every other frame), then
+ * waits until every badge is drawn. Each frame looks only at badges not seen drawn yet.
+ */
+const SCROLL_THROUGH = `new Promise((resolve, reject) => {
+  const give = setTimeout(() => reject(new Error('not every badge was drawn')), 30000);
+  const drawn = new WeakSet();
+  const allDrawn = () => {
+    for (const host of document.getElementsByTagName('client-hub-badge')) {
+      if (drawn.has(host)) continue;
+      if (!host.shadowRoot || !host.shadowRoot.querySelector('[data-state]')) return false;
+      drawn.add(host);
+    }
+    return true;
+  };
+  let frame = 0;
+  const step = () => {
+    if (innerHeight + scrollY < document.documentElement.scrollHeight - 1) {
+      if (frame++ % 2 === 0) scrollBy(0, innerHeight * 0.8);
+    } else if (allDrawn()) { clearTimeout(give); resolve(undefined); return; }
+    requestAnimationFrame(step);
+  };
+  step();
+})`;
+
+const LONG_TASKS = () => (globalThis as unknown as { __longTasks: number[] }).__longTasks.splice(0);
+
+async function profiled(
+  context: BrowserContext,
+  page: Page,
+  action: () => Promise<void>,
+): Promise<CpuProfile> {
   const profiler = await context.newCDPSession(page);
   await profiler.send('Profiler.enable');
   await profiler.send('Profiler.setSamplingInterval', { interval: 100 });
   await profiler.send('Profiler.start');
+  await action();
+  const { profile } = (await profiler.send('Profiler.stop')) as { profile: CpuProfile };
+  await profiler.detach();
+  return profile;
+}
+
+async function measure(
+  context: BrowserContext,
+  url: string,
+  expectBadges: number | null,
+  { scroll = false } = {},
+): Promise<Run> {
+  const page = await context.newPage();
+  await page.addInitScript({ content: LONG_TASK_OBSERVER });
+  let firstScreenMs: number | null = null;
+  let loadProfile: CpuProfile | undefined;
+  let scrollProfile: CpuProfile | undefined;
+  let longTasks: number[] = [];
+  let scrollLongTasks: number[] = [];
   const events = await trace(page, async () => {
-    await page.goto(url, { waitUntil: 'load' });
-    if (expectBadges !== null) {
+    loadProfile = await profiled(context, page, async () => {
+      await page.goto(url, { waitUntil: 'load' });
       // A string, not a function: tsx would wrap named inner functions in a helper the page lacks.
-      // Each frame looks only at badges not drawn yet, so watching costs the page little.
-      lastBadgeMs = (await page.evaluate(`new Promise((resolve, reject) => {
-        const give = setTimeout(() => reject(new Error('badges did not all appear')), 30000);
-        const drawn = new WeakSet();
-        let ready = 0;
-        const check = () => {
-          for (const host of document.getElementsByTagName('client-hub-badge')) {
-            if (drawn.has(host) || !host.shadowRoot || !host.shadowRoot.querySelector('[data-state]')) continue;
-            drawn.add(host);
-            ready++;
-          }
-          if (ready >= ${expectBadges}) { clearTimeout(give); resolve(performance.now()); }
-          else requestAnimationFrame(check);
-        };
-        check();
-      })`)) as number;
-    }
-    await page.waitForTimeout(500);
+      if (expectBadges !== null)
+        firstScreenMs = (await page.evaluate(FIRST_SCREEN_DRAWN(expectBadges))) as number;
+      // The lookups of every row finish in this time (the figures would show work after it).
+      await page.waitForTimeout(500);
+    });
+    longTasks = await page.evaluate(LONG_TASKS);
+    if (!scroll) return;
+    scrollProfile = await profiled(context, page, async () => {
+      await page.evaluate(SCROLL_THROUGH);
+      await page.waitForTimeout(300);
+    });
+    scrollLongTasks = await page.evaluate(LONG_TASKS);
   });
   const loadMs = await page.evaluate(
     () => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd,
   );
-  const longTasks = await page.evaluate(
-    () => (globalThis as unknown as { __longTasks: number[] }).__longTasks,
-  );
-  const { profile } = (await profiler.send('Profiler.stop')) as { profile: CpuProfile };
-  await profiler.detach();
   await page.close();
-  const work = contentScriptWork(events, profile);
+  const workOf = (profile: CpuProfile, tasks: number[]): Work => {
+    const work = contentScriptWork(events, profile);
+    return {
+      scriptMs: work.sampledMs,
+      tracedScriptMs: work.tracedMs,
+      tasksWithScript: work.tasks,
+      longTasks: tasks,
+    };
+  };
+  if (!loadProfile) throw new Error('no profile of the page load');
   return {
     loadMs,
-    lastBadgeMs,
-    scriptMs: work.sampledMs,
-    tracedScriptMs: work.tracedMs,
-    tasksWithScript: work.tasks,
-    longTasks,
+    firstScreenMs,
+    ...workOf(loadProfile, longTasks),
+    scroll: scrollProfile ? workOf(scrollProfile, scrollLongTasks) : null,
   };
 }
 
@@ -323,18 +392,21 @@ export async function runPageBench(): Promise<Record<string, unknown>> {
     for (const rows of SIZES) {
       const url = `${sandbox.url}/Bank/BankTransactions.aspx?accountID=${account.accountId}&tenant=${org.organisation.tenantId}&rows=${rows}`;
       // Warm both browsers (HTTP, V8 code caches) before measuring.
-      await measure(withExtension.context, url, rows);
+      await measure(withExtension.context, url, rows, { scroll: true });
       await measure(plain.context, url, null);
       const ext: Run[] = [];
       const base: Run[] = [];
       for (let i = 0; i < RUNS; i++) {
-        ext.push(await measure(withExtension.context, url, rows));
+        ext.push(await measure(withExtension.context, url, rows, { scroll: true }));
         base.push(await measure(plain.context, url, null));
       }
-      const toLastBadge = median(ext.map((r) => (r.lastBadgeMs ?? Number.NaN) - r.loadMs));
+      const scrolls = ext.flatMap((r) => (r.scroll ? [r.scroll] : []));
+      const toFirstScreen = median(ext.map((r) => (r.firstScreenMs ?? Number.NaN) - r.loadMs));
       const scriptMs = median(ext.map((r) => r.scriptMs));
+      const scrollMs = median(scrolls.map((r) => r.scriptMs));
+      const everyBadgeMs = median(ext.map((r) => r.scriptMs + (r.scroll?.scriptMs ?? Number.NaN)));
       const tracedMs = median(ext.map((r) => r.tracedScriptMs));
-      const tasks = ext.map((r) => r.tasksWithScript);
+      const tasks = [...ext, ...scrolls].map((r) => r.tasksWithScript);
       const longestWithOurs = Math.max(...tasks.flat().map((t) => t.taskMs));
       const mostOursInOneTask = Math.max(...tasks.flat().map((t) => t.oursMs));
       const tasksOver50 = Math.max(...tasks.map((list) => list.filter((t) => t.taskMs > 50).length));
@@ -343,15 +415,20 @@ export async function runPageBench(): Promise<Record<string, unknown>> {
       const pageLongTasksPlain = median(base.map((r) => r.longTasks.length));
       const longestPageTask = median(ext.map((r) => Math.max(0, ...r.longTasks)));
       const longestPageTaskPlain = median(base.map((r) => Math.max(0, ...r.longTasks)));
+      const scrollLongTasks = median(scrolls.map((r) => r.longTasks.length));
+      const longestScrollTask = median(scrolls.map((r) => Math.max(0, ...r.longTasks)));
       const loadWith = median(ext.map((r) => r.loadMs));
       const loadWithout = median(base.map((r) => r.loadMs));
-      const settledWith = median(ext.map((r) => r.lastBadgeMs ?? r.loadMs));
+      const settledWith = median(ext.map((r) => r.firstScreenMs ?? r.loadMs));
       const per1000 = (scriptMs * 1000) / rows;
+      const everyBadgePer1000 = (everyBadgeMs * 1000) / rows;
       const figures = {
         rows,
-        loadToLastBadgeMs: Math.round(toLastBadge),
+        loadToFirstScreenOfBadgesMs: Math.round(toFirstScreen),
         contentScriptMainThreadMs: Number(scriptMs.toFixed(1)),
         contentScriptMsPer1000Rows: Number(per1000.toFixed(1)),
+        scrollThroughMs: Number(scrollMs.toFixed(1)),
+        everyBadgeDrawnMsPer1000Rows: Number(everyBadgePer1000.toFixed(1)),
         tracedFunctionCallMs: Number(tracedMs.toFixed(1)),
         mostOwnWorkInOneTaskMs: Number(mostOursInOneTask.toFixed(1)),
         tasksWithOver50msOwnWork: oursOver50,
@@ -359,17 +436,26 @@ export async function runPageBench(): Promise<Record<string, unknown>> {
         tasksContainingContentScriptOver50ms: tasksOver50,
         pageLongTasksWithVsWithout: `${pageLongTasks} vs ${pageLongTasksPlain}`,
         longestPageLongTaskWithVsWithoutMs: `${Math.round(longestPageTask)} vs ${Math.round(longestPageTaskPlain)}`,
+        pageLongTasksWhileScrolling: scrollLongTasks,
+        longestPageLongTaskWhileScrollingMs: Math.round(longestScrollTask),
         loadEventWithVsWithoutMs: `${Math.round(loadWith)} vs ${Math.round(loadWithout)}`,
         loadRatio: Number((loadWith / loadWithout).toFixed(3)),
-        badgesSettledRatio: Number((settledWith / loadWithout).toFixed(3)),
+        firstScreenOfBadgesRatio: Number((settledWith / loadWithout).toFixed(3)),
       };
       results[`rows${rows}`] = figures;
       console.log(JSON.stringify(figures));
+      // Per 1,000 rows is judged on the 1,000-row page; a smaller page is mostly fixed start-up.
+      const judged = rows >= 1000;
+      const perRows = (value: number) =>
+        judged
+          ? `${value.toFixed(1)} ms ${verdict(value < GOALS.msPer1000Rows)}`
+          : `${((value * rows) / 1000).toFixed(1)} ms for ${rows} rows, start-up included (informational)`;
       const goals = [
-        `goal: < ${GOALS.msPer1000Rows} ms of main-thread work per 1,000 rows: ${per1000.toFixed(1)} ms (sampled; trace FunctionCalls alone: ${((tracedMs * 1000) / rows).toFixed(1)} ms) ${verdict(per1000 < GOALS.msPer1000Rows)}`,
+        `goal: < ${GOALS.msPer1000Rows} ms of main-thread work per 1,000 rows, page load: ${perRows(per1000)} (sampled; trace FunctionCalls alone: ${((tracedMs * 1000) / rows).toFixed(1)} ms)`,
+        `  same, with every badge drawn (load, then scrolling to the end): ${perRows(everyBadgePer1000)}`,
         `goal: no long task over ${GOALS.longTaskMs} ms of our work: most in one task ${mostOursInOneTask.toFixed(1)} ms ${verdict(mostOursInOneTask <= GOALS.longTaskMs)}`,
         `  strict reading, whole tasks containing our code: longest ${longestWithOurs.toFixed(1)} ms, ${tasksOver50} over ${GOALS.longTaskMs} ms ${verdict(longestWithOurs <= GOALS.longTaskMs)}`,
-        `  page long tasks (incl. layout our badges cause): ${pageLongTasks} with vs ${pageLongTasksPlain} without, longest ${Math.round(longestPageTask)} vs ${Math.round(longestPageTaskPlain)} ms (informational)`,
+        `  page long tasks (incl. layout our badges cause): ${pageLongTasks} with vs ${pageLongTasksPlain} without, longest ${Math.round(longestPageTask)} vs ${Math.round(longestPageTaskPlain)} ms; while scrolling: ${scrollLongTasks}, longest ${Math.round(longestScrollTask)} ms (informational)`,
       ];
       for (const line of goals) console.log(`  [${rows} rows] ${line}`);
     }

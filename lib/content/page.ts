@@ -33,9 +33,14 @@ async function resolveOrganisation(url: URL, signal: AbortSignal): Promise<PageO
     organisationName = organisationNameIn(document);
   }
   if (signal.aborted || (!shortCode && !organisationName)) return NOT_CONNECTED;
-  const sample = [...document.querySelectorAll<HTMLAnchorElement>(TRANSACTION_LINK_SELECTOR)]
-    .slice(0, 20)
-    .flatMap((link) => bankTransactionIdOfLink(link.getAttribute('href') ?? '', url.href) ?? []);
+  // The first rows are enough: `document.links` stops there, a query would collect all 1,000 first.
+  const sample: string[] = [];
+  for (const link of document.links) {
+    if (sample.length === 20) break;
+    if (!link.matches(TRANSACTION_LINK_SELECTOR)) continue;
+    const id = bankTransactionIdOfLink(link.getAttribute('href') ?? '', url.href);
+    if (id) sample.push(id);
+  }
   const context = await askBackground({
     type: 'xero.pageContext',
     url: url.href.slice(0, 4096),

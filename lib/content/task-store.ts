@@ -11,6 +11,8 @@ export type BadgeState =
 
 type Ask = typeof askBackground;
 
+const LOADING: BadgeState = { kind: 'loading' };
+
 /**
  * The Client Tasks of the transactions on this page, for one Xero company. Badges subscribe per
  * transaction; lookups go to the background in batches (one request per batch of rows, never one per
@@ -19,10 +21,12 @@ type Ask = typeof askBackground;
 export function createTaskStore(tenantId: string, ask: Ask) {
   const states = new Map<string, BadgeState>();
   const listeners = new Map<string, Set<(state: BadgeState) => void>>();
+  const everyChange = new Set<(id: string, state: BadgeState) => void>();
   const withActivity = new Set<string>();
 
   function set(id: string, state: BadgeState) {
     states.set(id, state);
+    for (const listener of everyChange) listener(id, state);
     for (const listener of listeners.get(id) ?? []) listener(state);
   }
 
@@ -61,18 +65,23 @@ export function createTaskStore(tenantId: string, ask: Ask) {
 
   return {
     tenantId,
-    get: (id: string): BadgeState => states.get(id) ?? { kind: 'loading' },
+    get: (id: string): BadgeState => states.get(id) ?? LOADING,
     subscribe(id: string, listener: (state: BadgeState) => void): () => void {
       const subscribers = listeners.get(id) ?? new Set();
       listeners.set(id, subscribers);
       subscribers.add(listener);
       return () => subscribers.delete(listener);
     },
+    /** Every transaction's changes through one listener: a 1,000-row list needs no listener per row. */
+    subscribeAll(listener: (id: string, state: BadgeState) => void): () => void {
+      everyChange.add(listener);
+      return () => everyChange.delete(listener);
+    },
     /** Statuses for newly seen transactions; ids already known are not asked again. */
     load(ids: readonly string[], options: { includeActivity?: boolean } = {}): Promise<void> {
       const fresh = [...new Set(ids)].filter((id) => !states.has(id) || options.includeActivity);
       for (const id of fresh) {
-        if (!states.has(id)) states.set(id, { kind: 'loading' });
+        if (!states.has(id)) states.set(id, LOADING);
         if (options.includeActivity) withActivity.add(id);
       }
       return fresh.length === 0 ? Promise.resolve() : lookup(fresh, options.includeActivity);

@@ -174,7 +174,12 @@ describe('tasks in Firefox ESR', () => {
     await expect
       .poll(() => page.$$eval('client-hub-badge', (found) => found.length), { timeout: 15_000 })
       .toBe(links);
+    // Badges are drawn as their rows come near the screen: scroll to each row, as a person would.
+    const showRow = (id: string) =>
+      page.$eval(`a[href*="${id}"]`, (link) => link.scrollIntoView({ block: 'center' }));
+    await showRow(synced.BankTransactionID);
     await expect.poll(() => badgeText(synced.BankTransactionID), { timeout: 15_000 }).toBe('Task: Open');
+    await showRow(target.BankTransactionID);
     await expect.poll(() => badgeText(target.BankTransactionID)).toBe('Push to Client Hub');
 
     // The badge is styled by its own stylesheet in its shadow root (adopted, or a <style> fallback).

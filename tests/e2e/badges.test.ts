@@ -69,6 +69,8 @@ const listUrl = (accountId: string, org = a, rows = 300) =>
 const rowOf = (page: Page, id: string) =>
   page.getByRole('row').filter({ has: page.locator(`a[href*="${id}"]`) });
 const badgeOf = (page: Page, id: string) => rowOf(page, id).getByRole('button');
+/** A person scrolls to the row they work on; badges are drawn as their rows come near the screen. */
+const showRow = (page: Page, id: string) => page.locator(`a[href*="${id}"]`).first().scrollIntoViewIfNeeded();
 
 /** A Spend Money transaction of A in the same bank account as `synced`, with no task. */
 function pushable(exclude: string[]): XeroTransaction {
@@ -161,8 +163,25 @@ describe('badges in Xero’s pages', () => {
     const links = await page.locator('a[href*="bankTransactionID="]').count();
     expect(links).toBeGreaterThan(10);
     await expect.poll(() => countBadges(page)).toBe(links);
+    // Every row has its fixed-size host at once; rows far below the screen are drawn when reached,
+    // and drawing moves nothing.
+    const lastRow = page
+      .getByRole('row')
+      .filter({ has: page.locator(hostSelector) })
+      .last();
+    const lastHost = lastRow.locator(hostSelector);
+    expect(await lastHost.evaluate((host) => host.shadowRoot === null)).toBe(true);
+    const before = await lastRow.evaluate((row) => row.getBoundingClientRect().height);
+    await lastRow.scrollIntoViewIfNeeded();
+    await expect
+      .poll(() => lastHost.evaluate((host) => host.shadowRoot?.querySelector('[data-state]') !== null))
+      .toBe(true);
+    expect(await lastRow.evaluate((row) => row.getBoundingClientRect().height)).toBe(before);
+
+    await showRow(page, synced.BankTransactionID);
     await expect.poll(() => badgeOf(page, synced.BankTransactionID).textContent()).toBe('Task: Open');
     const other = pushable([]);
+    await showRow(page, other.BankTransactionID);
     expect(await badgeOf(page, other.BankTransactionID).getAttribute('data-state')).toBe('none');
     expect(await badgeOf(page, other.BankTransactionID).textContent()).toBe('Push to Client Hub');
     await page.close();
@@ -172,6 +191,7 @@ describe('badges in Xero’s pages', () => {
     const page = await e2e.browser.context.newPage();
     await page.goto(listUrl(synced.BankAccount.AccountID));
     const target = pushable([]);
+    await showRow(page, target.BankTransactionID);
     const badge = badgeOf(page, target.BankTransactionID);
     await expect.poll(() => badge.textContent()).toBe('Push to Client Hub');
     const before = await storedTasks();
@@ -192,6 +212,7 @@ describe('badges in Xero’s pages', () => {
       one.goto(listUrl(synced.BankAccount.AccountID)),
       two.goto(listUrl(synced.BankAccount.AccountID)),
     ]);
+    for (const page of [one, two]) await showRow(page, target.BankTransactionID);
     for (const page of [one, two])
       await expect
         .poll(() => badgeOf(page, target.BankTransactionID).textContent())
@@ -215,6 +236,7 @@ describe('badges in Xero’s pages', () => {
     const target = pushable((await storedTasks()).map((t) => t.bankTransactionId));
     await one.goto(listUrl(synced.BankAccount.AccountID));
     await two.goto(listUrl(synced.BankAccount.AccountID));
+    for (const page of [one, two]) await showRow(page, target.BankTransactionID);
     await expect.poll(() => badgeOf(two, target.BankTransactionID).textContent()).toBe('Push to Client Hub');
     await badgeOf(one, target.BankTransactionID).click();
     await expect
@@ -226,6 +248,7 @@ describe('badges in Xero’s pages', () => {
   test('a status changed by the sync reaches the open page without a reload', async () => {
     const page = await e2e.browser.context.newPage();
     await page.goto(listUrl(synced.BankAccount.AccountID));
+    await showRow(page, synced.BankTransactionID);
     const badge = badgeOf(page, synced.BankTransactionID);
     await expect.poll(() => badge.textContent()).toBe('Task: Open');
     // Someone codes it properly in Xero; the next sync resolves the task.
@@ -245,6 +268,7 @@ describe('badges in Xero’s pages', () => {
   test('the badge menu opens the task on the Client Tasks page; everything works from the keyboard', async () => {
     const page = await e2e.browser.context.newPage();
     await page.goto(listUrl(synced.BankAccount.AccountID));
+    await showRow(page, synced.BankTransactionID);
     const badge = badgeOf(page, synced.BankTransactionID);
     await expect.poll(() => badge.getAttribute('data-state')).toBe('task');
     await badge.focus();
@@ -304,6 +328,7 @@ describe('badges in Xero’s pages', () => {
     const links = await page.locator('a[href*="bankTransactionID="]').count();
     expect(links).toBeGreaterThan(10);
     await expect.poll(() => countBadges(page), { timeout: 15_000 }).toBe(links);
+    await showRow(page, synced.BankTransactionID);
     await expect.poll(() => badgeOf(page, synced.BankTransactionID).textContent()).toMatch(/^Task: /);
     // Back to the list: the old badges are cleaned up with their rows.
     await page.getByRole('link', { name: 'All bank accounts' }).click();
@@ -344,6 +369,7 @@ describe('badges in Xero’s pages', () => {
     await page.goto(listUrl(hostile.BankAccount.AccountID, a, 2000));
     const link = page.locator(`a[href*="${hostile.BankTransactionID}"]`);
     expect(await link.textContent()).toBe('<img src=x onerror=alert(1)>');
+    await link.scrollIntoViewIfNeeded();
     await expect
       .poll(() => badgeOf(page, hostile.BankTransactionID).getAttribute('data-state'))
       .not.toBeNull();

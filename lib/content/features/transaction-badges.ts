@@ -30,15 +30,7 @@ export const transactionBadges: PageFeature = {
       signal,
     );
     const viewsOf = new Map<string, BadgeView[]>();
-    const unsubscribes: (() => void)[] = [];
-    signal.addEventListener(
-      'abort',
-      () => {
-        for (const unsubscribe of unsubscribes) unsubscribe();
-      },
-      { once: true },
-    );
-
+    // Badges not drawn yet only remember the state (at once); drawn ones are redrawn in slices.
     const toRedraw = new Set<string>();
     const redraw = createSlicedQueue<string>(
       (id) => {
@@ -48,30 +40,35 @@ export const transactionBadges: PageFeature = {
       },
       { budgetMs: SLICE_BUDGET_MS, signal },
     );
-    const changed = (id: string) => {
-      if (toRedraw.has(id)) return;
-      toRedraw.add(id);
-      redraw.push(id);
-    };
+    const unsubscribe = store.subscribeAll((id, state) => {
+      const views = viewsOf.get(id);
+      if (!views || toRedraw.has(id)) return;
+      if (views.some((view) => view.isDrawn)) {
+        toRedraw.add(id);
+        redraw.push(id);
+      } else for (const view of views) view.update(state);
+    });
+    signal.addEventListener('abort', unsubscribe, { once: true });
 
     let toLoad: string[] = [];
     let watcher: Watcher | undefined;
+    /** The page's address, read once per slice of rows: relative links resolve against it. */
+    let pageHref: string | undefined;
     const mount = createSlicedQueue<HTMLAnchorElement>(
       (link) => {
         if (!link.isConnected) return;
-        const id = bankTransactionIdOfLink(link.getAttribute('href') ?? '', location.href);
+        pageHref ??= location.href;
+        const id = bankTransactionIdOfLink(link.getAttribute('href') ?? '', pageHref);
         if (!id) return;
         const view = badges.mount(link, id);
         const state = store.get(id);
         if (state.kind !== 'loading') view.update(state);
         const views = viewsOf.get(id);
-        if (views) {
-          views.push(view);
-          return;
+        if (views) views.push(view);
+        else {
+          viewsOf.set(id, [view]);
+          toLoad.push(id);
         }
-        viewsOf.set(id, [view]);
-        unsubscribes.push(store.subscribe(id, () => changed(id)));
-        toLoad.push(id);
       },
       {
         budgetMs: SLICE_BUDGET_MS,
@@ -80,6 +77,7 @@ export const transactionBadges: PageFeature = {
         around: (slice) => (watcher ? watcher.quietly(slice) : slice()),
         // One request per slice of rows (a few for a 1,000-row page); the replies redraw the badges.
         onSliceEnd: () => {
+          pageHref = undefined;
           if (toLoad.length === 0) return;
           void store.load(toLoad);
           toLoad = [];

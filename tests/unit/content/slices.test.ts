@@ -14,6 +14,7 @@ function harness(costMs: number) {
     },
     {
       budgetMs: 8,
+      itemsPerClockReading: 1,
       signal: controller.signal,
       now: () => time,
       yieldToPage: () => new Promise<void>((resolve) => pauses.push(resolve)),
@@ -47,6 +48,36 @@ describe('work in time-boxed slices', () => {
     await nextSlice();
     expect(handled).toEqual([[0, 1, 2], [3, 4, 5], [6], []]);
     expect(queue.size).toBe(0);
+  });
+
+  test('the clock is read every few items: cheap items run in groups, still within a slice', async () => {
+    let time = 0;
+    let readings = 0;
+    const pauses: (() => void)[] = [];
+    const slices: number[][] = [[]];
+    const queue = createSlicedQueue<number>(
+      (item) => {
+        time += 1;
+        slices.at(-1)?.push(item);
+      },
+      {
+        budgetMs: 5,
+        itemsPerClockReading: 4,
+        signal: new AbortController().signal,
+        now: () => {
+          readings++;
+          return time;
+        },
+        yieldToPage: () => new Promise<void>((resolve) => pauses.push(resolve)),
+        onSliceEnd: () => slices.push([]),
+      },
+    );
+    for (let i = 0; i < 10; i++) queue.push(i);
+    pauses.shift()?.();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    // Read at the start, after item 4 (4 ms: go on) and after item 8 (8 ms: over 5, yield).
+    expect(slices[0]).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    expect(readings).toBe(3);
   });
 
   test('an item slower than the budget still makes progress, one per slice', async () => {
@@ -109,6 +140,7 @@ describe('work in time-boxed slices', () => {
       },
       {
         budgetMs: 8,
+        itemsPerClockReading: 1,
         signal: new AbortController().signal,
         now: () => time,
         yieldToPage: () => new Promise<void>((resolve) => pauses.push(resolve)),
