@@ -13,6 +13,8 @@ import { STATUS_WORDS } from './labels';
  */
 
 export interface BadgeActions {
+  /** Badges were drawn for these transactions: their statuses are needed now. */
+  drawn(bankTransactionIds: string[]): void;
   push(bankTransactionId: string): void;
   openTask(taskId: string): void;
 }
@@ -339,20 +341,25 @@ export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges
   // coming near the viewport draws the whole run. `scrollMargin` does the same for a table that
   // scrolls inside its own box (newer browsers).
   const runOf = new Map<Element, HTMLElement[]>();
-  const drawRun = (run: HTMLElement[]) => {
+  const drawRun = (run: HTMLElement[], ids: string[]) => {
     for (const host of run) {
       if (runOf.delete(host)) visibility?.unobserve(host);
-      badges.get(host)?.draw();
+      const row = badges.get(host);
+      if (!row || row.drawn) continue;
+      row.draw();
+      ids.push(row.id);
     }
   };
   const visibility =
     typeof IntersectionObserver === 'function'
       ? new IntersectionObserver(
           (entries) => {
+            const ids: string[] = [];
             for (const entry of entries) {
               const run = entry.isIntersecting ? runOf.get(entry.target) : undefined;
-              if (run) drawRun(run);
+              if (run) drawRun(run, ids);
             }
+            if (ids.length > 0) actions.drawn(ids);
           },
           { rootMargin: '100% 0px', scrollMargin: '100% 0px' } as IntersectionObserverInit,
         )
@@ -360,7 +367,12 @@ export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges
   signal.addEventListener('abort', () => visibility?.disconnect(), { once: true });
   let forming: HTMLElement[] = [];
   const watch = (run: HTMLElement[]) => {
-    if (!visibility) return drawRun(run);
+    if (!visibility) {
+      const ids: string[] = [];
+      drawRun(run, ids);
+      if (ids.length > 0) actions.drawn(ids);
+      return;
+    }
     for (const sentinel of new Set([run[0], run[run.length - 1]])) {
       if (!sentinel) continue;
       runOf.set(sentinel, run);

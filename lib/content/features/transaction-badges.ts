@@ -1,4 +1,5 @@
 import { type BadgeView, createBadges } from '@/components/badge/badges';
+import { createThrottledBatch } from '../batch';
 import type { PageFeature } from '../features';
 import { observe, type Watcher } from '../observe';
 import { createSlicedQueue } from '../slices';
@@ -6,15 +7,18 @@ import { bankTransactionIdOfLink, TRANSACTION_LINK_SELECTOR } from '../xero-page
 
 /** One slice of our work stays far below a 50 ms long task, even on a slow, busy machine. */
 const SLICE_BUDGET_MS = 8;
+/** Badges are drawn a screen ahead of the reader, so a status can wait this long unseen. */
+const LOOKUP_EVERY_MS = 150;
 
 /**
  * "Push to Client Hub" beside every transaction link: the account transactions list, the
  * script-rendered /app pages, anywhere Xero links to a bank transaction.
  * Test by hand: http://127.0.0.1:4560/Bank/BankTransactions.aspx?accountID=… (see sandbox/README.md).
  *
- * Links found are queued (nothing runs inside the page's own task); badges are mounted in time-boxed
- * slices, the ids found in a slice go to the background in one lookup, and badges whose status
- * changed are redrawn in slices too, so a 1,000-row reply never becomes one long task.
+ * Links found are queued (nothing runs inside the page's own task); every row's (empty, fixed-size)
+ * badge is mounted in time-boxed slices; badges are drawn as their rows come near the screen, and the
+ * statuses of the rows drawn together go to the background in one lookup. Drawn badges whose status
+ * changed are redrawn in slices too, so no reply becomes one long task.
  */
 export const transactionBadges: PageFeature = {
   id: 'transaction-badges',
@@ -22,8 +26,14 @@ export const transactionBadges: PageFeature = {
   async init(signal, page) {
     const { store } = await page.organisation();
     if (!store || signal.aborted) return;
+    // Statuses are looked up for the rows drawn (not all 1,000 at load), a few times a second at most.
+    const lookups = createThrottledBatch<string>((ids) => void store.load(ids), {
+      everyMs: LOOKUP_EVERY_MS,
+      signal,
+    });
     const badges = createBadges(
       {
+        drawn: (ids) => lookups.add(ids),
         push: (id) => void store.push(id),
         openTask: (taskId) => void store.open(taskId).catch(() => undefined),
       },
@@ -50,7 +60,6 @@ export const transactionBadges: PageFeature = {
     });
     signal.addEventListener('abort', unsubscribe, { once: true });
 
-    let toLoad: string[] = [];
     let watcher: Watcher | undefined;
     /** The page's address, read once per slice of rows: relative links resolve against it. */
     let pageHref: string | undefined;
@@ -65,22 +74,15 @@ export const transactionBadges: PageFeature = {
         if (state.kind !== 'loading') view.update(state);
         const views = viewsOf.get(id);
         if (views) views.push(view);
-        else {
-          viewsOf.set(id, [view]);
-          toLoad.push(id);
-        }
+        else viewsOf.set(id, [view]);
       },
       {
         budgetMs: SLICE_BUDGET_MS,
         signal,
         // Our badges are not news to the DOM watcher: it is disconnected while a slice adds them.
         around: (slice) => (watcher ? watcher.quietly(slice) : slice()),
-        // One request per slice of rows (a few for a 1,000-row page); the replies redraw the badges.
         onSliceEnd: () => {
           pageHref = undefined;
-          if (toLoad.length === 0) return;
-          void store.load(toLoad);
-          toLoad = [];
         },
       },
     );
