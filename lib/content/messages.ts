@@ -31,11 +31,10 @@ export async function askBackground<T extends PageRequestType>(
     throw new PageMessageError('background-unreachable', UNREADABLE);
   }
   // Built on first use: evaluating the content script builds no schema.
-  const { envelopeSchema, pageResponseSchemas } = replySchemas();
-  const envelope = envelopeSchema.safeParse(raw);
+  const envelope = replySchemas.envelope().safeParse(raw);
   if (!envelope.success) throw new PageMessageError('invalid-reply', UNREADABLE);
   if (!envelope.data.ok) throw new PageMessageError(envelope.data.error.code, envelope.data.error.message);
-  const parsed = pageResponseSchemas[request.type].safeParse(envelope.data.data);
+  const parsed = replySchemas.response(request.type).safeParse(envelope.data.data);
   if (!parsed.success) throw new PageMessageError('invalid-reply', UNREADABLE);
   return parsed.data as PageResponseOf<T>;
 }
@@ -44,7 +43,7 @@ export async function askBackground<T extends PageRequestType>(
 export function onTasksChanged(listener: (message: TasksChanged) => void, signal: AbortSignal): void {
   const onMessage = (message: unknown, sender: { id?: string | undefined }) => {
     if (sender.id !== browser.runtime.id) return;
-    const parsed = replySchemas().tasksChangedSchema.safeParse(message);
+    const parsed = replySchemas.tasksChanged().safeParse(message);
     if (parsed.success) listener(parsed.data);
   };
   browser.runtime.onMessage.addListener(onMessage);

@@ -6,7 +6,7 @@ import * as z from 'zod/mini';
  * schemas, so the background validates them exactly like every other message.
  *
  * The schemas are built on first use, not when the script loads: the content script evaluates this
- * module on every Xero page and needs only the reply schemas, and only once it talks to the
+ * module on every Xero page and needs only some reply schemas, and only once it talks to the
  * background. The named exports below build them for the background and the tests; they are marked
  * pure, so a bundle that does not use them (the content script) leaves them out.
  */
@@ -49,83 +49,93 @@ function buildRequests() {
   return { bankTransactionIdSchema, taskIdSchema, pageRequestSchemas };
 }
 
-/** What the content script checks in the background's replies and announcements. */
-function buildReplies() {
-  const taskStatusSchema = z.enum(['Open', 'Answered', 'Closed', 'ResolvedInXero', 'Cancelled']);
+const once = <T>(build: () => T): (() => T) => {
+  let built: T | undefined;
+  return () => {
+    built ??= build();
+    return built;
+  };
+};
 
-  const taskSummarySchema = z.object({
+/*
+ * What the content script checks in the background's replies and announcements. Each schema is built
+ * on its first use: a list page needs the envelope, the page context and the lookup reply only.
+ */
+const taskStatus = once(() => z.enum(['Open', 'Answered', 'Closed', 'ResolvedInXero', 'Cancelled']));
+
+const taskSummary = once(() =>
+  z.object({
     bankTransactionId: z.string(),
     taskId: z.string(),
-    status: taskStatusSchema,
+    status: taskStatus(),
     /** Only when asked for (the single-transaction panel): the task's newest activity. */
     latestActivity: z.optional(z.nullable(z.object({ text: z.string(), at: z.number() }))),
-  });
+  }),
+);
 
-  const pageResponseSchemas = {
-    'xero.pageContext': z.object({
-      tenantId: z.nullable(z.string()),
-      isAdmin: z.boolean(),
-    }),
-    'tasks.lookup': z.object({ tasks: z.array(taskSummarySchema) }),
-    'tasks.push': z.object({ taskId: z.string(), status: taskStatusSchema, created: z.boolean() }),
-    'tasks.open': z.object({ opened: z.boolean() }),
-  } as const;
+const responses = {
+  'xero.pageContext': once(() => z.object({ tenantId: z.nullable(z.string()), isAdmin: z.boolean() })),
+  'tasks.lookup': once(() => z.object({ tasks: z.array(taskSummary()) })),
+  'tasks.push': once(() => z.object({ taskId: z.string(), status: taskStatus(), created: z.boolean() })),
+  'tasks.open': once(() => z.object({ opened: z.boolean() })),
+} as const;
 
-  /** From the background to Xero tabs: tasks of this company (all when null) changed; ask again. */
-  const tasksChangedSchema = z.object({
-    type: z.literal('tasks.changed'),
-    tenantId: z.nullable(z.string()),
-  });
+/** From the background to Xero tabs: tasks of this company (all when null) changed; ask again. */
+const tasksChanged = once(() =>
+  z.object({ type: z.literal('tasks.changed'), tenantId: z.nullable(z.string()) }),
+);
 
-  /** A failure carried across contexts: a catalogue code plus the plain-language text to show. */
-  const messageErrorSchema = z.object({
+/** A failure carried across contexts: a catalogue code plus the plain-language text to show. */
+const messageError = once(() =>
+  z.object({
     code: z.string(),
     title: z.optional(z.string()),
     message: z.string(),
     action: z.optional(z.string()),
     supportDetail: z.optional(z.string()),
-  });
+  }),
+);
 
-  const envelopeSchema = z.union([
+const envelope = once(() =>
+  z.union([
     z.object({ ok: z.literal(true), data: z.unknown() }),
-    z.object({ ok: z.literal(false), error: messageErrorSchema }),
-  ]);
-  return {
-    taskStatusSchema,
-    taskSummarySchema,
-    pageResponseSchemas,
-    tasksChangedSchema,
-    messageErrorSchema,
-    envelopeSchema,
-  };
-}
+    z.object({ ok: z.literal(false), error: messageError() }),
+  ]),
+);
+
+type Responses = typeof responses;
+/** The reply schemas the content script uses, each built once, on first use. */
+export const replySchemas = {
+  envelope,
+  tasksChanged,
+  response: <T extends keyof Responses>(type: T): ReturnType<Responses[T]> =>
+    responses[type]() as ReturnType<Responses[T]>,
+};
 
 let requests: Requests | undefined;
-let replies: Replies | undefined;
-/** The reply schemas, built once, on first use. */
-export const replySchemas = (): Replies => {
-  replies ??= buildReplies();
-  return replies;
-};
 /** The request schemas, built once, on first use. */
 export const requestSchemas = (): Requests => {
   requests ??= buildRequests();
   return requests;
 };
 type Requests = ReturnType<typeof buildRequests>;
-type Replies = ReturnType<typeof buildReplies>;
 const request = <K extends keyof Requests>(key: K): Requests[K] => requestSchemas()[key];
-const reply = <K extends keyof Replies>(key: K): Replies[K] => replySchemas()[key];
+const allResponses = () => ({
+  'xero.pageContext': responses['xero.pageContext'](),
+  'tasks.lookup': responses['tasks.lookup'](),
+  'tasks.push': responses['tasks.push'](),
+  'tasks.open': responses['tasks.open'](),
+});
 
 export const bankTransactionIdSchema = /* @__PURE__ */ request('bankTransactionIdSchema');
 export const taskIdSchema = /* @__PURE__ */ request('taskIdSchema');
 export const pageRequestSchemas = /* @__PURE__ */ request('pageRequestSchemas');
-export const taskStatusSchema = /* @__PURE__ */ reply('taskStatusSchema');
-export const taskSummarySchema = /* @__PURE__ */ reply('taskSummarySchema');
-export const pageResponseSchemas = /* @__PURE__ */ reply('pageResponseSchemas');
-export const tasksChangedSchema = /* @__PURE__ */ reply('tasksChangedSchema');
-export const messageErrorSchema = /* @__PURE__ */ reply('messageErrorSchema');
-export const envelopeSchema = /* @__PURE__ */ reply('envelopeSchema');
+export const taskStatusSchema = /* @__PURE__ */ taskStatus();
+export const taskSummarySchema = /* @__PURE__ */ taskSummary();
+export const pageResponseSchemas = /* @__PURE__ */ allResponses();
+export const tasksChangedSchema = /* @__PURE__ */ tasksChanged();
+export const messageErrorSchema = /* @__PURE__ */ messageError();
+export const envelopeSchema = /* @__PURE__ */ envelope();
 
 export type TaskStatus = z.infer<typeof taskStatusSchema>;
 export type TaskSummary = z.infer<typeof taskSummarySchema>;
