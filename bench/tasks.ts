@@ -128,6 +128,8 @@ export interface ScrollResult {
   /** Every row is ROW_HEIGHT tall and the scroll height is the header plus all rows: the list's
    * arithmetic holds, so reaching the end means every row passed through the view. */
   rowsFit: boolean;
+  /** What was measured: row heights, scroll height against the header plus every row. */
+  rowsMeasured: string;
   elapsedMs: number;
   /** Wheel events sent, and how many a screen each would take if none were lost. */
   wheelEvents: number;
@@ -232,6 +234,9 @@ async function scrollWholeList(
     rowHeight > 0 &&
     layout.heights.every((h) => h === rowHeight) &&
     Math.abs(layout.scrollHeight - (layout.header + count * rowHeight)) <= 1;
+  const rowsMeasured =
+    `rows ${[...new Set(layout.heights)].join('/')} px, scroll height ${layout.scrollHeight} ` +
+    `(header ${layout.header} + ${count} × ${rowHeight})`;
   const x = box.x + box.width / 2;
   const y = box.y + box.height / 2;
   await page.mouse.move(x, y);
@@ -318,6 +323,7 @@ async function scrollWholeList(
     longestFrameGapMs: Math.round(longestFrameGapMs),
     reachedEnd,
     rowsFit,
+    rowsMeasured,
     elapsedMs,
     wheelEvents,
     nominalEvents,
@@ -489,7 +495,8 @@ export async function benchTasksPage(count = 10_000) {
         `  sort by amount (list read)                 ${result.sortMs} ms   goal < 100 ms: ${verdict(result.sortMs < 100)}`,
         `  scroll the whole list, top to last row (wheel events of a screen, one per 16 ms, untraced; ` +
           `sent ${result.wheelEvents.join('/')}, ${result.nominalWheelEvents} if none were lost; end reached: ${result.scrollReachedEnd}; ` +
-          `rows ${result.rowsFit ? 'exactly' : 'NOT'} the height the list assumes; median ${result.scrollElapsedMs} ms):`,
+          `rows ${result.rowsFit ? 'exactly' : `NOT (${scrolls.find((s) => !s.rowsFit)?.rowsMeasured})`} the height the list assumes; ` +
+          `median ${result.scrollElapsedMs} ms):`,
         `    ${result.scrollLongTasks} long tasks, longest ${result.longestScrollTaskMs} ms   goal none over 50 ms: ${verdict(scrollOk)}`,
         `    frames drawn per run ${result.scrollFrames.join('/')}, longest gap between frames ${result.longestFrameGapMs} ms (median of runs)`,
         `    the same fling traced (slower): ${tracedScroll.longTasks.length} long tasks, end reached: ${tracedScroll.reachedEnd}; ` +
