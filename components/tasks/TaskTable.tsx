@@ -37,6 +37,10 @@ export function TaskTable(props: Props) {
   const [height, setHeight] = useState(560);
   const first = Math.max(0, Math.min(rowCount, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN));
   const last = Math.min(rowCount, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  // Rows are keyed by a ring of slots (more slots than rows in the window), not by task: as the
+  // window slides, the rows leaving one end are reused at the other with new contents, so a fling
+  // creates and collects no elements. A row keeps its element for as long as it stays in view.
+  const slots = Math.ceil(height / ROW_HEIGHT) + 2 * OVERSCAN + 2;
   const { onShowRows } = props;
   useEffect(() => onShowRows(first, last), [first, last, onShowRows]);
 
@@ -127,7 +131,7 @@ export function TaskTable(props: Props) {
             const task = props.rowAt(index);
             return task ? (
               <Row
-                key={task.id}
+                key={index % slots}
                 index={index}
                 task={task}
                 selected={props.selected.has(task.id)}
@@ -137,11 +141,7 @@ export function TaskTable(props: Props) {
                 actions={actions}
               />
             ) : (
-              <tr key={`pending-${index}`} class="pending" aria-rowindex={index + 2}>
-                <td colSpan={7} class="muted">
-                  …
-                </td>
-              </tr>
+              <PendingRow key={index % slots} index={index} />
             );
           })}
           {last < rowCount && <tr class="spacer" style={{ height: `${(rowCount - last) * ROW_HEIGHT}px` }} />}
@@ -151,6 +151,17 @@ export function TaskTable(props: Props) {
     </div>
   );
 }
+
+/** A row not read yet (the full list is still loading). */
+const PendingRow = memo(function PendingRow({ index }: { index: number }) {
+  return (
+    <tr class="pending" aria-rowindex={index + 2}>
+      <td colSpan={7} class="muted">
+        …
+      </td>
+    </tr>
+  );
+});
 
 interface RowActions {
   open: (taskId: string) => void;

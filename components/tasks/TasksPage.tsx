@@ -47,13 +47,22 @@ export function TasksPage({ db }: { db: ClientHubDb }) {
   const [now] = useState(Date.now());
 
   useEffect(() => {
-    ask({ type: 'setup.state' }).then(
-      (state) => setIsAdmin(state.firmUser?.role === 'admin'),
-      () => undefined,
+    // Only the panel's admin actions need the role: asked once the page is idle, so waking the
+    // background (and what it does after each message) stays out of the first screen's way.
+    const idle = requestIdleCallback(
+      () =>
+        void ask({ type: 'setup.state' }).then(
+          (state) => setIsAdmin(state.firmUser?.role === 'admin'),
+          () => undefined,
+        ),
+      { timeout: 1000 },
     );
     const onHash = () => setOpenTaskId(taskFromHash());
     addEventListener('hashchange', onHash);
-    return () => removeEventListener('hashchange', onHash);
+    return () => {
+      cancelIdleCallback(idle);
+      removeEventListener('hashchange', onHash);
+    };
   }, []);
 
   // A link to one task (#task=…) opens in that task's workspace and tab.

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ClientHubDb } from '@/lib/db/database';
 import type { ClientTask, ClientTaskStatus } from '@/lib/sync/records';
 import {
@@ -44,19 +44,10 @@ export function useTaskList(
   tabCount: number | null,
 ): TaskList {
   const tab = `${workspaceId}\u0000${status}`;
+  // The full list is read in the sort shown when each read starts, so it needs no sort once in.
+  const order = useRef({ sort, descending });
+  order.current = { sort, descending };
   const [loaded, setLoaded] = useState<{ tab: string; entries: TaskEntry[] } | null>(null);
-  useEffect(() => {
-    if (workspaceId === null) return;
-    const controller = new AbortController();
-    // The full read starts once the first screen is up, so it never delays it.
-    const start = () =>
-      watchTab(db, workspaceId, status, (entries) => setLoaded({ tab, entries }), controller.signal);
-    const idle = requestIdleCallback(start, { timeout: 300 });
-    return () => {
-      cancelIdleCallback(idle);
-      controller.abort();
-    };
-  }, [db, tab]);
   const entries = loaded?.tab === tab ? loaded.entries : null;
 
   const sorted = useMemo(
@@ -85,6 +76,40 @@ export function useTaskList(
     null,
   );
   const shown = windowRows?.key === windowKey ? windowRows : null;
+
+  // The full read starts once the tab's first screen is drawn (or has taken over a second), so it
+  // never delays it: its chunks would queue in IndexedDB and on the main thread ahead of the first
+  // screen's reads.
+  const [readyTab, setReadyTab] = useState<string | null>(null);
+  const firstScreenDrawn = shown !== null;
+  useEffect(() => {
+    if (workspaceId === null || readyTab === tab) return;
+    if (firstScreenDrawn) {
+      setReadyTab(tab);
+      return;
+    }
+    const late = setTimeout(() => setReadyTab(tab), 1000);
+    return () => clearTimeout(late);
+  }, [tab, firstScreenDrawn, readyTab]);
+  const ready = readyTab === tab;
+  useEffect(() => {
+    if (workspaceId === null || !ready) return;
+    const controller = new AbortController();
+    const start = () =>
+      watchTab(
+        db,
+        workspaceId,
+        status,
+        (entries) => setLoaded({ tab, entries }),
+        controller.signal,
+        () => order.current,
+      );
+    const idle = requestIdleCallback(start, { timeout: 300 });
+    return () => {
+      cancelIdleCallback(idle);
+      controller.abort();
+    };
+  }, [db, tab, ready]);
 
   const filtering = hasFilters(filters);
   const rowCount = list ? list.length : filtering ? null : tabCount;
