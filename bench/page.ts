@@ -213,7 +213,12 @@ const FIRST_SCREEN_DRAWN = (rows: number) => `new Promise((resolve, reject) => {
  * waits until every badge is drawn. Each frame looks only at badges not seen drawn yet.
  */
 const SCROLL_THROUGH = `new Promise((resolve, reject) => {
-  const give = setTimeout(() => reject(new Error('not every badge was drawn')), 30000);
+  const give = setTimeout(() => {
+    const hosts = [...document.getElementsByTagName('client-hub-badge')];
+    const noRoot = hosts.filter((host) => !host.shadowRoot).length;
+    const noState = hosts.filter((host) => host.shadowRoot && !host.shadowRoot.querySelector('[data-state]')).length;
+    reject(new Error('not every badge was drawn after 30 s: ' + noRoot + ' of ' + hosts.length + ' never drawn, ' + noState + ' drawn without a status; at ' + scrollY + ' of ' + document.documentElement.scrollHeight));
+  }, 30000);
   const drawn = new WeakSet();
   const allDrawn = () => {
     for (const host of document.getElementsByTagName('client-hub-badge')) {
