@@ -71,8 +71,19 @@ export async function launchFirefoxWithExtension(
       const page = await browser.newPage();
       // goto of a moz-extension:// page can time out although the page loads: wait for content instead.
       void page.goto(`${origin}/${file}`, { timeout: 0 }).catch(() => undefined);
-      await page.waitForSelector(readySelector, { timeout: 30_000 });
-      return page;
+      // Polling while the tab leaves about:blank can hit a Firefox-internal BiDi error ("right-hand
+      // side of 'in' should be an object, got null", seen once in CI) that puppeteer does not treat as
+      // a navigation: poll again until the time is up.
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        try {
+          await page.waitForSelector(readySelector, { timeout: Math.max(1, deadline - Date.now()) });
+          return page;
+        } catch (error) {
+          if (Date.now() >= deadline || (error as Error).name === 'TimeoutError') throw error;
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+      }
     },
     async close() {
       await browser.close();
