@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { type Sandbox, startSandbox } from '../sandbox/server';
 import { findChromium, launchWithExtension } from '../scripts/chromium';
+import { type TraceEvent, traceDuring } from './trace';
 
 /**
  * Page benchmark (issue #5): the content script on the sandbox's account transactions list with 100
@@ -38,16 +39,6 @@ const OUR_SCRIPT = 'content-scripts/xero.js';
 /** Issue #5's goals. */
 const GOALS = { msPer1000Rows: 50, longTaskMs: 50, bundleGzipKb: 30 } as const;
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
-
-interface TraceEvent {
-  name: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  pid: number;
-  tid: number;
-  args?: { data?: { url?: string; functionName?: string } };
-}
 
 interface CpuProfile {
   nodes: { id: number; callFrame: { url: string }; children?: number[] }[];
@@ -82,26 +73,15 @@ const median = (values: number[]) => {
 
 async function trace(page: Page, action: () => Promise<void>): Promise<TraceEvent[]> {
   const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Tracing.start', {
-    categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8.execute',
-    transferMode: 'ReturnAsStream',
-  });
-  await action();
-  const done = new Promise<string>((resolve) => {
-    cdp.on('Tracing.tracingComplete', (event) => resolve(event.stream ?? ''));
-  });
-  await cdp.send('Tracing.end');
-  const stream = await done;
-  let text = '';
-  for (;;) {
-    const chunk = await cdp.send('IO.read', { handle: stream });
-    text += chunk.base64Encoded ? Buffer.from(chunk.data, 'base64').toString() : chunk.data;
-    if (chunk.eof) break;
+  try {
+    return await traceDuring(
+      cdp,
+      ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8.execute'],
+      action,
+    );
+  } finally {
+    await cdp.detach();
   }
-  await cdp.send('IO.close', { handle: stream });
-  await cdp.detach();
-  const parsed = JSON.parse(text) as { traceEvents?: TraceEvent[] } | TraceEvent[];
-  return Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? []);
 }
 
 /** Sample times (µs, the trace's clock) whose stack holds our script, with each sample's length. */

@@ -8,6 +8,7 @@ import { startClientTasks } from '../lib/tasks/handlers';
 import { type Sandbox, startSandbox } from '../sandbox/server';
 import { launchWithExtension } from '../scripts/chromium';
 import { control, harness } from '../tests/integration/sync/support';
+import { type TraceEvent, traceDuring } from './trace';
 
 /**
  * Client Tasks benchmark (issue #6).
@@ -81,16 +82,6 @@ function timedInPage(page: Page, action: { search: string } | { sortBy: string }
     },
     { action, countText },
   );
-}
-
-interface TraceEvent {
-  name: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  pid: number;
-  tid: number;
-  args?: { name?: string };
 }
 
 type Bucket = 'script' | 'style' | 'layout' | 'paint' | 'gc' | 'other';
@@ -254,15 +245,6 @@ async function scrollWholeList(
     };
     requestAnimationFrame(tick);
   })()`);
-  const events: TraceEvent[] = [];
-  const onData = (data: { value: object[] }) => events.push(...(data.value as TraceEvent[]));
-  if (trace) {
-    cdp.on('Tracing.dataCollected', onData);
-    await cdp.send('Tracing.start', {
-      transferMode: 'ReportEvents',
-      traceConfig: { includedCategories: TRACE_CATEGORIES },
-    });
-  }
   const atEnd = () =>
     table.evaluate(
       (el, last) =>
@@ -271,43 +253,41 @@ async function scrollWholeList(
       count - 1,
     );
   const nominalEvents = Math.ceil((layout.scrollHeight - layout.clientHeight) / layout.clientHeight);
-  const started = performance.now();
-  const sent: Promise<unknown>[] = [];
   let wheelEvents = 0;
   let reachedEnd = false;
-  let checking: Promise<void> | null = null;
-  while (!reachedEnd && wheelEvents < nominalEvents * 2) {
-    await sleep(started + wheelEvents * 16 - performance.now());
-    sent.push(
-      cdp.send('Input.dispatchMouseEvent', {
-        type: 'mouseWheel',
-        x,
-        y,
-        deltaX: 0,
-        deltaY: layout.clientHeight,
-      }),
-    );
-    wheelEvents++;
-    // Past the lossless count, look (one check at a time) whether the end is reached yet.
-    if (wheelEvents >= nominalEvents && !checking)
-      checking = atEnd().then((end) => {
-        reachedEnd ||= end;
-        checking = null;
-      });
-  }
-  await Promise.all(sent);
-  for (let waited = 0; waited < 3000 && !reachedEnd; waited += 50) {
-    reachedEnd = await atEnd();
-    if (!reachedEnd) await sleep(50);
-  }
-  const elapsedMs = Math.round(performance.now() - started);
-  await sleep(200);
-  if (trace) {
-    const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
-    await cdp.send('Tracing.end');
-    await done;
-    cdp.off('Tracing.dataCollected', onData);
-  }
+  let elapsedMs = 0;
+  const fling = async () => {
+    const started = performance.now();
+    const sent: Promise<unknown>[] = [];
+    let checking: Promise<void> | null = null;
+    while (!reachedEnd && wheelEvents < nominalEvents * 2) {
+      await sleep(started + wheelEvents * 16 - performance.now());
+      sent.push(
+        cdp.send('Input.dispatchMouseEvent', {
+          type: 'mouseWheel',
+          x,
+          y,
+          deltaX: 0,
+          deltaY: layout.clientHeight,
+        }),
+      );
+      wheelEvents++;
+      // Past the lossless count, look (one check at a time) whether the end is reached yet.
+      if (wheelEvents >= nominalEvents && !checking)
+        checking = atEnd().then((end) => {
+          reachedEnd ||= end;
+          checking = null;
+        });
+    }
+    await Promise.all(sent);
+    for (let waited = 0; waited < 3000 && !reachedEnd; waited += 50) {
+      reachedEnd = await atEnd();
+      if (!reachedEnd) await sleep(50);
+    }
+    elapsedMs = Math.round(performance.now() - started);
+    await sleep(200);
+  };
+  const events = trace ? await traceDuring(cdp, TRACE_CATEGORIES, fling) : (await fling(), []);
   const { frameTimes, longTasks } = await page.evaluate(() => {
     const w = globalThis as unknown as { __frames: number[]; __framesOn: boolean; __longTasks: number[] };
     w.__framesOn = false;

@@ -1,4 +1,4 @@
-import type { BadgeState } from '@/lib/content/task-store';
+import { type BadgeState, LOADING } from '@/lib/content/task-store';
 import css from './badge.css?inline';
 import { STATUS_WORDS } from './labels';
 
@@ -251,8 +251,6 @@ function createBadge(
   badge.update(initial);
   return badge;
 }
-
-const LOADING: BadgeState = { kind: 'loading' };
 
 /**
  * One row's badge before and after it is drawn. Until then it is a fixed-size empty host that only
