@@ -287,7 +287,9 @@ async function scrollWholeList(
     elapsedMs = Math.round(performance.now() - started);
     await sleep(200);
   };
-  const events = trace ? await traceDuring(cdp, TRACE_CATEGORIES, fling) : (await fling(), []);
+  let events: TraceEvent[] = [];
+  if (trace) events = await traceDuring(cdp, TRACE_CATEGORIES, fling);
+  else await fling();
   const { frameTimes, longTasks } = await page.evaluate(() => {
     const w = globalThis as unknown as { __frames: number[]; __framesOn: boolean; __longTasks: number[] };
     w.__framesOn = false;
