@@ -1,6 +1,7 @@
 import preact from '@preact/preset-vite';
 import { defineConfig } from 'wxt';
 import { applyXeroMatches, manifestFor } from './lib/config/manifest';
+import { polyfillAsEsModule } from './lib/config/polyfill-module';
 import { xeroConfigFor } from './lib/config/xero';
 
 const xeroFor = (mode: string) =>
@@ -14,7 +15,7 @@ export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   manifestVersion: 3,
   manifest: ({ browser, mode }) => manifestFor({ browser, xero: xeroFor(mode) }),
-  vite: () => ({ plugins: [preact()] }),
+  vite: () => ({ plugins: [preact(), polyfillAsEsModule()] }),
   zip: {
     // AMO reviewers rebuild the add-on from the sources zip: the extension's code, lockfile and build
     // config with README instructions. The sandbox, tests, benchmarks and tooling play no part in it.

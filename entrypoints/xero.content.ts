@@ -1,4 +1,3 @@
-import '@/components/badge/panel.css';
 import { browser } from 'wxt/browser';
 import { startClientHubInXero } from '@/lib/content';
 
@@ -6,8 +5,7 @@ import { startClientHubInXero } from '@/lib/content';
 export default defineContentScript({
   matches: ['https://go.xero.com/*'],
   runAt: 'document_idle',
-  // Our CSS goes into our shadow roots only, never into Xero's page.
-  cssInjectionMode: 'ui',
+  // No CSS is injected into Xero's page: ours is bundled and goes into our shadow roots only.
   main(ctx) {
     // Marks that the script ran (the smoke test checks it); carries nothing but the version.
     document.documentElement.dataset.clientHub = browser.runtime.getManifest().version;

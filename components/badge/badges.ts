@@ -1,6 +1,7 @@
 import { type BadgeState, LOADING } from '@/lib/content/task-store';
 import css from './badge.css?inline';
 import { STATUS_WORDS } from './labels';
+import { styledShadowRoot } from './shadow';
 
 /**
  * Transaction badges, drawn with a few DOM nodes each: a list page has 1,000+ of them, so there is no
@@ -47,19 +48,6 @@ const RUN_ROWS = 16;
  */
 const HOST_STYLE =
   'all:initial;display:inline-block;vertical-align:middle;width:168px;height:22px;margin:0 0 0 8px;position:relative;contain:strict;';
-
-let shared: CSSStyleSheet | null | undefined;
-function sharedSheet(): CSSStyleSheet | null {
-  if (shared === undefined) {
-    try {
-      shared = new CSSStyleSheet();
-      shared.replaceSync(css);
-    } catch {
-      shared = null;
-    }
-  }
-  return shared;
-}
 
 /** Fixed-position popups: a table cell that clips its overflow cannot hide them. Read once, on open. */
 function placeBelow(popup: HTMLElement, button: HTMLElement) {
@@ -288,8 +276,6 @@ export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges
   const badges = new Map<Element, RowBadge>();
   const template = document.createElement(BADGE_TAG);
   template.setAttribute('style', HOST_STYLE);
-  const sheet = sharedSheet();
-  const sheets = sheet ? [sheet] : null;
 
   // Events from inside a badge reach the document retargeted to its host; the first node of the
   // composed path is the element inside the (open) shadow root.
@@ -315,24 +301,8 @@ export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges
     { once: true },
   );
 
-  const make = (row: RowBadge) => createBadge(row.host, attachRoot(row.host), row.id, actions, row.state);
-  const attachRoot = (host: HTMLElement) => {
-    const root = host.attachShadow({ mode: 'open' });
-    // Adopting into a connected root, from one shared array, costs a fraction of adopting into a
-    // detached one (measured in Chromium: ~7 µs against ~20 µs a row).
-    let adopted = false;
-    if (sheets) {
-      try {
-        root.adoptedStyleSheets = sheets;
-        adopted = true;
-      } catch {
-        // Firefox content scripts may refuse a sheet from their own compartment: fall back below.
-      }
-    }
-    if (!adopted) root.append(element('style', {}, css));
-    return root;
-  };
-
+  const make = (row: RowBadge) =>
+    createBadge(row.host, styledShadowRoot(row.host, css), row.id, actions, row.state);
   // Badges are drawn from a screen before they scroll into view, so scrolling never shows an empty
   // host. Watching every host costs as much as drawing it, so hosts are watched in runs of rows
   // mounted together (neighbours on the page): the first and last of a run stand for it, and either

@@ -52,7 +52,7 @@ function statusOf(state: BadgeState): Node[] {
 }
 
 /** The panel in `container`; `update` redraws it in place (the action button keeps focus). */
-export function mountPanel(container: Element, state: BadgeState, actions: PanelActions): PanelView {
+export function mountPanel(container: ParentNode, state: BadgeState, actions: PanelActions): PanelView {
   const status = element('div', { 'data-testid': 'panel-status', role: 'status' });
   const buttons = element('div', { class: 'actions' });
   const section = element(
@@ -98,7 +98,7 @@ export function mountPanel(container: Element, state: BadgeState, actions: Panel
 }
 
 /** For admins only, once: this Xero company's transactions cannot become tasks until it is connected. */
-export function mountNotConnectedHint(container: Element, onDismiss: () => void): void {
+export function mountNotConnectedHint(container: ParentNode, onDismiss: () => void): void {
   const dismiss = element('button', { type: 'button', 'aria-label': 'Dismiss Client Hub hint' }, '×');
   dismiss.addEventListener('click', onDismiss);
   container.append(

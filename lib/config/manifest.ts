@@ -26,26 +26,18 @@ export function contentScriptMatches(xero: XeroConfig): string[] {
 
 interface GeneratedManifest {
   content_scripts?: { matches?: string[] }[];
-  web_accessible_resources?: unknown[];
 }
 
 /**
- * Points the content scripts, and the files WXT exposes to them (`content-scripts/xero.css`, which
- * `createShadowRootUi` fetches into the panel's shadow root), at the build's Xero pages. Runs on the
- * manifest WXT generated, because entrypoint options cannot see the build's Xero target. Production
- * builds keep `https://go.xero.com/*` alone; sandbox builds add the sandbox's origin. Chrome and
- * Firefox alike refuse a content script's fetch of an extension file that is not web-accessible to the
- * page's origin: before this, the panel on the sandbox's pages got only WXT's reset, no stylesheet, in
- * both browsers (tests/e2e-firefox/tasks.test.ts checks it in Firefox).
+ * Points the content scripts at the build's Xero pages. Runs on the manifest WXT generated, because
+ * entrypoint options cannot see the build's Xero target. Production builds keep
+ * `https://go.xero.com/*` alone; sandbox builds add the sandbox's origin. Nothing is web-accessible:
+ * the content script's CSS is bundled into it (components/badge/shadow.ts), so Xero's pages cannot
+ * probe for any file of ours.
  */
 export function applyXeroMatches(manifest: GeneratedManifest, xero: XeroConfig): void {
   const matches = contentScriptMatches(xero);
   for (const script of manifest.content_scripts ?? []) script.matches = [...matches];
-  for (const entry of manifest.web_accessible_resources ?? []) {
-    // MV3 entries are objects; WXT lists the content script's CSS under the script's own matches.
-    if (typeof entry === 'object' && entry !== null && 'matches' in entry)
-      (entry as { matches: string[] }).matches = [...matches];
-  }
 }
 
 export function manifestFor({ browser, xero }: ManifestInput) {

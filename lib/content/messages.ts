@@ -1,10 +1,13 @@
+import * as v from 'valibot';
 import { browser } from 'wxt/browser';
 import {
+  envelopeSchema,
   type PageRequestOf,
   type PageRequestType,
   type PageResponseOf,
-  replySchemas,
+  pageResponseSchemas,
   type TasksChanged,
+  tasksChangedSchema,
 } from '../messaging/page-contract';
 
 /** A failure the background explained: its plain-language message is what the badge shows. */
@@ -30,21 +33,21 @@ export async function askBackground<T extends PageRequestType>(
     // The extension was updated or reloaded: this page's content script is orphaned.
     throw new PageMessageError('background-unreachable', UNREADABLE);
   }
-  // Built on first use: evaluating the content script builds no schema.
-  const envelope = replySchemas.envelope().safeParse(raw);
+  const envelope = v.safeParse(envelopeSchema, raw);
   if (!envelope.success) throw new PageMessageError('invalid-reply', UNREADABLE);
-  if (!envelope.data.ok) throw new PageMessageError(envelope.data.error.code, envelope.data.error.message);
-  const parsed = replySchemas.response(request.type).safeParse(envelope.data.data);
+  if (!envelope.output.ok)
+    throw new PageMessageError(envelope.output.error.code, envelope.output.error.message);
+  const parsed = v.safeParse(pageResponseSchemas[request.type], envelope.output.data);
   if (!parsed.success) throw new PageMessageError('invalid-reply', UNREADABLE);
-  return parsed.data as PageResponseOf<T>;
+  return parsed.output as PageResponseOf<T>;
 }
 
 /** Task changes announced by the background; anything else arriving here is ignored. */
 export function onTasksChanged(listener: (message: TasksChanged) => void, signal: AbortSignal): void {
   const onMessage = (message: unknown, sender: { id?: string | undefined }) => {
     if (sender.id !== browser.runtime.id) return;
-    const parsed = replySchemas.tasksChanged().safeParse(message);
-    if (parsed.success) listener(parsed.data);
+    const parsed = v.safeParse(tasksChangedSchema, message);
+    if (parsed.success) listener(parsed.output);
   };
   browser.runtime.onMessage.addListener(onMessage);
   signal.addEventListener('abort', () => browser.runtime.onMessage.removeListener(onMessage), { once: true });

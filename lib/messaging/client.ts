@@ -6,6 +6,7 @@ import {
   type ResponseOf,
   responseSchemas,
 } from './contract';
+import { check } from './standard-schema';
 
 export class BackgroundError extends Error {
   constructor(readonly detail: MessageError) {
@@ -14,6 +15,11 @@ export class BackgroundError extends Error {
   }
 }
 
+const INVALID_REPLY: MessageError = {
+  code: 'invalid-reply',
+  message: 'Client Hub’s background sent an answer it should not have.',
+};
+
 export type SendMessage = (message: unknown) => Promise<unknown>;
 
 /** Asks the background and validates its answer against the contract. */
@@ -21,14 +27,10 @@ export async function askBackground<R extends AnyRequest>(
   send: SendMessage,
   request: R,
 ): Promise<ResponseOf<R['type']>> {
-  const envelope = envelopeSchema.safeParse(await send(request));
-  if (!envelope.success) {
-    throw new BackgroundError({
-      code: 'invalid-reply',
-      message: 'Client Hub’s background sent an answer it should not have.',
-    });
-  }
+  const envelope = check(envelopeSchema, await send(request));
+  if (!envelope.success) throw new BackgroundError(INVALID_REPLY);
   if (!envelope.data.ok) throw new BackgroundError(envelope.data.error);
-  const schema = responseSchemas[request.type as RequestType];
-  return schema.parse(envelope.data.data) as ResponseOf<R['type']>;
+  const reply = check(responseSchemas[request.type as RequestType], envelope.data.data);
+  if (!reply.success) throw new BackgroundError(INVALID_REPLY);
+  return reply.data as ResponseOf<R['type']>;
 }

@@ -5,8 +5,9 @@ import { syncPreferencesSchema } from '../settings/sync-preferences';
 import { supportedTypeSchema } from '../sync/records';
 import { taskRequestSchemas, taskResponseSchemas } from '../tasks/messages';
 import { pageRequestSchemas, pageResponseSchemas } from './page-contract';
+import type { OutputOf } from './standard-schema';
 
-// The envelope and the content script's messages live in page-contract.ts (zod/mini, for its size).
+// The envelope and the content script's messages live in page-contract.ts.
 export { type Envelope, envelopeSchema, type MessageError, messageErrorSchema } from './page-contract';
 
 /**
@@ -114,7 +115,7 @@ export const responseSchemas = {
 
 export type RequestType = keyof typeof requestSchemas;
 export type RequestOf<T extends RequestType> = z.infer<(typeof requestSchemas)[T]>;
-export type ResponseOf<T extends RequestType> = z.infer<(typeof responseSchemas)[T]>;
+export type ResponseOf<T extends RequestType> = OutputOf<(typeof responseSchemas)[T]>;
 
 export const anyRequestSchema = z.discriminatedUnion(
   'type',

@@ -40,8 +40,8 @@ const expected = {
   optional_permissions: undefined,
   optional_host_permissions: undefined,
   content_script_matches: CONTENT_SCRIPT_MATCHES,
-  // The badges' stylesheet, loaded into their shadow root on Xero's pages (WXT's cssInjectionMode 'ui').
-  web_accessible_resources: [{ matches: ['https://go.xero.com/*'], resources: ['content-scripts/xero.css'] }],
+  // None: the content script's CSS is bundled into it, so Xero's pages cannot probe for our files.
+  web_accessible_resources: undefined,
   externally_connectable: undefined,
   // The browsers' MV3 default: no remote code, no eval.
   content_security_policy: undefined,

@@ -67,7 +67,7 @@ test('the asking side validates the answer and turns failures into BackgroundErr
   await expect(askBackground(send, { type: 'connections.add' })).rejects.toBeInstanceOf(BackgroundError);
   await expect(
     askBackground(async () => ({ ok: true, data: { version: 1 } }), { type: 'background.status' }),
-  ).rejects.toThrow();
+  ).rejects.toMatchObject({ detail: { code: 'invalid-reply' } });
   await expect(askBackground(async () => 'garbage', { type: 'background.status' })).rejects.toMatchObject({
     detail: { code: 'invalid-reply' },
   });
@@ -88,5 +88,34 @@ test('a content script (a sender in a tab, not on the extension’s origin) may 
   const optionsTab = { id: 'own-id', tab: { id: 8 }, url: 'chrome-extension://own-id/options.html' };
   expect(await guarded({ type: 'connections.add' }, optionsTab)).toMatchObject({
     error: { code: 'admin-only' },
+  });
+});
+
+test('page replies (valibot) are checked like every other answer, on both sides of the contract', async () => {
+  const lookup = { type: 'tasks.lookup' as const, tenantId: 't', bankTransactionIds: ['x'] };
+  const task = { bankTransactionId: 'b', taskId: 'k', status: 'Answered' as const };
+  // A well-formed reply passes; a field the contract does not name is dropped, not passed on.
+  expect(
+    await askBackground(
+      async () => ({ ok: true, data: { tasks: [{ ...task, html: '<img src=x>' }] } }),
+      lookup,
+    ),
+  ).toEqual({ tasks: [task] });
+  for (const data of [{ tasks: [{ ...task, status: 'Deleted' }] }, { tasks: 'none' }, {}]) {
+    await expect(askBackground(async () => ({ ok: true, data }), lookup)).rejects.toMatchObject({
+      detail: { code: 'invalid-reply' },
+    });
+  }
+  // A failure's words arrive as sent; a failure without them is itself an invalid reply.
+  await expect(
+    askBackground(
+      async () => ({ ok: false, error: { code: 'offline', message: 'Xero is offline.' } }),
+      lookup,
+    ),
+  ).rejects.toMatchObject({ detail: { code: 'offline', message: 'Xero is offline.' } });
+  await expect(
+    askBackground(async () => ({ ok: false, error: { code: 'x' } }), lookup),
+  ).rejects.toMatchObject({
+    detail: { code: 'invalid-reply' },
   });
 });

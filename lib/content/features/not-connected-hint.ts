@@ -1,5 +1,6 @@
-import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { mountNotConnectedHint } from '@/components/badge/panel';
+import css from '@/components/badge/panel.css?inline';
+import { shadowHost } from '@/components/badge/shadow';
 import type { PageFeature } from '../features';
 import { pageKindOf } from '../xero-pages';
 
@@ -13,23 +14,15 @@ const DISMISSED_KEY = 'client-hub-hint-dismissed';
 export const notConnectedHint: PageFeature = {
   id: 'not-connected-hint',
   include: (url) => pageKindOf(url) !== 'other',
-  async init(signal, page, ctx) {
+  async init(signal, page) {
     const { store, isAdmin } = await page.organisation();
     if (store || !isAdmin || signal.aborted || sessionStorage.getItem(DISMISSED_KEY)) return;
-    const ui = await createShadowRootUi(ctx, {
-      name: 'client-hub-hint',
-      position: 'inline',
-      anchor: 'body',
-      append: 'last',
-      onMount(container) {
-        mountNotConnectedHint(container, () => {
-          sessionStorage.setItem(DISMISSED_KEY, '1');
-          ui.remove();
-        });
-      },
+    const { host, root } = shadowHost('client-hub-hint', css);
+    mountNotConnectedHint(root, () => {
+      sessionStorage.setItem(DISMISSED_KEY, '1');
+      host.remove();
     });
-    if (signal.aborted) return;
-    ui.mount();
-    signal.addEventListener('abort', () => ui.remove(), { once: true });
+    document.body.append(host);
+    signal.addEventListener('abort', () => host.remove(), { once: true });
   },
 };

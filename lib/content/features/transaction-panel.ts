@@ -1,5 +1,6 @@
-import { createShadowRootUi } from 'wxt/utils/content-script-ui/shadow-root';
 import { mountPanel } from '@/components/badge/panel';
+import css from '@/components/badge/panel.css?inline';
+import { shadowHost } from '@/components/badge/shadow';
 import type { PageFeature } from '../features';
 import { waitFor } from '../observe';
 import {
@@ -16,32 +17,28 @@ import {
 export const transactionPanel: PageFeature = {
   id: 'transaction-panel',
   include: (url) => pageKindOf(url) === 'transaction' && bankTransactionIdOf(url) !== null,
-  async init(signal, page, ctx) {
+  async init(signal, page) {
     const id = bankTransactionIdOf(page.url);
     const { store } = await page.organisation();
     if (!store || !id || signal.aborted) return;
     const anchor =
       transactionTitleIn(document) ?? (await waitFor(TRANSACTION_TITLE_SELECTORS.join(','), { signal }));
     if (!anchor || signal.aborted) return;
-    const ui = await createShadowRootUi(ctx, {
-      name: 'client-hub-panel',
-      position: 'inline',
-      anchor,
-      append: 'after',
-      onMount(container) {
-        const view = mountPanel(container, store.get(id), {
-          onPush: () => void store.push(id),
-          onOpenTask: (taskId) => void store.open(taskId).catch(() => undefined),
-        });
-        return store.subscribe(id, (state) => view.update(state));
-      },
-      onRemove(unsubscribe) {
-        unsubscribe?.();
-      },
+    const { host, root } = shadowHost('client-hub-panel', css);
+    const view = mountPanel(root, store.get(id), {
+      onPush: () => void store.push(id),
+      onOpenTask: (taskId) => void store.open(taskId).catch(() => undefined),
     });
-    if (signal.aborted) return;
-    ui.mount();
-    signal.addEventListener('abort', () => ui.remove(), { once: true });
+    const unsubscribe = store.subscribe(id, (state) => view.update(state));
+    anchor.after(host);
+    signal.addEventListener(
+      'abort',
+      () => {
+        unsubscribe();
+        host.remove();
+      },
+      { once: true },
+    );
     await store.load([id], { includeActivity: true });
   },
 };

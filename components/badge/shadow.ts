@@ -1,0 +1,50 @@
+/**
+ * Our in-page UI lives in shadow roots Xero's CSS cannot reach. Each stylesheet is built once per page
+ * as a constructable stylesheet and shared by every root that shows it (1,000 badges, one sheet); where
+ * a root cannot adopt it (Firefox refuses a sheet built in the content script's compartment for some
+ * pages), the root gets its own <style>. The CSS is bundled into the content script, so no extension
+ * file has to be web-accessible to Xero's pages.
+ */
+const sheets = new Map<string, CSSStyleSheet[] | null>();
+
+/** One array per stylesheet too: adopting from a shared array is cheaper than from a new one each time. */
+function sheetsFor(css: string): CSSStyleSheet[] | null {
+  let list = sheets.get(css);
+  if (list === undefined) {
+    try {
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      list = [sheet];
+    } catch {
+      list = null;
+    }
+    sheets.set(css, list);
+  }
+  return list;
+}
+
+/** Gives `host` an open shadow root styled with `css`. */
+export function styledShadowRoot(host: HTMLElement, css: string): ShadowRoot {
+  const root = host.attachShadow({ mode: 'open' });
+  const list = sheetsFor(css);
+  if (list) {
+    try {
+      root.adoptedStyleSheets = list;
+      return root;
+    } catch {
+      // Falls through to a <style> of its own.
+    }
+  }
+  const style = document.createElement('style');
+  style.textContent = css;
+  root.append(style);
+  return root;
+}
+
+/** A new element named `tag` (ours are all client-hub-…), immune to the page's CSS, with its styled root. */
+export function shadowHost(tag: string, css: string): { host: HTMLElement; root: ShadowRoot } {
+  const host = document.createElement(tag);
+  // Inline, so no rule of the page's can restyle or hide the host itself.
+  host.setAttribute('style', 'all:initial;display:block;');
+  return { host, root: styledShadowRoot(host, css) };
+}
