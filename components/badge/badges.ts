@@ -14,23 +14,28 @@ import { styledShadowRoot } from './shadow';
  */
 
 export interface BadgeActions {
-  /** Badges were drawn for these transactions: their statuses are needed now. */
-  drawn(bankTransactionIds: string[]): void;
+  /**
+   * The transaction a row's link points to, read when its badge is drawn (not when its empty host is
+   * mounted: a 1,000-row page reads only the rows someone comes near). null: not a transaction link.
+   */
+  transactionOf(anchor: Element): string | null;
+  /** What the badge shows when drawn; later changes come through its view's `update`. */
+  stateOf(bankTransactionId: string): BadgeState;
+  /** Badges were drawn for these transactions, each with its view: their statuses are needed now. */
+  drawn(views: DrawnBadge[]): void;
   push(bankTransactionId: string): void;
   openTask(taskId: string): void;
 }
 
-export interface BadgeView {
-  /** Shown at once when drawn; remembered until then. */
+/** A drawn badge, for the code that follows its transaction's status. */
+export interface DrawnBadge {
+  readonly bankTransactionId: string;
   update(state: BadgeState): void;
-  /** Whether an update touches the page (worth doing in slices) or only remembers the state. */
-  readonly isDrawn: boolean;
-  remove(): void;
 }
 
 export interface Badges {
-  /** A badge right after `anchor`, for one transaction; it shows nothing until `update`. */
-  mount(anchor: Element, bankTransactionId: string): BadgeView;
+  /** An empty, fixed-size host right after `anchor`; its badge is drawn when the row nears the screen. */
+  mount(anchor: Element): void;
 }
 
 export const BADGE_TAG = 'client-hub-badge';
@@ -241,26 +246,18 @@ function createBadge(
 }
 
 /**
- * One row's badge before and after it is drawn. Until then it is a fixed-size empty host that only
- * remembers the state: a class, so 1,000 undrawn rows cost no closures.
+ * One row: until drawn, a fixed-size empty host and the link it follows; nothing about the row is
+ * read or looked up before then. A class, so 1,000 undrawn rows cost no closures.
  */
-class RowBadge implements BadgeView {
-  state: BadgeState = LOADING;
+class RowBadge implements DrawnBadge {
   drawn: Badge | undefined;
+  bankTransactionId = '';
   constructor(
     readonly host: HTMLElement,
-    readonly id: string,
-    private readonly make: (row: RowBadge) => Badge,
+    readonly anchor: Element,
   ) {}
-  get isDrawn() {
-    return this.drawn !== undefined;
-  }
   update(state: BadgeState) {
-    if (this.drawn) this.drawn.update(state);
-    else this.state = state;
-  }
-  draw() {
-    this.drawn ??= this.make(this);
+    this.drawn?.update(state);
   }
   remove() {
     if (this.drawn) this.drawn.remove();
@@ -273,7 +270,9 @@ class RowBadge implements BadgeView {
  * navigation, the extension reloading).
  */
 export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges {
+  /** Drawn badges by host, for the document's listeners; every row, for cleaning up. */
   const badges = new Map<Element, RowBadge>();
+  const rows: RowBadge[] = [];
   const template = document.createElement(BADGE_TAG);
   template.setAttribute('style', HOST_STYLE);
 
@@ -295,66 +294,76 @@ export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges
       document.removeEventListener('click', onClick, true);
       document.removeEventListener('keydown', onKeyDown, true);
       document.removeEventListener('focusout', onFocusOut, true);
-      for (const badge of badges.values()) badge.remove();
+      for (const row of rows) row.remove();
+      rows.length = 0;
       badges.clear();
     },
     { once: true },
   );
 
-  const make = (row: RowBadge) =>
-    createBadge(row.host, styledShadowRoot(row.host, css), row.id, actions, row.state);
+  /** Draws a row's badge; a link that names no transaction loses its host instead. */
+  const draw = (row: RowBadge, drawn: DrawnBadge[]) => {
+    if (row.drawn || !row.host.isConnected) return;
+    const id = actions.transactionOf(row.anchor);
+    if (!id) {
+      row.host.remove();
+      return;
+    }
+    row.bankTransactionId = id;
+    const root = styledShadowRoot(row.host, css);
+    row.drawn = createBadge(row.host, root, id, actions, actions.stateOf(id));
+    badges.set(row.host, row);
+    drawn.push(row);
+  };
   // Badges are drawn from a screen before they scroll into view, so scrolling never shows an empty
   // host. Watching every host costs as much as drawing it, so hosts are watched in runs of rows
   // mounted together (neighbours on the page): the first and last of a run stand for it, and either
   // coming near the viewport draws the whole run. `scrollMargin` does the same for a table that
   // scrolls inside its own box (newer browsers).
-  const runOf = new Map<Element, HTMLElement[]>();
-  const drawRun = (run: HTMLElement[], ids: string[]) => {
-    for (const host of run) {
-      if (runOf.delete(host)) visibility?.unobserve(host);
-      const row = badges.get(host);
-      if (!row || row.drawn) continue;
-      row.draw();
-      ids.push(row.id);
+  const runOf = new Map<Element, RowBadge[]>();
+  const drawRun = (run: RowBadge[], drawn: DrawnBadge[]) => {
+    for (const row of run) {
+      if (runOf.delete(row.host)) visibility?.unobserve(row.host);
+      draw(row, drawn);
     }
   };
   const visibility =
     typeof IntersectionObserver === 'function'
       ? new IntersectionObserver(
           (entries) => {
-            const ids: string[] = [];
+            const drawn: DrawnBadge[] = [];
             for (const entry of entries) {
               const run = entry.isIntersecting ? runOf.get(entry.target) : undefined;
-              if (run) drawRun(run, ids);
+              if (run) drawRun(run, drawn);
             }
-            if (ids.length > 0) actions.drawn(ids);
+            if (drawn.length > 0) actions.drawn(drawn);
           },
           { rootMargin: '100% 0px', scrollMargin: '100% 0px' } as IntersectionObserverInit,
         )
       : undefined;
   signal.addEventListener('abort', () => visibility?.disconnect(), { once: true });
-  let forming: HTMLElement[] = [];
-  const watch = (run: HTMLElement[]) => {
+  let forming: RowBadge[] = [];
+  const watch = (run: RowBadge[]) => {
     if (!visibility) {
-      const ids: string[] = [];
-      drawRun(run, ids);
-      if (ids.length > 0) actions.drawn(ids);
+      const drawn: DrawnBadge[] = [];
+      drawRun(run, drawn);
+      if (drawn.length > 0) actions.drawn(drawn);
       return;
     }
     for (const sentinel of new Set([run[0], run[run.length - 1]])) {
       if (!sentinel) continue;
-      runOf.set(sentinel, run);
-      visibility.observe(sentinel);
+      runOf.set(sentinel.host, run);
+      visibility.observe(sentinel.host);
     }
   };
-  /** Hosts mounted in one go (one slice of rows) form runs of at most RUN_ROWS. */
-  const addToRun = (host: HTMLElement) => {
+  /** Rows mounted in one go (one slice of rows) form runs of at most RUN_ROWS. */
+  const addToRun = (row: RowBadge) => {
     if (forming.length === 0)
       queueMicrotask(() => {
         if (forming.length > 0) watch(forming);
         forming = [];
       });
-    forming.push(host);
+    forming.push(row);
     if (forming.length === RUN_ROWS) {
       watch(forming);
       forming = [];
@@ -362,13 +371,12 @@ export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges
   };
 
   return {
-    mount(anchor, bankTransactionId) {
+    mount(anchor) {
       const host = template.cloneNode(false) as HTMLElement;
       anchor.after(host);
-      const row = new RowBadge(host, bankTransactionId, make);
-      badges.set(host, row);
-      addToRun(host);
-      return row;
+      const row = new RowBadge(host, anchor);
+      rows.push(row);
+      addToRun(row);
     },
   };
 }

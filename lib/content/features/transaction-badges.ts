@@ -1,4 +1,4 @@
-import { type BadgeView, createBadges } from '@/components/badge/badges';
+import { createBadges, type DrawnBadge } from '@/components/badge/badges';
 import { createThrottledBatch } from '../batch';
 import type { PageFeature } from '../features';
 import { observe, type Watcher } from '../observe';
@@ -15,10 +15,10 @@ const LOOKUP_EVERY_MS = 150;
  * script-rendered /app pages, anywhere Xero links to a bank transaction.
  * Test by hand: http://127.0.0.1:4560/Bank/BankTransactions.aspx?accountID=… (see sandbox/README.md).
  *
- * Links found are queued (nothing runs inside the page's own task); every row's (empty, fixed-size)
- * badge is mounted in time-boxed slices; badges are drawn as their rows come near the screen, and the
- * statuses of the rows drawn together go to the background in one lookup. Drawn badges whose status
- * changed are redrawn in slices too, so no reply becomes one long task.
+ * Links found are queued (nothing runs inside the page's own task); every row's empty, fixed-size host
+ * is mounted in time-boxed slices; badges are drawn as their rows come near the screen (only then is
+ * the link read), and the statuses of the rows drawn together go to the background in one lookup.
+ * Drawn badges whose status changed are redrawn in slices too, so no reply becomes one long task.
  */
 export const transactionBadges: PageFeature = {
   id: 'transaction-badges',
@@ -31,16 +31,36 @@ export const transactionBadges: PageFeature = {
       everyMs: LOOKUP_EVERY_MS,
       signal,
     });
+    /** Drawn badges by transaction: undrawn rows read the store when they are drawn. */
+    const viewsOf = new Map<string, DrawnBadge[]>();
+    /** The page's address, read once per task: relative links resolve against it. */
+    let pageHref: string | undefined;
     const badges = createBadges(
       {
-        drawn: (ids) => lookups.add(ids),
+        transactionOf: (link) => {
+          if (pageHref === undefined) {
+            pageHref = location.href;
+            queueMicrotask(() => {
+              pageHref = undefined;
+            });
+          }
+          return bankTransactionIdOfLink(link.getAttribute('href') ?? '', pageHref);
+        },
+        stateOf: (id) => store.get(id),
+        drawn: (views) => {
+          for (const view of views) {
+            const list = viewsOf.get(view.bankTransactionId);
+            if (list) list.push(view);
+            else viewsOf.set(view.bankTransactionId, [view]);
+          }
+          lookups.add(views.map((view) => view.bankTransactionId));
+        },
         push: (id) => void store.push(id),
         openTask: (taskId) => void store.open(taskId).catch(() => undefined),
       },
       signal,
     );
-    const viewsOf = new Map<string, BadgeView[]>();
-    // Badges not drawn yet only remember the state (at once); drawn ones are redrawn in slices.
+    // Status changes redraw badges in slices, so no reply becomes one long task.
     const toRedraw = new Set<string>();
     const redraw = createSlicedQueue<string>(
       (id) => {
@@ -50,40 +70,24 @@ export const transactionBadges: PageFeature = {
       },
       { budgetMs: SLICE_BUDGET_MS, signal },
     );
-    const unsubscribe = store.subscribeAll((id, state) => {
-      const views = viewsOf.get(id);
-      if (!views || toRedraw.has(id)) return;
-      if (views.some((view) => view.isDrawn)) {
-        toRedraw.add(id);
-        redraw.push(id);
-      } else for (const view of views) view.update(state);
+    const unsubscribe = store.subscribeAll((id) => {
+      if (!viewsOf.has(id) || toRedraw.has(id)) return;
+      toRedraw.add(id);
+      redraw.push(id);
     });
     signal.addEventListener('abort', unsubscribe, { once: true });
 
     let watcher: Watcher | undefined;
-    /** The page's address, read once per slice of rows: relative links resolve against it. */
-    let pageHref: string | undefined;
+    // Mounting only adds each row's empty host: what the row links to is read when it is drawn.
     const mount = createSlicedQueue<HTMLAnchorElement>(
       (link) => {
-        if (!link.isConnected) return;
-        pageHref ??= location.href;
-        const id = bankTransactionIdOfLink(link.getAttribute('href') ?? '', pageHref);
-        if (!id) return;
-        const view = badges.mount(link, id);
-        const state = store.get(id);
-        if (state.kind !== 'loading') view.update(state);
-        const views = viewsOf.get(id);
-        if (views) views.push(view);
-        else viewsOf.set(id, [view]);
+        if (link.isConnected) badges.mount(link);
       },
       {
         budgetMs: SLICE_BUDGET_MS,
         signal,
         // Our badges are not news to the DOM watcher: it is disconnected while a slice adds them.
         around: (slice) => (watcher ? watcher.quietly(slice) : slice()),
-        onSliceEnd: () => {
-          pageHref = undefined;
-        },
       },
     );
     watcher = observe(
