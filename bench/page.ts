@@ -236,7 +236,7 @@ const FIRST_SCREEN_DRAWN = (rows: number) => `new Promise((resolve, reject) => {
  * Scrolls to the end of the list as a fast reader would (most of a screen every other frame), then
  * waits until every badge is drawn. Each frame looks only at badges not seen drawn yet.
  */
-const SCROLL_THROUGH = `new Promise((resolve, reject) => {
+export const SCROLL_THROUGH = `new Promise((resolve, reject) => {
   const give = setTimeout(() => {
     const hosts = [...document.getElementsByTagName('client-hub-badge')];
     const noRoot = hosts.filter((host) => !host.shadowRoot).length;

@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import {
@@ -130,4 +131,17 @@ test('the page is keyboard usable: tabs by arrow keys, rows by arrows, Enter ope
   await page.keyboard.press('Enter');
   await page.getByTestId('task-panel').waitFor();
   expect(await page.locator('tr.row').count()).toBeLessThan(120);
+});
+
+test('the Client Tasks page, with a task’s panel open, passes axe with no serious violations', async () => {
+  const page = await e2e.browser.context.newPage();
+  await page.goto(`chrome-extension://${e2e.browser.extensionId}/tasks.html`);
+  await page.locator('tr.row').first().click();
+  await page.getByTestId('task-panel').waitFor();
+  const results = await new AxeBuilder({ page }).analyze();
+  const serious = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(
+    serious.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`),
+  ).toEqual([]);
+  await page.close();
 });
