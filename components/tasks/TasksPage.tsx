@@ -4,6 +4,7 @@ import { BackgroundError } from '@/lib/messaging/client';
 import type { MessageError } from '@/lib/messaging/contract';
 import { ask } from '@/lib/messaging/extension';
 import type { ClientTaskStatus } from '@/lib/sync/records';
+import { rememberCounts, rememberedCounts } from '@/lib/tasks/count-cache';
 import { useLiveQuery } from '../hooks/useLiveQuery';
 import { ProblemNotice } from '../ProblemNotice';
 import { countsIn, NO_WORKSPACE, type SortKey, STATUSES, tasksCsv } from './data';
@@ -87,11 +88,20 @@ export function TasksPage({ db }: { db: ClientHubDb }) {
       ? null
       : (places.workspaces[0]?.id ??
         (places.hasUnlinked || places.workspaces.length === 0 ? NO_WORKSPACE : '')));
-  const counts = useLiveQuery(
-    async () => (current === null ? null : countsIn(db, current)),
+  const counted = useLiveQuery(
+    async () => (current === null ? null : { workspaceId: current, counts: await countsIn(db, current) }),
     [db, current],
     null,
   );
+  // The counts as last seen in this workspace show with the first screen; the real ones replace them.
+  const remembered = useMemo(
+    () => (current === null ? null : rememberedCounts(localStorage, current)),
+    [current],
+  );
+  const counts = counted?.workspaceId === current ? counted.counts : remembered;
+  useEffect(() => {
+    if (counted) rememberCounts(localStorage, counted.workspaceId, counted.counts);
+  }, [counted]);
   const tabList = useTaskList(
     db,
     current,
