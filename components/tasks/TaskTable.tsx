@@ -1,3 +1,4 @@
+// biome-ignore-all lint/a11y/noRedundantRoles: the table, its row groups, rows and cells are laid out as grid boxes (tasks.css), and a browser may drop the table semantics of elements whose display changes; the roles keep them.
 import { memo } from 'preact/compat';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ClientTask } from '@/lib/sync/records';
@@ -98,10 +99,10 @@ export function TaskTable(props: Props) {
 
   return (
     <div class="task-table" ref={viewport} onScroll={onScroll} data-testid="task-table">
-      <table aria-rowcount={rowCount + 1} aria-busy={!props.complete}>
-        <thead>
-          <tr aria-rowindex={1}>
-            <th scope="col" class="check">
+      <table role="table" aria-rowcount={rowCount + 1} aria-busy={!props.complete}>
+        <thead role="rowgroup">
+          <tr role="row" aria-rowindex={1}>
+            <th role="columnheader" scope="col" class="check">
               <input
                 type="checkbox"
                 aria-label="Select all tasks in this list"
@@ -110,21 +111,27 @@ export function TaskTable(props: Props) {
                 onChange={props.onToggleAll}
               />
             </th>
-            <th scope="col" aria-sort={ariaSort('date')}>
+            <th role="columnheader" scope="col" aria-sort={ariaSort('date')}>
               {sortButton('date', 'Date')}
             </th>
-            <th scope="col">Contact</th>
-            <th scope="col">Description</th>
-            <th scope="col" class="num" aria-sort={ariaSort('amount')}>
+            <th role="columnheader" scope="col">
+              Contact
+            </th>
+            <th role="columnheader" scope="col">
+              Description
+            </th>
+            <th role="columnheader" scope="col" class="num" aria-sort={ariaSort('amount')}>
               {sortButton('amount', 'Amount')}
             </th>
-            <th scope="col">Bank account</th>
-            <th scope="col" class="num" aria-sort={ariaSort('age')}>
+            <th role="columnheader" scope="col">
+              Bank account
+            </th>
+            <th role="columnheader" scope="col" class="num" aria-sort={ariaSort('age')}>
               {sortButton('age', 'Age')}
             </th>
           </tr>
         </thead>
-        <tbody>
+        <tbody role="rowgroup">
           {first > 0 && <tr class="spacer" style={{ height: `${first * ROW_HEIGHT}px` }} />}
           {Array.from({ length: last - first }, (_, offset) => {
             const index = first + offset;
@@ -155,8 +162,8 @@ export function TaskTable(props: Props) {
 /** A row not read yet (the full list is still loading). */
 const PendingRow = memo(function PendingRow({ index }: { index: number }) {
   return (
-    <tr class="pending" aria-rowindex={index + 2}>
-      <td colSpan={7} class="muted">
+    <tr role="row" class="pending" aria-rowindex={index + 2}>
+      <td role="cell" colSpan={7} class="muted">
         …
       </td>
     </tr>
@@ -184,6 +191,7 @@ const Row = memo(function Row({ index, task, selected, open, companyName, now, a
   const s = task.snapshot;
   return (
     <tr
+      role="row"
       data-index={index}
       data-task-id={task.id}
       aria-rowindex={index + 2}
@@ -206,7 +214,12 @@ const Row = memo(function Row({ index, task, selected, open, companyName, now, a
         }
       }}
     >
-      <td class="check" onClick={(e) => e.stopPropagation()} onKeyDown={(e) => e.stopPropagation()}>
+      <td
+        role="cell"
+        class="check"
+        onClick={(e) => e.stopPropagation()}
+        onKeyDown={(e) => e.stopPropagation()}
+      >
         <input
           type="checkbox"
           tabIndex={-1}
@@ -215,17 +228,23 @@ const Row = memo(function Row({ index, task, selected, open, companyName, now, a
           onChange={() => actions.toggle(task.id)}
         />
       </td>
-      <td>{s.date}</td>
-      <td class="clip" title={s.contactName}>
+      <td role="cell">{s.date}</td>
+      <td role="cell" class="clip" title={s.contactName}>
         {s.contactName}
         <span class="company">{companyName}</span>
       </td>
-      <td class="clip" title={s.description}>
+      <td role="cell" class="clip" title={s.description}>
         {s.description}
       </td>
-      <td class="num">{money(s.amount, s.currency)}</td>
-      <td class="clip">{s.bankAccount.name}</td>
-      <td class="num">{ageInDays(task, now)} d</td>
+      <td role="cell" class="num">
+        {money(s.amount, s.currency)}
+      </td>
+      <td role="cell" class="clip">
+        {s.bankAccount.name}
+      </td>
+      <td role="cell" class="num">
+        {ageInDays(task, now)} d
+      </td>
     </tr>
   );
 });
