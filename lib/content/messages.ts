@@ -1,14 +1,14 @@
-import * as v from 'valibot';
 import { browser } from 'wxt/browser';
 import {
-  envelopeSchema,
   type PageRequestOf,
   type PageRequestType,
   type PageResponseOf,
   pageResponseSchemas,
+  readReply,
   type TasksChanged,
   tasksChangedSchema,
 } from '../messaging/page-contract';
+import { check } from '../messaging/standard-schema';
 
 /** A failure the background explained: its plain-language message is what the badge shows. */
 export class PageMessageError extends Error {
@@ -33,21 +33,18 @@ export async function askBackground<T extends PageRequestType>(
     // The extension was updated or reloaded: this page's content script is orphaned.
     throw new PageMessageError('background-unreachable', UNREADABLE);
   }
-  const envelope = v.safeParse(envelopeSchema, raw);
-  if (!envelope.success) throw new PageMessageError('invalid-reply', UNREADABLE);
-  if (!envelope.output.ok)
-    throw new PageMessageError(envelope.output.error.code, envelope.output.error.message);
-  const parsed = v.safeParse(pageResponseSchemas[request.type], envelope.output.data);
-  if (!parsed.success) throw new PageMessageError('invalid-reply', UNREADABLE);
-  return parsed.output as PageResponseOf<T>;
+  const reply = readReply(pageResponseSchemas[request.type], raw);
+  if (!reply) throw new PageMessageError('invalid-reply', UNREADABLE);
+  if (!reply.ok) throw new PageMessageError(reply.error.code, reply.error.message);
+  return reply.data as PageResponseOf<T>;
 }
 
 /** Task changes announced by the background; anything else arriving here is ignored. */
 export function onTasksChanged(listener: (message: TasksChanged) => void, signal: AbortSignal): void {
   const onMessage = (message: unknown, sender: { id?: string | undefined }) => {
     if (sender.id !== browser.runtime.id) return;
-    const parsed = v.safeParse(tasksChangedSchema, message);
-    if (parsed.success) listener(parsed.output);
+    const parsed = check(tasksChangedSchema, message);
+    if (parsed.success) listener(parsed.data);
   };
   browser.runtime.onMessage.addListener(onMessage);
   signal.addEventListener('abort', () => browser.runtime.onMessage.removeListener(onMessage), { once: true });

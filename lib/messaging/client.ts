@@ -1,12 +1,11 @@
 import {
   type AnyRequest,
-  envelopeSchema,
   type MessageError,
   type RequestType,
   type ResponseOf,
   responseSchemas,
 } from './contract';
-import { check } from './standard-schema';
+import { readReply } from './page-contract';
 
 export class BackgroundError extends Error {
   constructor(readonly detail: MessageError) {
@@ -27,10 +26,8 @@ export async function askBackground<R extends AnyRequest>(
   send: SendMessage,
   request: R,
 ): Promise<ResponseOf<R['type']>> {
-  const envelope = check(envelopeSchema, await send(request));
-  if (!envelope.success) throw new BackgroundError(INVALID_REPLY);
-  if (!envelope.data.ok) throw new BackgroundError(envelope.data.error);
-  const reply = check(responseSchemas[request.type as RequestType], envelope.data.data);
-  if (!reply.success) throw new BackgroundError(INVALID_REPLY);
+  const reply = readReply(responseSchemas[request.type as RequestType], await send(request));
+  if (!reply) throw new BackgroundError(INVALID_REPLY);
+  if (!reply.ok) throw new BackgroundError(reply.error);
   return reply.data as ResponseOf<R['type']>;
 }

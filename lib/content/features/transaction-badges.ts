@@ -33,19 +33,10 @@ export const transactionBadges: PageFeature = {
     });
     /** Drawn badges by transaction: undrawn rows read the store when they are drawn. */
     const viewsOf = new Map<string, DrawnBadge[]>();
-    /** The page's address, read once per task: relative links resolve against it. */
-    let pageHref: string | undefined;
     const badges = createBadges(
       {
-        transactionOf: (link) => {
-          if (pageHref === undefined) {
-            pageHref = location.href;
-            queueMicrotask(() => {
-              pageHref = undefined;
-            });
-          }
-          return bankTransactionIdOfLink(link.getAttribute('href') ?? '', pageHref);
-        },
+        // Only rows near the screen are read, a run at a time: the page's address is cheap enough here.
+        transactionOf: (link) => bankTransactionIdOfLink(link.getAttribute('href') ?? '', location.href),
         stateOf: (id) => store.get(id),
         drawn: (views) => {
           for (const view of views) {
