@@ -95,6 +95,31 @@ export async function startHubProcess(options: HubProcessOptions = {}): Promise<
   };
 }
 
+/**
+ * Creates a firm with `npm run hub -- create-firm` (the CLI, in its own process) on the given database,
+ * and returns its Admin's credentials.
+ */
+export async function createFirmWithCli(options: {
+  databaseUrl?: string;
+  dataDir: string;
+  name: string;
+  adminEmail: string;
+  adminPassword: string;
+}): Promise<{ email: string; password: string }> {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
+  else delete env.DATABASE_URL;
+  const args = ['create-firm', '--data', options.dataDir, '--name', options.name];
+  args.push('--admin-email', options.adminEmail, '--admin-password', options.adminPassword);
+  const child = spawn(process.execPath, ['--import', 'tsx', HUB_ENTRY, ...args], { cwd: ROOT, env });
+  let output = '';
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`create-firm exited with ${code}:\n${output}`);
+  return { email: options.adminEmail, password: options.adminPassword };
+}
+
 async function stopChild(child: ChildProcess, exited: Promise<void>, signal: NodeJS.Signals) {
   if (child.exitCode === null && child.signalCode === null) child.kill(signal);
   await exited;

@@ -1,0 +1,38 @@
+/** Latency samples in milliseconds, summarised as the bench prints them. */
+export class Latencies {
+  private readonly samples: number[] = [];
+
+  add(ms: number) {
+    this.samples.push(ms);
+  }
+
+  /** Times `run` and records it; returns what it returned. */
+  async time<T>(run: () => Promise<T>): Promise<T> {
+    const started = performance.now();
+    try {
+      return await run();
+    } finally {
+      this.add(performance.now() - started);
+    }
+  }
+
+  get count() {
+    return this.samples.length;
+  }
+
+  /** Nearest-rank percentile (p in 0-100); NaN with no samples. */
+  percentile(p: number): number {
+    if (this.samples.length === 0) return Number.NaN;
+    const sorted = [...this.samples].sort((a, b) => a - b);
+    const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
+    return sorted[rank - 1];
+  }
+}
+
+/** A fixed-width table: one label column, then one column per measured thing. */
+export function table(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
