@@ -1,0 +1,147 @@
+import type { HttpBindings } from '@hono/node-server';
+import { sql } from 'drizzle-orm';
+import { Hono } from 'hono';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import { healthSchema, hubProblemSchema } from '../lib/hub/contract.ts';
+import type { HubAuth } from './auth.ts';
+import { isDatabaseUnavailable } from './db/client.ts';
+import type { HubServices } from './domain/context.ts';
+import { HubError } from './domain/problems.ts';
+import { connectionRoutes } from './routes/connections.ts';
+import { mountRoutes, openApiDocument, type RouteDef } from './routes/define.ts';
+import { peopleRoutes } from './routes/people.ts';
+import { taskRoutes } from './routes/tasks.ts';
+import { workspaceRoutes } from './routes/workspaces.ts';
+
+/** Every authorised route; the authorisation matrix test walks this list and the app's own. */
+export const hubRoutes: RouteDef[] = [
+  ...peopleRoutes,
+  ...workspaceRoutes,
+  ...connectionRoutes,
+  ...taskRoutes,
+];
+
+/** Routes anyone may call: health, the API description, and better-auth's sign-in endpoints. */
+export const PUBLIC_ROUTES = [
+  { method: 'GET', path: '/healthz' },
+  { method: 'GET', path: '/openapi.json' },
+  { method: 'GET', path: '/api/auth/*' },
+  { method: 'POST', path: '/api/auth/*' },
+] as const;
+
+export type HubEnv = { Bindings: HttpBindings };
+
+function problem(error: HubError): Response {
+  return new Response(
+    JSON.stringify({
+      type: 'about:blank',
+      title: error.title,
+      status: error.status,
+      detail: error.detail,
+      ...(error.errors ? { errors: error.errors } : {}),
+    }),
+    { status: error.status, headers: { 'content-type': 'application/problem+json', ...error.headers } },
+  );
+}
+
+export interface AppOptions {
+  /** Take the client's address from X-Forwarded-For (only behind a proxy you run). */
+  trustProxy?: boolean;
+  log?: (message: string, error?: unknown) => void;
+}
+
+export function createHubApp(services: HubServices, auth: HubAuth, options: AppOptions = {}) {
+  const app = new Hono<HubEnv>();
+  const log = options.log ?? ((message, error) => console.error(message, error));
+
+  app.get('/healthz', async (c) => {
+    try {
+      await services.db.execute(sql`select 1`);
+      return c.json(healthSchema.parse({ ok: true, database: services.kind }));
+    } catch {
+      return c.json({ ok: false, database: services.kind }, 503);
+    }
+  });
+
+  app.get('/openapi.json', (c) =>
+    c.json(
+      openApiDocument(hubRoutes, hubProblemSchema, {
+        '/healthz': { get: { summary: 'Liveness and database', responses: { 200: { description: 'OK' } } } },
+        '/api/auth/sign-in/email': {
+          post: {
+            summary:
+              'Sign in with email and password; the bearer token comes back in the set-auth-token header',
+            responses: { 200: { description: 'Signed in' } },
+          },
+        },
+        '/api/auth/sign-in/magic-link': {
+          post: { summary: 'Email a one-time sign-in link', responses: { 200: { description: 'Sent' } } },
+        },
+      }),
+    ),
+  );
+
+  // better-auth's endpoints; the client's address is set here so its rate limit counts per address.
+  app.on(['GET', 'POST'], '/api/auth/*', async (c) => {
+    const headers = new Headers(c.req.raw.headers);
+    const forwarded = options.trustProxy ? headers.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+    headers.set('x-hub-client-ip', forwarded || c.env?.incoming?.socket?.remoteAddress || '0.0.0.0');
+    const body = c.req.method === 'GET' ? undefined : await c.req.arrayBuffer();
+    const response = await auth.handler(new Request(c.req.raw.url, { method: c.req.method, headers, body }));
+    if (response.status === 429) {
+      const retry = response.headers.get('x-retry-after') ?? '60';
+      return problem(
+        new HubError(429, 'Too many sign-in attempts', `Wait ${retry} seconds, then try again.`, undefined, {
+          'retry-after': retry,
+        }),
+      );
+    }
+    if (response.status === 401 && new URL(c.req.url).pathname.startsWith('/api/auth/sign-in')) {
+      return problem(
+        new HubError(
+          401,
+          'That email and password do not match',
+          'Check both and try again, or ask for a sign-in link by email.',
+        ),
+      );
+    }
+    return response;
+  });
+
+  mountRoutes(app as unknown as Hono, hubRoutes, services, auth);
+
+  app.notFound(() =>
+    problem(
+      new HubError(
+        404,
+        'There is nothing at this address',
+        'Check the address; the API is described at /openapi.json.',
+      ),
+    ),
+  );
+
+  app.onError((error) => {
+    if (error instanceof HubError) return problem(error);
+    if (isDatabaseUnavailable(error)) {
+      return problem(
+        new HubError(
+          503,
+          'Client Hub cannot reach its database',
+          'Nothing was changed. Try again in a minute; it recovers by itself once the database is back.',
+          undefined,
+          { 'retry-after': '5' },
+        ),
+      );
+    }
+    log('Client Hub server error', error);
+    return problem(
+      new HubError(
+        500 as ContentfulStatusCode,
+        'Something went wrong on the Client Hub server',
+        'Try again; if it keeps happening, tell your Client Hub Admin the time it happened.',
+      ),
+    );
+  });
+
+  return app;
+}

@@ -1,0 +1,4 @@
+export * from './auth.ts';
+export * from './firm.ts';
+export * from './ops.ts';
+export * from './tasks.ts';

@@ -1,0 +1,103 @@
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
+import { user } from './auth.ts';
+import { firm, workspace } from './firm.ts';
+
+/**
+ * Client Tasks, one per (firm, Xero organisation, bank transaction). `seq` is the firm's change
+ * number of the task's last change (see hub/domain/changes.ts for why it is safe to page on).
+ */
+export const clientTask = pgTable(
+  'client_task',
+  {
+    id: text('id').primaryKey(),
+    firmId: text('firm_id')
+      .notNull()
+      .references(() => firm.id, { onDelete: 'cascade' }),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspace.id, { onDelete: 'cascade' }),
+    tenantId: text('tenant_id').notNull(),
+    bankTransactionId: text('bank_transaction_id').notNull(),
+    transaction: jsonb('transaction').$type<Record<string, unknown>>().notNull(),
+    question: text('question').notNull().default(''),
+    status: text('status', {
+      enum: ['Open', 'Answered', 'Closed', 'Resolved in Xero', 'Cancelled'],
+    }).notNull(),
+    statusChangedBy: text('status_changed_by').references(() => user.id, { onDelete: 'set null' }),
+    statusChangedAt: timestamp('status_changed_at', { withTimezone: true }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    uniqueIndex('client_task_natural_key').on(t.firmId, t.tenantId, t.bankTransactionId),
+    index('client_task_workspace_seq_idx').on(t.workspaceId, t.seq),
+  ],
+);
+
+export const taskComment = pgTable(
+  'task_comment',
+  {
+    id: text('id').primaryKey(),
+    firmId: text('firm_id')
+      .notNull()
+      .references(() => firm.id, { onDelete: 'cascade' }),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspace.id, { onDelete: 'cascade' }),
+    taskId: text('task_id')
+      .notNull()
+      .references(() => clientTask.id, { onDelete: 'cascade' }),
+    authorId: text('author_id')
+      .notNull()
+      .references(() => user.id),
+    body: text('body').notNull(),
+    internal: boolean('internal').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    index('task_comment_task_idx').on(t.taskId, t.createdAt),
+    index('task_comment_workspace_seq_idx').on(t.workspaceId, t.seq),
+  ],
+);
+
+/** A file on a task; its bytes live in the file store under `sha256`. */
+export const taskFile = pgTable(
+  'task_file',
+  {
+    id: text('id').primaryKey(),
+    firmId: text('firm_id')
+      .notNull()
+      .references(() => firm.id, { onDelete: 'cascade' }),
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspace.id, { onDelete: 'cascade' }),
+    taskId: text('task_id')
+      .notNull()
+      .references(() => clientTask.id, { onDelete: 'cascade' }),
+    fileName: text('file_name').notNull(),
+    mimeType: text('mime_type').notNull(),
+    size: integer('size').notNull(),
+    sha256: text('sha256').notNull(),
+    uploadedBy: text('uploaded_by')
+      .notNull()
+      .references(() => user.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
+    seq: bigint('seq', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    index('task_file_task_idx').on(t.taskId),
+    index('task_file_workspace_seq_idx').on(t.workspaceId, t.seq),
+  ],
+);

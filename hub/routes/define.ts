@@ -1,0 +1,298 @@
+import type { Context, Hono, MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { z } from 'zod';
+import type { HubAuth } from '../auth.ts';
+import type { Action, Member, WorkspaceRow } from '../domain/access.ts';
+import { authorizeFirm, authorizeWorkspace, PERMISSIONS } from '../domain/access.ts';
+import type { HubServices } from '../domain/context.ts';
+import { fingerprintOf, once } from '../domain/idempotency.ts';
+import { HubError } from '../domain/problems.ts';
+import { findMember } from '../domain/users.ts';
+
+export type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
+
+/** What a route hands back: JSON with a status, or a ready Response (file downloads). */
+export type Reply = { status: number; body: unknown } | Response;
+
+export interface RouteRequest<Q, B> {
+  services: HubServices;
+  auth: HubAuth;
+  member: Member;
+  /** The authorised workspace (workspace routes only). */
+  workspace: WorkspaceRow;
+  params: Record<string, string>;
+  query: Q;
+  body: B;
+}
+
+/** A multipart upload with one file under `file`. */
+export const MULTIPART_FILE = 'multipart-file' as const;
+export type UploadBody = { fileName: string; bytes: Uint8Array };
+
+export interface RouteDef {
+  method: Method;
+  /** Hono path, e.g. /api/workspaces/:workspaceId/tasks. */
+  path: string;
+  /** The one question this route asks of the permissions table (hub/domain/access.ts). */
+  action: Action;
+  summary: string;
+  query?: z.ZodType;
+  body?: z.ZodType | typeof MULTIPART_FILE;
+  /** Responses by status: a schema, or 'binary' for file bytes. */
+  responses: Record<number, z.ZodType | 'binary' | null>;
+  /** Honours an Idempotency-Key header: a repeat gets the first answer. */
+  idempotent?: boolean;
+  handle: (request: RouteRequest<never, never>) => Promise<Reply>;
+}
+
+/** Typed helper: the handler sees the parsed query and body. */
+export function route<
+  Q extends z.ZodType = z.ZodNever,
+  B extends z.ZodType | typeof MULTIPART_FILE = z.ZodNever,
+>(
+  def: Omit<RouteDef, 'handle' | 'query' | 'body'> & {
+    query?: Q;
+    body?: B;
+    handle: (
+      request: RouteRequest<z.output<Q>, B extends z.ZodType ? z.output<B> : UploadBody>,
+    ) => Promise<Reply>;
+  },
+): RouteDef {
+  return def as unknown as RouteDef;
+}
+
+const issuesOf = (error: z.ZodError) =>
+  error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message }));
+
+function invalid(where: string, error: z.ZodError): HubError {
+  return new HubError(
+    400,
+    `The ${where} is not valid`,
+    'Correct the fields listed under “errors” and send it again.',
+    issuesOf(error),
+  );
+}
+
+export const notSignedIn = () =>
+  new HubError(401, 'You are not signed in', 'Sign in to Client Hub again, then retry.', undefined, {
+    'www-authenticate': 'Bearer',
+  });
+
+async function signedInMember(c: Context, services: HubServices, auth: HubAuth): Promise<Member> {
+  const session = await auth.api.getSession({ headers: c.req.raw.headers });
+  if (!session) throw notSignedIn();
+  const member = await findMember(services.db, session.user.id);
+  if (!member) {
+    throw new HubError(
+      403,
+      'Your account is not part of a firm',
+      'Ask your firm’s Client Hub Admin to add you, then sign in again.',
+    );
+  }
+  return member;
+}
+
+async function readBody(c: Context, def: RouteDef): Promise<{ body: unknown; fingerprint: string }> {
+  if (!def.body) return { body: undefined, fingerprint: '' };
+  if (def.body === MULTIPART_FILE) {
+    let form: Record<string, unknown>;
+    try {
+      form = await c.req.parseBody();
+    } catch {
+      throw new HubError(
+        400,
+        'The upload could not be read',
+        'Send the file as multipart/form-data in a field named “file”.',
+      );
+    }
+    const file = form.file;
+    if (!(file instanceof File)) {
+      throw new HubError(
+        400,
+        'No file was sent',
+        'Send the file as multipart/form-data in a field named “file”.',
+      );
+    }
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    return { body: { fileName: file.name, bytes }, fingerprint: fingerprintOf(file.name, bytes) };
+  }
+  let json: unknown;
+  try {
+    json = await c.req.json();
+  } catch {
+    throw new HubError(
+      400,
+      'The request body is not JSON',
+      'Send a JSON body with Content-Type: application/json.',
+    );
+  }
+  const parsed = def.body.safeParse(json);
+  if (!parsed.success) throw invalid('request body', parsed.error);
+  return { body: parsed.data, fingerprint: fingerprintOf(JSON.stringify(parsed.data)) };
+}
+
+const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,200}$/;
+
+function toResponse(c: Context, reply: Reply, replayed = false): Response {
+  if (reply instanceof Response) return reply;
+  if (replayed) c.header('idempotent-replayed', 'true');
+  if (reply.status === 204) return c.body(null, 204);
+  return c.json(reply.body as object, reply.status as 200);
+}
+
+/** Mounts routes: each checks its size limit, signs in, authorises, validates, then calls the domain. */
+export function mountRoutes(app: Hono, defs: RouteDef[], services: HubServices, auth: HubAuth) {
+  for (const def of defs) {
+    const limit: MiddlewareHandler = bodyLimit({
+      maxSize: def.body === MULTIPART_FILE ? services.limits.uploadBodyBytes : services.limits.jsonBodyBytes,
+      onError: () => {
+        throw new HubError(
+          413,
+          'The request is too large',
+          def.body === MULTIPART_FILE
+            ? 'Files may be at most 10 MB: make the file smaller and attach it again.'
+            : 'Send fewer items at a time (for tasks, at most 500 per request).',
+        );
+      },
+    });
+    app.on(def.method.toUpperCase(), def.path, limit, async (c) => {
+      const member = await signedInMember(c, services, auth);
+      const params = c.req.param() as Record<string, string>;
+      let workspace: WorkspaceRow | undefined;
+      if (PERMISSIONS[def.action].scope === 'workspace') {
+        workspace = await authorizeWorkspace(services.db, member, def.action, params.workspaceId ?? '');
+      } else {
+        authorizeFirm(member, def.action);
+      }
+      let query: unknown;
+      if (def.query) {
+        const parsed = def.query.safeParse(c.req.query());
+        if (!parsed.success) throw invalid('query', parsed.error);
+        query = parsed.data;
+      }
+      const { body, fingerprint } = await readBody(c, def);
+      const request = (s: HubServices) =>
+        ({
+          services: s,
+          auth,
+          member,
+          get workspace() {
+            if (!workspace) throw new Error(`${def.path} is not a workspace route`);
+            return workspace;
+          },
+          params,
+          query,
+          body,
+        }) as RouteRequest<never, never>;
+      const key = c.req.header('idempotency-key');
+      if (!def.idempotent || key === undefined) return toResponse(c, await def.handle(request(services)));
+      if (!IDEMPOTENCY_KEY.test(key)) {
+        throw new HubError(
+          400,
+          'The Idempotency-Key header is not valid',
+          'Use 8 to 200 printable characters, such as a random UUID, new for each change.',
+        );
+      }
+      const result = await once(
+        services.db,
+        services.clock,
+        { userId: member.userId, key, fingerprint: fingerprintOf(def.method, c.req.path, fingerprint) },
+        async (tx) => {
+          const reply = await def.handle(request({ ...services, db: tx }));
+          if (reply instanceof Response) throw new Error('idempotent routes answer JSON');
+          return reply;
+        },
+      );
+      return toResponse(c, result, result.replayed);
+    });
+  }
+}
+
+// OpenAPI, from the same schemas the routes validate with.
+
+const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
+  z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'openapi-3.0' });
+
+export function openApiDocument(defs: RouteDef[], problem: z.ZodType, publicPaths: Record<string, unknown>) {
+  const paths: Record<string, Record<string, unknown>> = {
+    ...(publicPaths as Record<string, Record<string, unknown>>),
+  };
+  for (const def of defs) {
+    const path = def.path.replace(/:(\w+)/g, '{$1}');
+    const parameters: unknown[] = [...def.path.matchAll(/:(\w+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    }));
+    if (def.query) {
+      const q = jsonSchema(def.query, 'input') as {
+        properties?: Record<string, unknown>;
+        required?: string[];
+      };
+      for (const [name, schema] of Object.entries(q.properties ?? {})) {
+        parameters.push({ name, in: 'query', required: q.required?.includes(name) ?? false, schema });
+      }
+    }
+    if (def.idempotent) {
+      parameters.push({
+        name: 'Idempotency-Key',
+        in: 'header',
+        required: false,
+        description: 'A new random key per change; retries with the same key get the first answer.',
+        schema: { type: 'string', minLength: 8, maxLength: 200 },
+      });
+    }
+    const responses: Record<string, unknown> = {};
+    for (const [status, schema] of Object.entries(def.responses)) {
+      responses[status] =
+        schema === null
+          ? { description: 'No content' }
+          : schema === 'binary'
+            ? {
+                description: 'The file',
+                content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+              }
+            : {
+                description: 'OK',
+                content: { 'application/json': { schema: jsonSchema(schema, 'output') } },
+              };
+    }
+    responses.default = {
+      description: 'A problem, in plain words, with what to do (RFC 9457)',
+      content: { 'application/problem+json': { schema: jsonSchema(problem, 'output') } },
+    };
+    const requestBody =
+      def.body === undefined
+        ? undefined
+        : def.body === MULTIPART_FILE
+          ? {
+              required: true,
+              content: {
+                'multipart/form-data': {
+                  schema: {
+                    type: 'object',
+                    required: ['file'],
+                    properties: { file: { type: 'string', format: 'binary' } },
+                  },
+                },
+              },
+            }
+          : { required: true, content: { 'application/json': { schema: jsonSchema(def.body, 'input') } } };
+    paths[path] ??= {};
+    (paths[path] as Record<string, unknown>)[def.method] = {
+      summary: def.summary,
+      description: `Permission: ${def.action} (${PERMISSIONS[def.action].summary}).`,
+      security: [{ bearer: [] }],
+      parameters,
+      ...(requestBody ? { requestBody } : {}),
+      responses,
+    };
+  }
+  return {
+    openapi: '3.0.3',
+    info: { title: 'Client Hub server', version: '1' },
+    components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    paths,
+  };
+}

@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import * as wire from '../../lib/hub/contract.ts';
+import { workspaceActivity } from '../domain/activity.ts';
+import {
+  assignStaff,
+  createWorkspace,
+  deleteWorkspace,
+  inviteClient,
+  listWorkspaces,
+  updateWorkspace,
+  workspaceMembers,
+  workspaceView,
+} from '../domain/workspaces.ts';
+import { route } from './define.ts';
+
+const W = '/api/workspaces/:workspaceId';
+
+export const workspaceRoutes = [
+  route({
+    method: 'get',
+    path: '/api/workspaces',
+    action: 'workspaces.list',
+    summary: 'The workspaces you may see',
+    responses: { 200: wire.workspaceListSchema },
+    handle: async ({ services, member }) => ({
+      status: 200,
+      body: { workspaces: await listWorkspaces(services, member) },
+    }),
+  }),
+  route({
+    method: 'post',
+    path: '/api/workspaces',
+    action: 'workspaces.create',
+    summary: 'Create a workspace for a client business',
+    body: wire.workspaceInputSchema,
+    responses: { 201: wire.workspaceSchema },
+    handle: async ({ services, member, body }) => ({
+      status: 201,
+      body: await createWorkspace(services, member, body),
+    }),
+  }),
+  route({
+    method: 'get',
+    path: W,
+    action: 'workspace.read',
+    summary: 'One workspace',
+    responses: { 200: wire.workspaceSchema },
+    handle: async ({ workspace }) => ({ status: 200, body: workspaceView(workspace) }),
+  }),
+  route({
+    method: 'patch',
+    path: W,
+    action: 'workspace.update',
+    summary: 'Rename a workspace or change its Xero organisation',
+    body: wire.workspaceUpdateSchema,
+    responses: { 200: wire.workspaceSchema },
+    handle: async ({ services, member, workspace, body }) => ({
+      status: 200,
+      body: await updateWorkspace(services, member, workspace, body),
+    }),
+  }),
+  route({
+    method: 'delete',
+    path: W,
+    action: 'workspace.delete',
+    summary: 'Remove a workspace and its tasks',
+    responses: { 204: null },
+    handle: async ({ services, member, workspace }) => {
+      await deleteWorkspace(services, member, workspace);
+      return { status: 204, body: null };
+    },
+  }),
+  route({
+    method: 'get',
+    path: `${W}/members`,
+    action: 'workspace.members.read',
+    summary: 'Staff assigned to the workspace and clients invited to it',
+    responses: { 200: wire.workspaceMembersSchema },
+    handle: async ({ services, workspace }) => ({
+      status: 200,
+      body: { members: await workspaceMembers(services, workspace.id) },
+    }),
+  }),
+  route({
+    method: 'post',
+    path: `${W}/staff`,
+    action: 'workspace.staff.assign',
+    summary: 'Assign a member of the firm to the workspace',
+    body: wire.staffAssignmentSchema,
+    responses: { 200: wire.workspaceMembersSchema },
+    handle: async ({ services, member, workspace, body }) => ({
+      status: 200,
+      body: { members: await assignStaff(services, member, workspace, body.userId) },
+    }),
+  }),
+  route({
+    method: 'post',
+    path: `${W}/clients`,
+    action: 'workspace.clients.invite',
+    summary: 'Invite someone from the client business (they sign in by emailed link)',
+    body: wire.clientInviteSchema,
+    responses: { 201: wire.workspaceMemberSchema },
+    handle: async ({ services, auth, member, workspace, body }) => ({
+      status: 201,
+      body: await inviteClient(services, auth, member, workspace, body),
+    }),
+  }),
+  route({
+    method: 'get',
+    path: `${W}/activity`,
+    action: 'workspace.activity.read',
+    summary: 'What happened in the workspace, newest first',
+    query: z.object({
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+      before: z.coerce.number().int().positive().optional(),
+    }),
+    responses: { 200: wire.activityListSchema },
+    handle: async ({ services, workspace, query }) => ({
+      status: 200,
+      body: { activity: await workspaceActivity(services, workspace.id, query.limit, query.before) },
+    }),
+  }),
+];
