@@ -69,6 +69,20 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        extends: true,
+        test: {
+          // Tests that need a real PostgreSQL server (two instances on one database, a hub killed
+          // mid-write, the database going away). Only `npm run test:hub:postgres` runs them: its
+          // global setup refuses to run without DATABASE_URL instead of skipping.
+          name: 'hub-postgres',
+          include: ['tests/hub-postgres/**/*.test.ts'],
+          environment: 'node',
+          globalSetup: ['tests/hub-postgres/require-postgres.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

@@ -25,14 +25,15 @@ export class Latencies {
     if (this.samples.length === 0) return Number.NaN;
     const sorted = [...this.samples].sort((a, b) => a - b);
     const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-    return sorted[rank - 1];
+    return sorted[rank - 1] as number;
   }
 }
 
 /** A fixed-width table: one label column, then one column per measured thing. */
 export function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  const width = (i: number) => widths[i] ?? 0;
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
+    cells.map((c, i) => (i === 0 ? c.padEnd(width(i)) : c.padStart(width(i)))).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }

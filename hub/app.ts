@@ -50,9 +50,30 @@ export interface AppOptions {
   log?: (message: string, error?: unknown) => void;
 }
 
+const databaseDown = () =>
+  problem(
+    new HubError(
+      503,
+      'Client Hub cannot reach its database',
+      'Nothing was changed. Try again in a minute; it recovers by itself once the database is back.',
+      undefined,
+      { 'retry-after': '5' },
+    ),
+  );
+
 export function createHubApp(services: HubServices, auth: HubAuth, options: AppOptions = {}) {
   const app = new Hono<HubEnv>();
   const log = options.log ?? ((message, error) => console.error(message, error));
+  /**
+   * Whether the database is unreachable right now. Asked after an unexpected error, because some
+   * libraries (better-auth's session lookup) replace the driver's error with their own: the error
+   * alone cannot say "database down", but the database can.
+   */
+  const unreachable = () =>
+    services.db.execute(sql`select 1`).then(
+      () => false,
+      (error: unknown) => isDatabaseUnavailable(error),
+    );
 
   app.get('/healthz', async (c) => {
     try {
@@ -88,6 +109,7 @@ export function createHubApp(services: HubServices, auth: HubAuth, options: AppO
     headers.set('x-hub-client-ip', forwarded || c.env?.incoming?.socket?.remoteAddress || '0.0.0.0');
     const body = c.req.method === 'GET' ? undefined : await c.req.arrayBuffer();
     const response = await auth.handler(new Request(c.req.raw.url, { method: c.req.method, headers, body }));
+    if (response.status >= 500 && (await unreachable())) return databaseDown();
     if (response.status === 429) {
       const retry = response.headers.get('x-retry-after') ?? '60';
       return problem(
@@ -120,19 +142,9 @@ export function createHubApp(services: HubServices, auth: HubAuth, options: AppO
     ),
   );
 
-  app.onError((error) => {
+  app.onError(async (error) => {
     if (error instanceof HubError) return problem(error);
-    if (isDatabaseUnavailable(error)) {
-      return problem(
-        new HubError(
-          503,
-          'Client Hub cannot reach its database',
-          'Nothing was changed. Try again in a minute; it recovers by itself once the database is back.',
-          undefined,
-          { 'retry-after': '5' },
-        ),
-      );
-    }
+    if (isDatabaseUnavailable(error) || (await unreachable())) return databaseDown();
     log('Client Hub server error', error);
     return problem(
       new HubError(

@@ -11,5 +11,7 @@ export default function requirePostgres() {
       'The hub-postgres tests need PostgreSQL and did not run: DATABASE_URL is not set. Run `npm run test:hub:postgres`, which starts the local PostgreSQL and sets it.',
     );
   }
-  console.log(`\n[hub-postgres] ${describeDatabase(process.env.DATABASE_URL).replace('Hub tests', 'Multi-instance and fault tests')}\n`);
+  console.log(
+    `\n[hub-postgres] ${describeDatabase(process.env.DATABASE_URL).replace('Hub tests', 'Multi-instance and fault tests')}\n`,
+  );
 }

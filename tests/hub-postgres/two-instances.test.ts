@@ -12,7 +12,12 @@ import { createScratchDatabase, type ScratchDatabase, withClient } from '../supp
 const DATABASE_URL = process.env.DATABASE_URL as string;
 
 interface ChangesPage {
-  changes: { kind: string; seq: number; task?: { id: string; bankTransactionId: string }; comment?: { body: string } }[];
+  changes: {
+    kind: string;
+    seq: number;
+    task?: { id: string; bankTransactionId: string };
+    comment?: { body: string };
+  }[];
   nextSince: number;
   hasMore: boolean;
 }
@@ -74,22 +79,39 @@ describe('two hub instances on one PostgreSQL', () => {
   it('a task written through one instance is in the other instance’s changes feed at once', async () => {
     const before = await viaB.ok<ChangesPage>('GET', `/api/workspaces/${workspaceId}/changes?since=0`);
     const transaction = bankTransaction(101);
-    await viaA.ok('PUT', `/api/workspaces/${workspaceId}/tasks`, { tasks: [{ transaction, question: 'What is this?' }] });
-    const after = await viaB.ok<ChangesPage>('GET', `/api/workspaces/${workspaceId}/changes?since=${before.nextSince}`);
+    await viaA.ok('PUT', `/api/workspaces/${workspaceId}/tasks`, {
+      tasks: [{ transaction, question: 'What is this?' }],
+    });
+    const after = await viaB.ok<ChangesPage>(
+      'GET',
+      `/api/workspaces/${workspaceId}/changes?since=${before.nextSince}`,
+    );
     expect(after.changes.map((c) => c.task?.bankTransactionId)).toEqual([transaction.BankTransactionID]);
 
     // And back: a comment through B is in A's feed, after the task.
-    const taskId = after.changes[0].task?.id as string;
-    await viaB.ok('POST', `/api/workspaces/${workspaceId}/tasks/${taskId}/comments`, { body: 'Receipt attached, thanks' }, {
-      'idempotency-key': 'comment-1',
-    });
-    const back = await viaA.ok<ChangesPage>('GET', `/api/workspaces/${workspaceId}/changes?since=${after.nextSince}`);
-    expect(back.changes.map((c) => [c.kind, c.comment?.body])).toEqual([['comment', 'Receipt attached, thanks']]);
-    expect(back.changes[0].seq).toBeGreaterThan(after.changes[0].seq);
+    const taskId = after.changes[0]?.task?.id as string;
+    await viaB.ok(
+      'POST',
+      `/api/workspaces/${workspaceId}/tasks/${taskId}/comments`,
+      { body: 'Receipt attached, thanks' },
+      {
+        'idempotency-key': 'comment-1',
+      },
+    );
+    const back = await viaA.ok<ChangesPage>(
+      'GET',
+      `/api/workspaces/${workspaceId}/changes?since=${after.nextSince}`,
+    );
+    expect(back.changes.map((c) => [c.kind, c.comment?.body])).toEqual([
+      ['comment', 'Receipt attached, thanks'],
+    ]);
+    expect(back.changes[0]?.seq).toBeGreaterThan(after.changes[0]?.seq ?? Number.POSITIVE_INFINITY);
   });
 
   it('writes through both at once get distinct change numbers in one order both instances agree on', async () => {
-    const start = (await viaA.ok<ChangesPage>('GET', `/api/workspaces/${workspaceId}/changes?since=0&limit=1000`)).nextSince;
+    const start = (
+      await viaA.ok<ChangesPage>('GET', `/api/workspaces/${workspaceId}/changes?since=0&limit=1000`)
+    ).nextSince;
     // 20 batches, alternating instances, all in flight together.
     await Promise.all(
       Array.from({ length: 20 }, (_, i) =>
@@ -102,7 +124,10 @@ describe('two hub instances on one PostgreSQL', () => {
       const seen: ChangesPage['changes'] = [];
       let since = start;
       for (;;) {
-        const page = await client.ok<ChangesPage>('GET', `/api/workspaces/${workspaceId}/changes?since=${since}&limit=37`);
+        const page = await client.ok<ChangesPage>(
+          'GET',
+          `/api/workspaces/${workspaceId}/changes?since=${since}&limit=37`,
+        );
         seen.push(...page.changes);
         since = page.nextSince;
         if (!page.hasMore) return seen;

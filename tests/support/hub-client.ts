@@ -26,7 +26,8 @@ export class HubClient {
       body: JSON.stringify({ email, password }),
     });
     const token = response.headers.get('set-auth-token');
-    if (!response.ok || !token) throw new Error(`sign-in failed (${response.status}): ${await response.text()}`);
+    if (!response.ok || !token)
+      throw new Error(`sign-in failed (${response.status}): ${await response.text()}`);
     this.token = token;
     return this;
   }
@@ -48,11 +49,20 @@ export class HubClient {
     });
     const contentType = response.headers.get('content-type') ?? '';
     const text = await response.text();
-    return { status: response.status, contentType, body: (text && contentType.includes('json') ? JSON.parse(text) : text) as T };
+    return {
+      status: response.status,
+      contentType,
+      body: (text && contentType.includes('json') ? JSON.parse(text) : text) as T,
+    };
   }
 
   /** Like request, but anything other than 2xx is an error carrying the hub's answer. */
-  async ok<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<T> {
+  async ok<T = unknown>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<T> {
     const reply = await this.request<T>(method, path, body, headers);
     if (reply.status < 200 || reply.status > 299) {
       throw new Error(`${method} ${path} → ${reply.status}: ${JSON.stringify(reply.body)}`);

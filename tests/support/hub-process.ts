@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -8,7 +8,9 @@ import path from 'node:path';
 const ROOT = path.resolve(import.meta.dirname, '../..');
 /** The file `npm run hub` runs (read from package.json, so the two cannot drift apart). */
 const HUB_ENTRY = (() => {
-  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const pkg = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
   const entry = /\btsx\s+(\S+\.ts)\b/.exec(pkg.scripts.hub ?? '')?.[1];
   if (!entry) throw new Error('package.json has no "hub" script of the form "tsx <file>.ts"');
   return path.join(ROOT, entry);
@@ -59,11 +61,15 @@ export async function startHubProcess(options: HubProcessOptions = {}): Promise<
   const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
   if (options.databaseUrl) env.DATABASE_URL = options.databaseUrl;
   else delete env.DATABASE_URL;
-  const child = spawn(process.execPath, ['--import', 'tsx', HUB_ENTRY, '--port', String(port), '--data', dataDir], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', HUB_ENTRY, '--port', String(port), '--data', dataDir],
+    {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -76,7 +82,7 @@ export async function startHubProcess(options: HubProcessOptions = {}): Promise<
       const match = LISTENING.exec(output);
       if (match) {
         clearTimeout(timer);
-        resolve(match[1]);
+        resolve(match[1] as string);
       }
     };
     child.stdout?.on('data', onData);

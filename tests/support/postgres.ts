@@ -23,8 +23,11 @@ export async function createScratchDatabase(baseUrl: string, label: string): Pro
   return {
     url: url.toString(),
     name,
-    drop: () =>
-      withClient(baseUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`)),
+    drop: async () => {
+      await withClient(baseUrl, (client) =>
+        client.query(`DROP DATABASE IF EXISTS ${pg.escapeIdentifier(name)} WITH (FORCE)`),
+      );
+    },
   };
 }
 
