@@ -77,7 +77,7 @@ export interface Caller {
   ): Promise<Reply<T>>;
   upload<T = unknown>(
     path: string,
-    file: { name: string; bytes: Uint8Array },
+    file: { name: string; bytes: Uint8Array<ArrayBuffer> },
     headers?: Record<string, string>,
   ): Promise<Reply<T>>;
 }
@@ -91,7 +91,7 @@ async function read<T>(response: Response): Promise<Reply<T>> {
 }
 
 export function caller(url: string, token: string): Caller {
-  const auth = token ? { authorization: `Bearer ${token}` } : {};
+  const auth: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   return {
     token,
     async request(method, path, body, headers = {}) {
