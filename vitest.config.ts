@@ -4,7 +4,8 @@ import { WxtVitest } from 'wxt/testing/vitest-plugin';
 
 // Tiers (see README "Tests"): unit (pure logic, fake browser), sandbox (the Xero sandbox over HTTP),
 // integration (lib against the sandbox, fake-indexeddb), package (the store zips), e2e (built
-// extension in Chromium), e2e-firefox (the Firefox build in Firefox ESR).
+// extension in Chromium), e2e-firefox (the Firefox build in Firefox ESR), hub (the Client Hub server over
+// HTTP, on PGlite, or on PostgreSQL when DATABASE_URL is set).
 export default defineConfig({
   resolve: { alias: { '@': fileURLToPath(new URL('.', import.meta.url)) } },
   test: {
@@ -67,6 +68,19 @@ export default defineConfig({
           fileParallelism: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'hub',
+          include: ['tests/hub/**/*.test.ts'],
+          environment: 'node',
+          // Each file opens its own embedded database (seconds on this machine): hooks get room.
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+          // Says which database the run had (PGlite only, or PostgreSQL from DATABASE_URL).
+          globalSetup: ['tests/support/hub-database-report.ts'],
         },
       },
       {

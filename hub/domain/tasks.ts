@@ -75,7 +75,11 @@ export async function upsertTasks(deps: Deps, member: Member, target: WorkspaceR
   if (!tenantId) throw notLinked();
   // Last description wins when a batch names one transaction twice.
   const incoming = new Map<string, TaskUpsert>();
-  for (const task of tasks) incoming.set(task.transaction.BankTransactionID.toLowerCase(), task);
+  for (const task of tasks) {
+    const key = task.transaction.BankTransactionID.toLowerCase();
+    // Xero's IDs are GUIDs in any letter case: one spelling, so re-sends compare equal.
+    incoming.set(key, { ...task, transaction: { ...task.transaction, BankTransactionID: key } });
+  }
   const ids = [...incoming.keys()];
   return deps.db.transaction(async (tx) => {
     // Holding the firm's counter makes read-compare-write safe against another instance doing the same.

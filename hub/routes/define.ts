@@ -131,6 +131,26 @@ async function readBody(c: Context, def: RouteDef): Promise<{ body: unknown; fin
   return { body: parsed.data, fingerprint: fingerprintOf(JSON.stringify(parsed.data)) };
 }
 
+/**
+ * Reads and discards an over-limit body (up to a cap) before the 413 goes out: answering while the
+ * client is still sending makes many clients see a dropped connection instead of the answer.
+ */
+async function drain(request: Request, cap = 64 * 1024 * 1024): Promise<void> {
+  const reader = request.body?.getReader();
+  if (!reader) return;
+  let read = 0;
+  try {
+    while (read < cap) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      read += value.byteLength;
+    }
+    await reader.cancel();
+  } catch {
+    // The client gave up; there is nobody left to answer.
+  }
+}
+
 const IDEMPOTENCY_KEY = /^[\x21-\x7e]{8,200}$/;
 
 function toResponse(c: Context, reply: Reply, replayed = false): Response {
@@ -145,7 +165,8 @@ export function mountRoutes(app: Hono, defs: RouteDef[], services: HubServices, 
   for (const def of defs) {
     const limit: MiddlewareHandler = bodyLimit({
       maxSize: def.body === MULTIPART_FILE ? services.limits.uploadBodyBytes : services.limits.jsonBodyBytes,
-      onError: () => {
+      onError: async (c) => {
+        await drain(c.req.raw);
         throw new HubError(
           413,
           'The request is too large',
