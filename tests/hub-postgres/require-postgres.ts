@@ -12,6 +12,6 @@ export default function requirePostgres() {
     );
   }
   console.log(
-    `\n[hub-postgres] ${describeDatabase(process.env.DATABASE_URL).replace('Hub tests', 'Multi-instance and fault tests')}\n`,
+    `\n[hub-postgres] ${describeDatabase(process.env.DATABASE_URL).replace('Hub tests', 'Two-instance and fault tests')}\n`,
   );
 }

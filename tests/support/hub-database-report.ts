@@ -12,8 +12,8 @@ export default function reportHubDatabase(project: TestProject) {
 
 export function describeDatabase(databaseUrl: string | undefined): string {
   if (!databaseUrl) {
-    return 'Hub tests ran on PGlite only (embedded PostgreSQL): DATABASE_URL is not set, so the PostgreSQL pass did not run here. `npm run test:hub:postgres` runs it.';
+    return 'Hub tests: on PGlite only (embedded PostgreSQL). DATABASE_URL is not set, so the PostgreSQL pass did not run here; `npm run test:hub:postgres` runs it.';
   }
   const url = new URL(databaseUrl);
-  return `Hub tests ran on PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname} (DATABASE_URL).`;
+  return `Hub tests: on PostgreSQL at ${url.hostname}:${url.port || 5432}${url.pathname} (DATABASE_URL).`;
 }
