@@ -1,5 +1,6 @@
 import { type XeroAuthServer, xeroAuthServer } from '../auth/oauth';
 import { createTokenManager, type WithLock } from '../auth/token-manager';
+import { contentScriptMatches } from '../config/manifest';
 import type { XeroConfig } from '../config/xero';
 import { createConnectionService, type PendingSignInStore } from '../connections/service';
 import type { ClientHubDb } from '../db/database';
@@ -46,7 +47,8 @@ export interface BackgroundDeps {
   /** Xero tabs (content script): "Open task" opens the Client Tasks page; task changes reach open tabs. */
   tabs?: XeroTabs;
   xeroTabMatches?: string[];
-  extensionUrl?: (path: string) => string;
+  /** runtime.getURL: its origin is how the router knows the extension's own pages from content scripts. */
+  extensionUrl: (path: string) => string;
   onMessage: {
     addListener(listener: (message: unknown, sender: Sender) => Promise<unknown>): void;
   };
@@ -135,7 +137,7 @@ export function startBackground(deps: BackgroundDeps) {
     isAdmin: async () => (await loadFirmUser(deps.db, await policy()))?.role === 'admin',
     tabs: deps.tabs,
     xeroTabMatches: deps.xeroTabMatches ?? [],
-    extensionUrl: deps.extensionUrl ?? ((path) => path),
+    extensionUrl: deps.extensionUrl,
   });
   pages.watchTaskChanges();
   // Client Tasks: answers, Close / Re-open, and the outbox that writes them to Xero.
@@ -188,11 +190,15 @@ export function startBackground(deps: BackgroundDeps) {
       afterSync: (tenantId) => tasks.attachments.afterSync(tenantId),
     }),
   };
-  const route = createMessageRouter(handlers, deps.extensionId, {
-    describeError: describeError(service, deps.now),
-    ...(deps.extensionUrl ? { extensionOrigin: deps.extensionUrl('/') } : {}),
-    contentScriptTypes: new Set(Object.keys(pageRequestSchemas)),
-  });
+  const route = createMessageRouter(
+    handlers,
+    deps.extensionId,
+    { extensionOrigin: deps.extensionUrl('/'), contentScriptMatches: contentScriptMatches(deps.xero) },
+    {
+      describeError: describeError(service, deps.now),
+      contentScriptTypes: new Set(Object.keys(pageRequestSchemas)),
+    },
+  );
   deps.onMessage.addListener(async (message, sender) => {
     const reply = await route(message, sender);
     scheduleBadgeRefresh();
