@@ -246,6 +246,7 @@ export function startBackground(deps: BackgroundDeps) {
   function checkNow(): Promise<void> {
     running ??= (async () => {
       await service.retryPendingRemovals().catch(() => undefined);
+      await service.retryPendingRevocations().catch(() => undefined);
       await service.checkAll();
     })().finally(() => {
       running = null;

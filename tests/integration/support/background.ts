@@ -85,6 +85,8 @@ export function startTestBackground(options: TestBackgroundOptions) {
   return {
     db,
     background,
+    /** The states of sign-ins still kept in storage.session. */
+    pendingSignIns: () => [...session.keys()],
     send,
     ask: <R extends AnyRequest>(request: R) => askBackground(send, request),
   };
