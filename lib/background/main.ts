@@ -5,6 +5,7 @@ import type { XeroConfig } from '../config/xero';
 import { createConnectionService, type PendingSignInStore } from '../connections/service';
 import type { ClientHubDb } from '../db/database';
 import type { FirmUser } from '../db/records';
+import { cleanUpStorage } from '../db/storage';
 import type { SetupState } from '../messaging/contract';
 import { pageRequestSchemas } from '../messaging/page-contract';
 import { createMessageRouter, type Handlers, type Sender } from '../messaging/router';
@@ -234,6 +235,8 @@ export function startBackground(deps: BackgroundDeps) {
         if (run?.state === 'succeeded')
           await tasks.attachments.afterSync(run.tenantId).catch(() => undefined);
       }
+      // What nobody will read again (lib/db/storage.ts RETENTION): abandoned staged files, finished writes.
+      await cleanUpStorage(deps.db, deps.now()).catch(() => undefined);
       scheduleBadgeRefresh();
     })().finally(() => {
       syncing = null;

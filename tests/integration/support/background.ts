@@ -41,6 +41,7 @@ const EXTENSION_ORIGIN = 'chrome-extension://test-extension/';
 export function startTestBackground(options: TestBackgroundOptions) {
   const db = options.db ?? new ClientHubDb(`client-hub-test-${process.pid}-${++counter}`);
   const session = new Map<string, unknown>();
+  const alarmListeners: ((alarm: { name: string }) => void)[] = [];
   let listener: ((message: unknown, sender: { id?: string; url?: string }) => Promise<unknown>) | undefined;
   const xero = { ...xeroConfigFor({ mode: 'sandbox', sandboxUrl: options.sandboxUrl }), ...options.xero };
   const background = startBackground({
@@ -68,7 +69,11 @@ export function startTestBackground(options: TestBackgroundOptions) {
     alarms: {
       get: async () => undefined,
       create: () => undefined,
-      onAlarm: { addListener: () => undefined },
+      onAlarm: {
+        addListener: (l) => {
+          alarmListeners.push(l);
+        },
+      },
     },
     extensionUrl: (path) => new URL(path, EXTENSION_ORIGIN).href,
     onMessage: {
@@ -85,6 +90,10 @@ export function startTestBackground(options: TestBackgroundOptions) {
   return {
     db,
     background,
+    /** As the browser does when an alarm goes off (the schedule: SCHEDULE_ALARM). */
+    fireAlarm: (name: string) => {
+      for (const listener of alarmListeners) listener({ name });
+    },
     /** The states of sign-ins still kept in storage.session. */
     pendingSignIns: () => [...session.keys()],
     send,
