@@ -14,7 +14,8 @@ const xeroFor = (mode: string) =>
 export default defineConfig({
   modules: ['@wxt-dev/webextension-polyfill'],
   manifestVersion: 3,
-  manifest: ({ browser, mode }) => manifestFor({ browser, xero: xeroFor(mode) }),
+  manifest: ({ browser, mode, command }) =>
+    manifestFor({ browser, xero: xeroFor(mode), dev: command === 'serve' }),
   vite: () => ({ plugins: [preact(), polyfillAsEsModule()] }),
   zip: {
     // AMO reviewers rebuild the add-on from the sources zip: the extension's code, lockfile and build
@@ -32,8 +33,7 @@ export default defineConfig({
     ],
   },
   hooks: {
-    // Content-script (and their web-accessible files') matches depend on the build's Xero target,
-    // which entrypoint options cannot see.
+    // Content-script matches depend on the build's Xero target, which entrypoint options cannot see.
     'build:manifestGenerated': (wxt, manifest) => applyXeroMatches(manifest, xeroFor(wxt.config.mode)),
   },
 });

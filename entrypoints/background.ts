@@ -1,3 +1,5 @@
+// First: no schema may be built before zod is told not to compile with eval.
+import '@/lib/config/zod-jitless';
 import { browser } from 'wxt/browser';
 import { webLocks } from '@/lib/auth/token-manager';
 import { startBackground } from '@/lib/background/main';

@@ -4,7 +4,7 @@ import type { ClientHubDb } from '@/lib/db/database';
 import { BackgroundError } from '@/lib/messaging/client';
 import type { MessageError } from '@/lib/messaging/contract';
 import { ask } from '@/lib/messaging/extension';
-import { fileProblem, megabytes } from '@/lib/tasks/files';
+import { fileProblem, keepStagedFile, megabytes } from '@/lib/tasks/files';
 import { xeroTransactionLink } from '@/lib/tasks/links';
 import type { ChosenAccount } from '@/lib/tasks/records';
 import { useLiveQuery } from '../hooks/useLiveQuery';
@@ -129,7 +129,7 @@ export function TaskPanel({ db, taskId, isAdmin, onClose }: Props) {
       }
       // Files cannot travel in runtime messages: they wait in IndexedDB, so nothing attached is lost.
       const id = crypto.randomUUID();
-      await db.taskFiles.add({
+      const kept = await keepStagedFile(db, {
         id,
         taskId: task.id,
         tenantId: task.tenantId,
@@ -143,6 +143,11 @@ export function TaskPanel({ db, taskId, isAdmin, onClose }: Props) {
         addedAt: Date.now(),
         state: 'staged',
       });
+      if (kept) {
+        // Says which file was not kept; the ones before it are, and the answer's text is untouched.
+        setProblem(kept);
+        break;
+      }
       added.push({ id, name: file.name, size: file.size });
     }
     setStaged((current) => [...current, ...added]);

@@ -86,6 +86,13 @@ export interface TokenSet {
   email?: string | undefined;
 }
 
+/** The id token's claims we keep (oauth4webapi has checked its issuer, audience and times). */
+const idTokenClaimsSchema = z.object({ email: z.email().max(254).optional().catch(undefined) });
+
+/** The signed-in Xero user's email; one that is not an email (or not a string) is dropped, not stored. */
+export const idTokenEmail = (claims: unknown): string | undefined =>
+  idTokenClaimsSchema.catch({ email: undefined }).parse(claims).email;
+
 const accessTokenClaimsSchema = z.object({
   xero_userid: z.string(),
   authentication_event_id: z.string(),
@@ -108,9 +115,7 @@ function toTokenSet(
   const refreshToken = response.refresh_token ?? previousRefreshToken;
   if (!refreshToken) throw new Error('Xero did not return a refresh token (offline_access missing)');
   const claims = accessTokenClaims(response.access_token);
-  const email = response.id_token
-    ? (oauth.getValidatedIdTokenClaims(response)?.email as string | undefined)
-    : undefined;
+  const email = response.id_token ? idTokenEmail(oauth.getValidatedIdTokenClaims(response)) : undefined;
   return {
     accessToken: response.access_token,
     refreshToken,

@@ -1,4 +1,5 @@
 import type { ConnectionService } from '../connections/service';
+import { describeProblem, isStorageFull } from '../errors';
 import type { MessageError } from '../messaging/contract';
 import { FailureError } from '../xero/failure-error';
 
@@ -6,6 +7,11 @@ import { FailureError } from '../xero/failure-error';
 export const describeError =
   (service: ConnectionService, now: () => number) =>
   (error: unknown): MessageError => {
+    // A write the disk or quota refused: the page keeps what the person entered and says so.
+    if (isStorageFull(error)) {
+      const { code, title, message, action } = describeProblem('storage-full', { now: now() });
+      return { code, title, message, action };
+    }
     if (error instanceof FailureError) {
       const problem = service.problemFor(error.failure, undefined, error.context.grantLastUsedAt);
       return {

@@ -1,9 +1,11 @@
 import { type XeroAuthServer, xeroAuthServer } from '../auth/oauth';
 import { createTokenManager, type WithLock } from '../auth/token-manager';
+import { contentScriptMatches } from '../config/manifest';
 import type { XeroConfig } from '../config/xero';
 import { createConnectionService, type PendingSignInStore } from '../connections/service';
 import type { ClientHubDb } from '../db/database';
 import type { FirmUser } from '../db/records';
+import { cleanUpStorage } from '../db/storage';
 import type { SetupState } from '../messaging/contract';
 import { pageRequestSchemas } from '../messaging/page-contract';
 import { createMessageRouter, type Handlers, type Sender } from '../messaging/router';
@@ -46,7 +48,8 @@ export interface BackgroundDeps {
   /** Xero tabs (content script): "Open task" opens the Client Tasks page; task changes reach open tabs. */
   tabs?: XeroTabs;
   xeroTabMatches?: string[];
-  extensionUrl?: (path: string) => string;
+  /** runtime.getURL: its origin is how the router knows the extension's own pages from content scripts. */
+  extensionUrl: (path: string) => string;
   onMessage: {
     addListener(listener: (message: unknown, sender: Sender) => Promise<unknown>): void;
   };
@@ -135,7 +138,7 @@ export function startBackground(deps: BackgroundDeps) {
     isAdmin: async () => (await loadFirmUser(deps.db, await policy()))?.role === 'admin',
     tabs: deps.tabs,
     xeroTabMatches: deps.xeroTabMatches ?? [],
-    extensionUrl: deps.extensionUrl ?? ((path) => path),
+    extensionUrl: deps.extensionUrl,
   });
   pages.watchTaskChanges();
   // Client Tasks: answers, Close / Re-open, and the outbox that writes them to Xero.
@@ -188,11 +191,15 @@ export function startBackground(deps: BackgroundDeps) {
       afterSync: (tenantId) => tasks.attachments.afterSync(tenantId),
     }),
   };
-  const route = createMessageRouter(handlers, deps.extensionId, {
-    describeError: describeError(service, deps.now),
-    ...(deps.extensionUrl ? { extensionOrigin: deps.extensionUrl('/') } : {}),
-    contentScriptTypes: new Set(Object.keys(pageRequestSchemas)),
-  });
+  const route = createMessageRouter(
+    handlers,
+    deps.extensionId,
+    { extensionOrigin: deps.extensionUrl('/'), contentScriptMatches: contentScriptMatches(deps.xero) },
+    {
+      describeError: describeError(service, deps.now),
+      contentScriptTypes: new Set(Object.keys(pageRequestSchemas)),
+    },
+  );
   deps.onMessage.addListener(async (message, sender) => {
     const reply = await route(message, sender);
     scheduleBadgeRefresh();
@@ -228,6 +235,8 @@ export function startBackground(deps: BackgroundDeps) {
         if (run?.state === 'succeeded')
           await tasks.attachments.afterSync(run.tenantId).catch(() => undefined);
       }
+      // What nobody will read again (lib/db/storage.ts RETENTION): abandoned staged files, finished writes.
+      await cleanUpStorage(deps.db, deps.now()).catch(() => undefined);
       scheduleBadgeRefresh();
     })().finally(() => {
       syncing = null;
@@ -240,6 +249,7 @@ export function startBackground(deps: BackgroundDeps) {
   function checkNow(): Promise<void> {
     running ??= (async () => {
       await service.retryPendingRemovals().catch(() => undefined);
+      await service.retryPendingRevocations().catch(() => undefined);
       await service.checkAll();
     })().finally(() => {
       running = null;

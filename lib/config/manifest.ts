@@ -15,6 +15,29 @@ export const PERMISSIONS = {
 export interface ManifestInput {
   browser: string;
   xero: XeroConfig;
+  /** `wxt` (dev server): its pages load scripts from, and reload over, localhost. */
+  dev?: boolean;
+}
+
+/**
+ * The content security policy of the extension's pages and its background (Chrome applies it to the
+ * service worker too). Scripts only from the package, no plugins, no `<base>`, no form posts; the only
+ * network the extension makes is the background's calls to Xero's identity and API hosts (sign-in runs
+ * in the browser's own window, and the pages talk to the background by messages, not fetch).
+ */
+export function extensionPagesCsp(xero: XeroConfig, dev = false): string {
+  const connect = [...new Set([xero.identityBase, xero.apiBase].map((base) => new URL(base).origin))];
+  if (dev) connect.push('http://localhost:*', 'ws://localhost:*');
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-src 'none'",
+    "img-src 'self' data: blob:",
+    `connect-src ${connect.join(' ')}`,
+  ].join('; ');
 }
 
 export function contentScriptMatches(xero: XeroConfig): string[] {
@@ -40,7 +63,7 @@ export function applyXeroMatches(manifest: GeneratedManifest, xero: XeroConfig):
   for (const script of manifest.content_scripts ?? []) script.matches = [...matches];
 }
 
-export function manifestFor({ browser, xero }: ManifestInput) {
+export function manifestFor({ browser, xero, dev = false }: ManifestInput) {
   const sandbox = xero.target === 'sandbox';
   return {
     name: sandbox ? 'Client Hub for Xero (sandbox)' : 'Client Hub for Xero',
@@ -49,6 +72,7 @@ export function manifestFor({ browser, xero }: ManifestInput) {
       'Turn uncategorised Xero bank transactions into Client Hub tasks, and bring the answers back.',
     permissions: Object.keys(PERMISSIONS),
     host_permissions: xeroHostPermissions(xero),
+    content_security_policy: { extension_pages: extensionPagesCsp(xero, dev) },
     // Keys only one browser understands (see lib/platform/browser-differences.ts).
     ...browserManifestKeys(targetBrowser(browser), { sandbox, sandboxManifestKey: SANDBOX_MANIFEST_KEY }),
   };

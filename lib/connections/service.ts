@@ -3,7 +3,7 @@ import { beginSignIn, finishSignIn, pendingSignInSchema, revokeRefreshToken } fr
 import type { TokenManager } from '../auth/token-manager';
 import { companyDataTables, deleteCompanyData } from '../db/company-data';
 import type { ClientHubDb } from '../db/database';
-import type { Connection, FirmUser, Health, Organisation } from '../db/records';
+import type { Connection, FirmUser, Grant, Health, Organisation } from '../db/records';
 import { connectionSchema } from '../db/records';
 import { authorizePageFailure, classifyFailure, describeFailure, type XeroFailure } from '../errors';
 import type { Contact, XeroApi } from '../xero/api';
@@ -49,6 +49,9 @@ export interface RemovalResult {
 /** Words Xero's authorize page uses when it refuses a request instead of showing sign-in. */
 const AUTHORIZE_REFUSAL =
   /unauthori[sz]ed_client|invalid_client|invalid_scope|invalid_request|Invalid redirect_uri|Unknown client/i;
+
+/** OAuth errors that say "not now" rather than "no" (RFC 6749 §4.1.2.1). */
+const TRANSIENT_OAUTH_ERRORS = new Set(['server_error', 'temporarily_unavailable']);
 
 const healthy = (at: number): Health => ({ state: 'healthy', checkedAt: at });
 
@@ -127,16 +130,21 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
       reconnectTenantId,
     });
     await deps.pendingSignIns.save(pending);
-    await checkAuthorizePage(url);
-
     let redirectedTo: string;
+    let stored: ReturnType<typeof pendingSignInSchema.safeParse>;
     try {
-      redirectedTo = await deps.launchSignIn(url);
-    } catch (error) {
-      throw new FailureError(failureFromOAuthError(error));
+      await checkAuthorizePage(url);
+      try {
+        redirectedTo = await deps.launchSignIn(url);
+      } catch (error) {
+        throw new FailureError(failureFromOAuthError(error));
+      }
+      const state = new URL(redirectedTo).searchParams.get('state') ?? '';
+      stored = pendingSignInSchema.safeParse(await deps.pendingSignIns.take(state));
+    } finally {
+      // Cancelled, refused, or answered with another state: this sign-in's verifier is never needed again.
+      await deps.pendingSignIns.take(pending.state).catch(() => undefined);
     }
-    const state = new URL(redirectedTo).searchParams.get('state') ?? '';
-    const stored = pendingSignInSchema.safeParse(await deps.pendingSignIns.take(state));
     if (!stored.success) throw new FailureError({ kind: 'sign-in', reason: 'state-mismatch' });
 
     let tokenSet: Awaited<ReturnType<typeof finishSignIn>>;
@@ -192,11 +200,28 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
     }
   }
 
-  /** Grants no row uses are dropped locally (never revoked: that would disconnect the user's other rows). */
+  /**
+   * Grants no row uses are dropped locally (never revoked here: that would disconnect the user's other
+   * rows), except one whose revocation is still owed to Xero (retryPendingRevocations).
+   */
   async function forgetUnusedGrants() {
     const used = new Set((await db.connections.toArray()).map((row) => row.grantId));
     const grants = await db.grants.toArray();
-    await db.grants.bulkDelete(grants.filter((grant) => !used.has(grant.id)).map((grant) => grant.id));
+    await db.grants.bulkDelete(
+      grants
+        .filter((grant) => !used.has(grant.id) && grant.status !== 'revoke-pending')
+        .map((grant) => grant.id),
+    );
+  }
+
+  /** Xero's revocation ends every connection the Xero user gave this app: only when no row of theirs is left. */
+  async function userStillConnected(xeroUserId: string, exceptTenantId?: string): Promise<boolean> {
+    const sameUserGrants = new Set(
+      (await db.grants.toArray()).filter((g) => g.xeroUserId === xeroUserId).map((g) => g.id),
+    );
+    return (await db.connections.toArray()).some(
+      (row) => row.tenantId !== exceptTenantId && row.grantId !== null && sameUserGrants.has(row.grantId),
+    );
   }
 
   async function requireRow(tenantId: string): Promise<Connection> {
@@ -292,6 +317,26 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
       return finishRemoval(tenantId);
     },
 
+    /**
+     * Revocations Xero could not be reached for, tried again (on the schedule). A Xero user who has
+     * connected again since is left alone: revoking the old token would end their new connections too.
+     */
+    async retryPendingRevocations(): Promise<{ revoked: number; left: number }> {
+      const pending = await db.grants.where('status').equals('revoke-pending').toArray();
+      let revoked = 0;
+      for (const grant of pending) {
+        if (await userStillConnected(grant.xeroUserId)) {
+          await db.grants.delete(grant.id);
+          continue;
+        }
+        const outcome = await revoke(grant);
+        if (outcome === 'unreachable') continue;
+        await db.grants.delete(grant.id);
+        if (outcome === 'revoked') revoked++;
+      }
+      return { revoked, left: await db.grants.where('status').equals('revoke-pending').count() };
+    },
+
     /** Retries removals that could not reach Xero (called on start-up and by the schedule). */
     async retryPendingRemovals() {
       const pending = await db.pendingRemovals.toArray();
@@ -362,19 +407,27 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
   async function revokeIfUnused(grantId: string, removingTenantId: string): Promise<boolean> {
     const grant = await db.grants.get(grantId);
     if (grant?.status !== 'active') return false;
-    const sameUserGrants = new Set(
-      (await db.grants.toArray()).filter((g) => g.xeroUserId === grant.xeroUserId).map((g) => g.id),
-    );
-    const others = (await db.connections.toArray()).filter(
-      (row) => row.tenantId !== removingTenantId && row.grantId && sameUserGrants.has(row.grantId),
-    );
-    if (others.length > 0) return false;
+    if (await userStillConnected(grant.xeroUserId, removingTenantId)) return false;
+    const outcome = await revoke(grant);
+    // Owed to Xero until it answers: the schedule tries again (retryPendingRevocations).
+    await db.grants.update(grantId, { status: outcome === 'unreachable' ? 'revoke-pending' : 'revoked' });
+    return outcome === 'revoked';
+  }
+
+  /**
+   * `refused`: Xero answered but would not revoke (the token is already revoked or expired there), so
+   * nothing is owed. `unreachable`: no answer, or Xero failing; worth asking again.
+   */
+  async function revoke(grant: Grant): Promise<'revoked' | 'refused' | 'unreachable'> {
     try {
       await revokeRefreshToken(deps.authServer(grant.clientId), grant.refreshToken);
-      await db.grants.update(grantId, { status: 'revoked' });
-      return true;
-    } catch {
-      return false; // The connection is already removed; an unrevoked token expires in 60 days unused.
+      return 'revoked';
+    } catch (error) {
+      const failure = failureFromOAuthError(error);
+      const refused =
+        (failure.kind === 'oauth' && !TRANSIENT_OAUTH_ERRORS.has(failure.error)) ||
+        (failure.kind === 'http' && failure.status >= 400 && failure.status < 500 && failure.status !== 429);
+      return refused ? 'refused' : 'unreachable';
     }
   }
 }

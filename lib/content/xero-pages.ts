@@ -4,7 +4,7 @@
  * carrying `bankTransactionID`. Class names are used only for the organisation name in the header,
  * and a page that lacks it still works through the short code in `/app/!{ShortCode}/…` URLs.
  *
- * "Seen on" lists Xero URLs (as documented in ../shared/XERO-API-NOTES.md) and the sandbox pages that
+ * "Seen on" lists Xero URLs (from the team's notes on Xero's web app) and the sandbox pages that
  * imitate them (sandbox/pages/). Test by hand: the sandbox URLs in sandbox/README.md "Web pages".
  */
 

@@ -32,7 +32,11 @@ export const grantSchema = z.object({
   rotatedAt: z.number(),
   /** Xero ends a grant after 60 days without a refresh. */
   lastUsedAt: z.number(),
-  status: z.enum(['active', 'revoked', 'expired']),
+  /**
+   * `revoke-pending`: no company uses it any more and Xero could not be reached to revoke it; kept (and
+   * tried again on the schedule) until Xero confirms, so the refresh token does not outlive its use.
+   */
+  status: z.enum(['active', 'revoked', 'expired', 'revoke-pending']),
 });
 export type Grant = z.infer<typeof grantSchema>;
 

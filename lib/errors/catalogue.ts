@@ -55,6 +55,8 @@ export interface ProblemFacts {
   timeZone?: string;
   /** Locale for times; defaults to en-GB (24-hour clock, like Xero's own pages). */
   locale?: string;
+  /** What could not be saved, in words that finish "could not save …" (e.g. "the file receipt.pdf"). */
+  unsaved?: string;
 }
 
 export const MAX_VALIDATION_MESSAGE = 300;
@@ -329,10 +331,22 @@ const CATALOGUE: Record<ProblemCode, Entry> = {
       `Xero sent back information Client Hub could not read${about('about')}. Nothing was changed.`,
     action: fixed(`Nothing to do: Client Hub will try again by itself. ${TRY_AGAIN_OR_SUPPORT}`),
   },
+  'storage-full': {
+    severity: 'error',
+    title: fixed('This computer is out of space'),
+    message: ({ facts }) =>
+      `This computer has no room left for Client Hub's data, so Client Hub could not save ${facts.unsaved ? clip(facts.unsaved, 200) : 'your last change'}. Nothing saved before was lost.`,
+    action: fixed(
+      'Free up space on this computer (empty the bin or the Downloads folder, or delete large files you no longer need), then try again. What you typed or picked is still here.',
+    ),
+  },
   unknown: {
     severity: 'error',
     title: fixed('Something went wrong'),
-    message: ({ about }) => `Client Hub ran into a problem it did not expect${about('while working on')}.`,
+    message: ({ about, facts }) =>
+      facts.unsaved
+        ? `Client Hub ran into a problem it did not expect and could not save ${clip(facts.unsaved, 200)}.`
+        : `Client Hub ran into a problem it did not expect${about('while working on')}.`,
     action: fixed(`Press Refresh to try again. ${TRY_AGAIN_OR_SUPPORT}`),
   },
 };

@@ -25,6 +25,7 @@ export const problemCodeSchema = z.enum([
   'not-found',
   'request-rejected',
   'malformed-response',
+  'storage-full',
   'unknown',
 ]);
 export type ProblemCode = z.infer<typeof problemCodeSchema>;
@@ -163,6 +164,7 @@ export function failureFromThrown(error: unknown): XeroFailure {
     const name = error instanceof Error ? error.name : 'Error';
     const message = 'message' in error && typeof error.message === 'string' ? error.message : '';
     if (SIGN_IN_CANCELLED_MESSAGE.test(message)) return { kind: 'sign-in', reason: 'cancelled' };
+    if (isStorageFull(error)) return { kind: 'storage', detail: cap(`${name}: ${message}`, DETAIL_LIMIT) };
     // ky (our HTTP client) wraps fetch's network TypeError in its own NetworkError.
     if (name === 'NetworkError') return { kind: 'network', detail: cap(message, DETAIL_LIMIT) };
     if (name === 'TimeoutError')
@@ -176,6 +178,24 @@ export function failureFromThrown(error: unknown): XeroFailure {
   }
   if (typeof error === 'string') return { kind: 'unknown', detail: cap(redactSecrets(error), DETAIL_LIMIT) };
   return { kind: 'unknown', detail: `Thrown value of type ${error === null ? 'null' : typeof error}` };
+}
+
+/**
+ * IndexedDB (directly or through Dexie) refusing a write because the disk or the browser's quota for
+ * the extension is full. Dexie keeps the browser's error as `inner`; an aborted transaction carries the
+ * quota error as its cause; a bulk write lists one failure per row.
+ */
+export function isStorageFull(error: unknown, depth = 0): boolean {
+  if (typeof error !== 'object' || error === null || depth > 4) return false;
+  const { name, inner, cause, failures } = error as {
+    name?: unknown;
+    inner?: unknown;
+    cause?: unknown;
+    failures?: unknown;
+  };
+  if (name === 'QuotaExceededError') return true;
+  const nested = [inner, cause, ...(Array.isArray(failures) ? failures : [])];
+  return nested.some((each) => isStorageFull(each, depth + 1));
 }
 
 /**
@@ -300,6 +320,8 @@ export function classifyFailure(failure: XeroFailure, context: ClassifyContext =
       return failure.reason === 'removed' ? 'connection-removed' : 'access-lost';
     case 'malformed':
       return 'malformed-response';
+    case 'storage':
+      return 'storage-full';
     case 'unknown':
       return 'unknown';
   }
@@ -357,6 +379,8 @@ export function failureDetail(failure: XeroFailure): string {
         return `connection: ${failure.reason}`;
       case 'malformed':
         return `unreadable answer from ${failure.endpoint}: ${failure.detail}`;
+      case 'storage':
+        return `storage full: ${failure.detail}`;
       case 'unknown':
         return failure.detail;
     }

@@ -70,6 +70,9 @@ export const malformedFailureSchema = z.object({
 
 export const unknownFailureSchema = z.object({ kind: z.literal('unknown'), detail: z.string() });
 
+/** This computer refused to store more (IndexedDB's QuotaExceededError): the disk or the browser's quota is full. */
+export const storageFailureSchema = z.object({ kind: z.literal('storage'), detail: z.string() });
+
 export const xeroFailureSchema = z.discriminatedUnion('kind', [
   networkFailureSchema,
   httpFailureSchema,
@@ -78,6 +81,7 @@ export const xeroFailureSchema = z.discriminatedUnion('kind', [
   configFailureSchema,
   connectionFailureSchema,
   malformedFailureSchema,
+  storageFailureSchema,
   unknownFailureSchema,
 ]);
 export type XeroFailure = z.infer<typeof xeroFailureSchema>;

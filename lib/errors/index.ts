@@ -17,6 +17,7 @@ export {
   failureFromResponse,
   failureFromThrown,
   GRANT_IDLE_LIMIT_MS,
+  isStorageFull,
   isTransient,
   needsAttention,
   needsConnectionCheck,

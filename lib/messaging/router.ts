@@ -13,30 +13,85 @@ export type Handlers = {
 
 export interface Sender {
   id?: string | undefined;
-  /** The sending document; a content script's is the web page's URL. */
+  /** The sending document: an extension page's own URL, or the web page a content script runs in. */
   url?: string | undefined;
-  /** Set when the sender lives in a tab: a content script, or an extension page opened in a tab. */
+  /** Set when the sender lives in a tab. Not what tells the two apart: an extension page may be a tab too. */
   tab?: unknown;
 }
 
+export interface SenderOrigins {
+  /** The extension's own origin (runtime.getURL('')): its pages may send everything in the contract. */
+  extensionOrigin: string;
+  /** The content script's match patterns (manifest): senders there, in a tab, may send only the page messages. */
+  contentScriptMatches: readonly string[];
+}
+
+export type SenderKind = 'extension-page' | 'content-script' | 'unknown';
+
+/**
+ * Who sent a message, from the sender's URL alone: the browser sets it, so a Xero page cannot forge it
+ * (unlike anything in the message). A URL on neither origin, or none at all, is nobody we talk to.
+ */
+export function senderKind(sender: Sender, origins: SenderOrigins): SenderKind {
+  const url = parseUrl(sender.url);
+  if (!url) return 'unknown';
+  const own = parseUrl(origins.extensionOrigin);
+  if (own && url.protocol === own.protocol && url.host === own.host) return 'extension-page';
+  if (
+    sender.tab !== undefined &&
+    origins.contentScriptMatches.some((pattern) => matchesPattern(url, pattern))
+  )
+    return 'content-script';
+  return 'unknown';
+}
+
+function parseUrl(value: string | undefined): URL | undefined {
+  if (!value) return undefined;
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A manifest match pattern (`https://go.xero.com/*`, `http://127.0.0.1/*`): scheme, host (ports ignored, as the browser does) and path. */
+export function matchesPattern(url: URL, pattern: string): boolean {
+  const parts = /^(\*|https?):\/\/(\*|(?:\*\.)?[^/*]+)(\/.*)$/.exec(pattern);
+  if (!parts) return false;
+  const [, scheme, host, path] = parts as unknown as [string, string, string, string];
+  const protocol = url.protocol.slice(0, -1);
+  if (scheme === '*' ? protocol !== 'http' && protocol !== 'https' : protocol !== scheme) return false;
+  const hostOk =
+    host === '*' ||
+    (host.startsWith('*.')
+      ? url.hostname === host.slice(2) || url.hostname.endsWith(host.slice(1))
+      : url.hostname === host);
+  const pathPattern = new RegExp(`^${path.split('*').map(escapeRegExp).join('.*')}$`);
+  return hostOk && pathPattern.test(url.pathname + url.search);
+}
+
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 export interface RouterOptions {
   describeError?: (error: unknown) => MessageError;
-  /**
-   * The extension's own origin (runtime.getURL('')). A sender in a tab whose URL is not on it is a
-   * content script: it may only send `contentScriptTypes`, never setup or connection changes.
-   */
-  extensionOrigin?: string;
+  /** Content scripts may send only these types, never setup or connection changes. */
   contentScriptTypes?: ReadonlySet<string>;
 }
 
 /**
- * Turns handlers into a runtime.onMessage listener. Messages from anything but this extension, and
- * messages that do not match the contract, are refused before any handler runs.
+ * Turns handlers into a runtime.onMessage listener. Messages from anything but this extension's pages and
+ * content script, and messages that do not match the contract, are refused before any handler runs.
  */
-export function createMessageRouter(handlers: Handlers, ownExtensionId: string, options: RouterOptions = {}) {
+export function createMessageRouter(
+  handlers: Handlers,
+  ownExtensionId: string,
+  origins: SenderOrigins,
+  options: RouterOptions = {},
+) {
   const describeError = options.describeError ?? toMessageError;
   return async (message: unknown, sender: Sender): Promise<Envelope> => {
-    if (sender.id !== ownExtensionId) {
+    const kind = sender.id === ownExtensionId ? senderKind(sender, origins) : 'unknown';
+    if (kind === 'unknown') {
       return {
         ok: false,
         error: { code: 'forbidden-sender', message: 'Message refused: it did not come from Client Hub.' },
@@ -50,11 +105,7 @@ export function createMessageRouter(handlers: Handlers, ownExtensionId: string, 
       };
     }
     const request = parsed.data;
-    const fromContentScript =
-      options.extensionOrigin !== undefined &&
-      sender.tab !== undefined &&
-      !(sender.url ?? '').startsWith(options.extensionOrigin);
-    if (fromContentScript && !options.contentScriptTypes?.has(request.type)) {
+    if (kind === 'content-script' && !options.contentScriptTypes?.has(request.type)) {
       return {
         ok: false,
         error: {

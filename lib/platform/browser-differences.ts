@@ -21,9 +21,9 @@ import { FailureError } from '../xero/failure-error';
  *   `@wxt-dev/webextension-polyfill` module gives every entrypoint.
  * - Extension pages and the background share one origin, so one IndexedDB, in both (`moz-extension://`
  *   in Firefox; tests/e2e-firefox reads tasks the event page wrote from the options page).
- * - A content script's fetch of an extension file (WXT's `createShadowRootUi` fetches
- *   `content-scripts/xero.css`) needs the file web-accessible to the page's origin in both browsers;
- *   lib/config/manifest.ts `applyXeroMatches` lists the build's Xero origins for it.
+ * - A content script's fetch of an extension file would need the file web-accessible to the page's
+ *   origin in both browsers; ours fetches none (its CSS is bundled, components/badge/shadow.ts), so the
+ *   manifests list nothing web-accessible.
  * - Constructable stylesheets: Firefox ESR 153 adopts a sheet a content script built into that
  *   script's shadow roots, as Chrome does (checked by tests/e2e-firefox/tasks.test.ts).
  */

@@ -1,3 +1,7 @@
+import type { ClientHubDb } from '../db/database';
+import { describeProblem, isStorageFull, type Problem } from '../errors';
+import type { TaskFile } from './records';
+
 /** What Xero accepts as attachments (XERO-API-NOTES: 10 per document, 10 MB each). */
 export const MAX_ATTACHMENTS_PER_TRANSACTION = 10;
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
@@ -50,4 +54,21 @@ export function tooManyFilesProblem(alreadyThere: number, adding: number): strin
 export async function sha256Hex(blob: Blob): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
   return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Keeps a file the person picked in IndexedDB until their answer is recorded (files cannot travel in
+ * runtime messages). A write this computer refuses comes back as the problem to show, naming the file,
+ * so nothing is dropped without a word.
+ */
+export async function keepStagedFile(db: ClientHubDb, file: TaskFile): Promise<Problem | null> {
+  try {
+    await db.taskFiles.add(file);
+    return null;
+  } catch (error) {
+    return describeProblem(isStorageFull(error) ? 'storage-full' : 'unknown', {
+      unsaved: `the file ${file.originalName}`,
+      detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    });
+  }
 }

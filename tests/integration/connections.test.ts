@@ -108,6 +108,30 @@ describe('connecting Xero companies', () => {
     const problem = await problemOf(t.ask({ type: 'connections.add' }));
     expect(problem.code).toBe('sign-in-cancelled');
     expect(await t.db.connections.count()).toBe(0);
+    // Its PKCE verifier is not left behind in storage.session.
+    expect(t.pendingSignIns()).toEqual([]);
+  });
+
+  test('a sign-in window closed by the user, or refused at Xero’s page, leaves no PKCE state behind', async () => {
+    const t = startTestBackground({
+      sandboxUrl: sandbox.url,
+      launchSignIn: async () => {
+        throw new Error('The user did not approve access.');
+      },
+    });
+    await t.ask({ type: 'setup.saveFirmUser', user: admin });
+    expect((await problemOf(t.ask({ type: 'connections.add' }))).code).toBe('sign-in-cancelled');
+    expect(t.pendingSignIns()).toEqual([]);
+    const refused = startTestBackground({
+      sandboxUrl: sandbox.url,
+      xero: { clientId: 'nobody-knows-this-client' },
+      launchSignIn: async () => {
+        throw new Error('no window should open');
+      },
+    });
+    await refused.ask({ type: 'setup.saveFirmUser', user: admin });
+    await problemOf(refused.ask({ type: 'connections.add' }));
+    expect(refused.pendingSignIns()).toEqual([]);
   });
 
   test('an unknown client id is caught at Xero’s authorize page, before any window opens', async () => {
@@ -230,6 +254,72 @@ describe('health, Refresh and Remove', () => {
       }),
     });
     expect(refresh.status).toBe(400);
+  });
+
+  test('a revocation Xero could not take is owed, kept, and done at the next check', async () => {
+    const [first] = await consentNames();
+    if (!first) throw new Error('sandbox has no organisations');
+    let revocationDown = false;
+    const t = backgroundAnswering([{ organisations: [first.name] }], {
+      fetch: (input, init) =>
+        revocationDown && String(input instanceof Request ? input.url : input).includes('/connect/revocation')
+          ? Promise.reject(new TypeError('fetch failed'))
+          : fetch(input, init),
+    });
+    await t.ask({ type: 'setup.saveFirmUser', user: admin });
+    await t.ask({ type: 'connections.add' });
+    revocationDown = true;
+    const result = await t.ask({ type: 'connections.remove', tenantId: first.tenantId });
+    expect(result).toMatchObject({ state: 'removed', revokedSignIn: false });
+    expect(await t.db.connections.count()).toBe(0);
+    // Kept (in IndexedDB, so a restarted worker still owes it), marked as owed.
+    const [owed] = await t.db.grants.toArray();
+    expect(owed?.status).toBe('revoke-pending');
+
+    await t.ask({ type: 'connections.check' }); // still down: still owed
+    expect((await t.db.grants.toArray()).map((g) => g.status)).toEqual(['revoke-pending']);
+
+    revocationDown = false;
+    await t.ask({ type: 'connections.check' }); // what the schedule's alarm runs first
+    expect(await t.db.grants.count()).toBe(0);
+    const after = await fetch(`${sandbox.url}/connect/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: owed?.refreshToken ?? '',
+        client_id: SANDBOX_CLIENT_ID,
+      }),
+    });
+    expect(after.status).toBe(400);
+  });
+
+  test('an owed revocation is dropped, not sent, once the same Xero user has connected again', async () => {
+    const [first, second] = await consentNames();
+    if (!first || !second) throw new Error('sandbox has too few organisations');
+    let revocationDown = false;
+    const t = backgroundAnswering([{ organisations: [first.name] }, { organisations: [second.name] }], {
+      fetch: (input, init) =>
+        revocationDown && String(input instanceof Request ? input.url : input).includes('/connect/revocation')
+          ? Promise.reject(new TypeError('fetch failed'))
+          : fetch(input, init),
+    });
+    await t.ask({ type: 'setup.saveFirmUser', user: admin });
+    await t.ask({ type: 'connections.add' });
+    revocationDown = true;
+    await t.ask({ type: 'connections.remove', tenantId: first.tenantId });
+    revocationDown = false;
+    await t.ask({ type: 'connections.add' });
+    await t.ask({ type: 'connections.check' });
+    // Revoking the old token would have ended the new connection too (Xero revokes per user and app).
+    const grants = await t.db.grants.toArray();
+    expect(grants.map((g) => g.status)).toEqual(['active']);
+    expect((await t.db.connections.get(second.tenantId))?.health.state).toBe('healthy');
+    const listed = await fetch(`${sandbox.url}/connections`, {
+      headers: { Authorization: `Bearer ${grants[0]?.accessToken}` },
+    });
+    expect(((await listed.json()) as { tenantId: string }[]).map((c) => c.tenantId)).toContain(
+      second.tenantId,
+    );
   });
 
   test('Remove while Xero cannot be reached is queued, shown, and finished later', async () => {

@@ -14,7 +14,7 @@ import { api, mint, start, tenantIds } from './helpers.ts';
  * must exist in that schema (additionalProperties would let a typo through).
  */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const specDir = path.resolve(repoRoot, '..', 'shared', 'xero-openapi');
+const specDir = path.join(repoRoot, 'sandbox', 'openapi');
 
 type Schema = Record<string, unknown>;
 interface Spec {

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { contentScriptMatches, manifestFor, PERMISSIONS } from '@/lib/config/manifest';
+import { z } from 'zod';
+import { contentScriptMatches, extensionPagesCsp, manifestFor, PERMISSIONS } from '@/lib/config/manifest';
 import {
   GECKO_ID,
   SANDBOX_CHROME_EXTENSION_ID,
@@ -72,5 +75,65 @@ describe('manifests', () => {
     expect(manifest.key).toBe(SANDBOX_MANIFEST_KEY);
     expect(manifest.host_permissions).toEqual(['http://127.0.0.1/*']);
     expect(contentScriptMatches(sandbox)).toEqual(['https://go.xero.com/*', 'http://127.0.0.1/*']);
+  });
+});
+
+describe('content security policy of the extension’s pages and background', () => {
+  const directives = (csp: string) =>
+    Object.fromEntries(
+      csp
+        .split(';')
+        .map((part) => part.trim().split(/\s+/))
+        .map(([k, ...v]) => [k, v]),
+    );
+
+  test('scripts only from the package, no plugins or <base>, and network only to Xero’s token and API hosts', () => {
+    const production = xeroConfigFor({ mode: 'production', clientId: 'abc' });
+    for (const browser of ['chrome', 'firefox']) {
+      const csp = manifestFor({ browser, xero: production }).content_security_policy.extension_pages;
+      expect(directives(csp)).toEqual({
+        'default-src': ["'self'"],
+        'script-src': ["'self'"],
+        'object-src': ["'none'"],
+        'base-uri': ["'none'"],
+        'form-action': ["'none'"],
+        'frame-src': ["'none'"],
+        'img-src': ["'self'", 'data:', 'blob:'],
+        'connect-src': ['https://identity.xero.com', 'https://api.xero.com'],
+      });
+    }
+  });
+
+  test('a sandbox build connects to the sandbox’s origin, port included; the dev server adds localhost', () => {
+    const sandbox = xeroConfigFor({ mode: 'sandbox', sandboxUrl: 'http://127.0.0.1:5123' });
+    expect(directives(extensionPagesCsp(sandbox))['connect-src']).toEqual(['http://127.0.0.1:5123']);
+    expect(directives(extensionPagesCsp(sandbox, true))['connect-src']).toEqual([
+      'http://127.0.0.1:5123',
+      'http://localhost:*',
+      'ws://localhost:*',
+    ]);
+  });
+});
+
+describe('zod runs without eval in every extension context', () => {
+  const root = path.resolve(import.meta.dirname, '..', '..');
+  const entrypoints = [
+    'entrypoints/background.ts',
+    'entrypoints/xero.content.ts',
+    'entrypoints/options/main.tsx',
+    'entrypoints/popup/main.tsx',
+    'entrypoints/tasks/main.tsx',
+  ];
+
+  test('every entrypoint imports the jitless setting before anything else', () => {
+    for (const file of entrypoints) {
+      const firstImport = readFileSync(path.join(root, file), 'utf8').match(/^import .*$/m)?.[0];
+      expect(firstImport, file).toBe("import '@/lib/config/zod-jitless';");
+    }
+  });
+
+  test('the setting is zod’s jitless flag', async () => {
+    await import('@/lib/config/zod-jitless');
+    expect(z.config().jitless).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
-import { expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { askBackground, BackgroundError } from '@/lib/messaging/client';
 import { requestSchemas } from '@/lib/messaging/contract';
-import { createMessageRouter, type Handlers } from '@/lib/messaging/router';
+import { createMessageRouter, type Handlers, matchesPattern, senderKind } from '@/lib/messaging/router';
 
 const status = {
   version: '1.0.0',
@@ -25,10 +25,16 @@ const handlers = {
   },
 } satisfies Handlers;
 
-const router = createMessageRouter(handlers, 'own-id');
+const origins = {
+  extensionOrigin: 'chrome-extension://own-id/',
+  contentScriptMatches: ['https://go.xero.com/*', 'http://127.0.0.1/*'],
+};
+const router = createMessageRouter(handlers, 'own-id', origins);
+/** The popup: an extension page, not in a tab. */
+const popup = { id: 'own-id', url: 'chrome-extension://own-id/popup.html' };
 
 test('answers a valid message from its own extension', async () => {
-  expect(await router({ type: 'background.status' }, { id: 'own-id' })).toEqual({ ok: true, data: status });
+  expect(await router({ type: 'background.status' }, popup)).toEqual({ ok: true, data: status });
 });
 
 test('refuses messages from another extension or a web page, before any handler runs', async () => {
@@ -42,19 +48,19 @@ test('refuses messages from another extension or a web page, before any handler 
 });
 
 test('refuses messages outside the contract, including malformed fields', async () => {
-  expect(await router({ type: 'tokens.dump' }, { id: 'own-id' })).toMatchObject({
+  expect(await router({ type: 'tokens.dump' }, popup)).toMatchObject({
     error: { code: 'invalid-message' },
   });
-  expect(await router({ type: 'connections.remove', tenantId: 42 }, { id: 'own-id' })).toMatchObject({
+  expect(await router({ type: 'connections.remove', tenantId: 42 }, popup)).toMatchObject({
     error: { code: 'invalid-message' },
   });
-  expect(await router('not even an object', { id: 'own-id' })).toMatchObject({
+  expect(await router('not even an object', popup)).toMatchObject({
     error: { code: 'invalid-message' },
   });
 });
 
 test('a handler’s failure travels as words, not as a stack', async () => {
-  const reply = await router({ type: 'connections.add' }, { id: 'own-id' });
+  const reply = await router({ type: 'connections.add' }, popup);
   expect(reply).toEqual({
     ok: false,
     error: { code: 'admin-only', message: 'Only a Client Hub Admin can change the Xero integration.' },
@@ -62,7 +68,7 @@ test('a handler’s failure travels as words, not as a stack', async () => {
 });
 
 test('the asking side validates the answer and turns failures into BackgroundError', async () => {
-  const send = (message: unknown) => router(message, { id: 'own-id' });
+  const send = (message: unknown) => router(message, popup);
   expect(await askBackground(send, { type: 'background.status' })).toEqual(status);
   await expect(askBackground(send, { type: 'connections.add' })).rejects.toBeInstanceOf(BackgroundError);
   await expect(
@@ -73,21 +79,82 @@ test('the asking side validates the answer and turns failures into BackgroundErr
   });
 });
 
-test('a content script (a sender in a tab, not on the extension’s origin) may only send the page messages', async () => {
-  const guarded = createMessageRouter(handlers, 'own-id', {
-    extensionOrigin: 'chrome-extension://own-id/',
+describe('who sent it, from the sender’s URL alone', () => {
+  const guarded = createMessageRouter(handlers, 'own-id', origins, {
     contentScriptTypes: new Set(['background.status']),
   });
   const xeroTab = { id: 'own-id', tab: { id: 7 }, url: 'https://go.xero.com/Bank/BankAccounts.aspx' };
-  expect(await guarded({ type: 'background.status' }, xeroTab)).toEqual({ ok: true, data: status });
-  expect(await guarded({ type: 'connections.remove', tenantId: 't' }, xeroTab)).toMatchObject({
-    ok: false,
-    error: { code: 'forbidden-sender' },
+
+  test('a content script (Xero’s origin, in a tab) may only send the page messages', async () => {
+    expect(senderKind(xeroTab, origins)).toBe('content-script');
+    expect(await guarded({ type: 'background.status' }, xeroTab)).toEqual({ ok: true, data: status });
+    expect(await guarded({ type: 'connections.remove', tenantId: 't' }, xeroTab)).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden-sender' },
+    });
+    // The sandbox's pages (any port: match patterns ignore it) are content-script senders too.
+    const sandboxTab = { ...xeroTab, url: 'http://127.0.0.1:4560/app/!abc12/bank' };
+    expect(senderKind(sandboxTab, origins)).toBe('content-script');
+    expect(await guarded({ type: 'connections.add' }, sandboxTab)).toMatchObject({
+      error: { code: 'forbidden-sender' },
+    });
   });
-  // The options page opened in a tab is an extension page: everything in the contract.
-  const optionsTab = { id: 'own-id', tab: { id: 8 }, url: 'chrome-extension://own-id/options.html' };
-  expect(await guarded({ type: 'connections.add' }, optionsTab)).toMatchObject({
-    error: { code: 'admin-only' },
+
+  test('an extension page is one whether or not it is in a tab', async () => {
+    const inTab = { id: 'own-id', tab: { id: 8 }, url: 'chrome-extension://own-id/options.html' };
+    for (const sender of [popup, inTab, { ...inTab, url: 'chrome-extension://own-id/tasks.html#task=k' }]) {
+      expect(senderKind(sender, origins)).toBe('extension-page');
+      // Past the sender check: the handler runs (and refuses for its own reason).
+      expect(await guarded({ type: 'connections.add' }, sender)).toMatchObject({
+        error: { code: 'admin-only' },
+      });
+    }
+    const firefox = {
+      extensionOrigin: 'moz-extension://4b1d6c1e-0000-4000-8000-000000000000/',
+      contentScriptMatches: [],
+    };
+    expect(
+      senderKind({ url: 'moz-extension://4b1d6c1e-0000-4000-8000-000000000000/popup.html' }, firefox),
+    ).toBe('extension-page');
+  });
+
+  test('without a tab, a Xero URL is nobody: no tab, no content script', async () => {
+    const noTab = { id: 'own-id', url: 'https://go.xero.com/Bank/BankAccounts.aspx' };
+    expect(senderKind(noTab, origins)).toBe('unknown');
+    expect(await guarded({ type: 'background.status' }, noTab)).toMatchObject({
+      error: { code: 'forbidden-sender' },
+    });
+  });
+
+  test('anything else is refused: no URL, another origin, another extension, look-alike hosts', async () => {
+    const refused = [
+      { id: 'own-id' },
+      { id: 'own-id', tab: { id: 1 } },
+      { id: 'own-id', url: 'not a url', tab: { id: 1 } },
+      { id: 'own-id', url: 'https://evil.example/Bank/', tab: { id: 1 } },
+      { id: 'own-id', url: 'https://go.xero.com.evil.example/', tab: { id: 1 } },
+      { id: 'own-id', url: 'http://go.xero.com/Bank/', tab: { id: 1 } },
+      { id: 'own-id', url: 'chrome-extension://other-id/options.html' },
+      { id: 'other-id', url: 'chrome-extension://own-id/options.html' },
+    ];
+    for (const sender of refused) {
+      expect(await guarded({ type: 'background.status' }, sender), JSON.stringify(sender)).toMatchObject({
+        ok: false,
+        error: { code: 'forbidden-sender' },
+      });
+    }
+  });
+
+  test('match patterns: scheme, host (with *. subdomains) and path', () => {
+    const url = (href: string) => new URL(href);
+    expect(matchesPattern(url('https://go.xero.com/app/x'), 'https://go.xero.com/*')).toBe(true);
+    expect(matchesPattern(url('https://a.b.xero.com/'), 'https://*.xero.com/*')).toBe(true);
+    expect(matchesPattern(url('https://xero.com/'), 'https://*.xero.com/*')).toBe(true);
+    expect(matchesPattern(url('https://notxero.com/'), 'https://*.xero.com/*')).toBe(false);
+    expect(matchesPattern(url('https://go.xero.com/Bank/x'), 'https://go.xero.com/Bank/*')).toBe(true);
+    expect(matchesPattern(url('https://go.xero.com/app/x'), 'https://go.xero.com/Bank/*')).toBe(false);
+    expect(matchesPattern(url('https://go.xero.com/'), '*://go.xero.com/*')).toBe(true);
+    expect(matchesPattern(url('https://go.xero.com/'), 'not a pattern')).toBe(false);
   });
 });
 

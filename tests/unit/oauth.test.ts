@@ -4,9 +4,12 @@ import {
   accessTokenClaims,
   beginSignIn,
   finishSignIn,
+  idTokenEmail,
+  type PendingSignIn,
   pendingSignInSchema,
   xeroAuthServer,
 } from '@/lib/auth/oauth';
+import { SIGN_IN_LIFETIME_MS, sessionSignInStore } from '@/lib/background/session-store';
 import { XERO_SCOPES, xeroConfigFor } from '@/lib/config/xero';
 import { failureFromOAuthError } from '@/lib/xero/failure-error';
 
@@ -87,4 +90,59 @@ test('accessTokenClaims reads Xero’s claims and rejects what is not a JWT', ()
     authentication_event_id: 'e1',
   });
   expect(() => accessTokenClaims('opaque-token')).toThrow();
+});
+
+test('the id token’s email is kept only when it is an email', () => {
+  expect(idTokenEmail({ email: 'ada@firm.test', sub: 'x' })).toBe('ada@firm.test');
+  expect(idTokenEmail({ sub: 'x' })).toBeUndefined();
+  for (const email of [
+    '<img src=x onerror=alert(1)>',
+    'not an email',
+    42,
+    null,
+    `${'a'.repeat(250)}@x.test`,
+  ]) {
+    expect(idTokenEmail({ email }), String(email)).toBeUndefined();
+  }
+  expect(idTokenEmail(undefined)).toBeUndefined();
+});
+
+describe('sign-ins in flight (storage.session)', () => {
+  /** storage.session's contract, in memory. */
+  function sessionArea() {
+    const items = new Map<string, unknown>();
+    return {
+      items,
+      get: async (key: string | null) =>
+        Object.fromEntries([...items].filter(([k]) => key === null || k === key)),
+      set: async (values: Record<string, unknown>) => {
+        for (const [k, v] of Object.entries(values)) items.set(k, v);
+      },
+      remove: async (keys: string | string[]) => {
+        for (const k of [keys].flat()) items.delete(k);
+      },
+    };
+  }
+
+  test('taken once; a new sign-in drops those abandoned longer ago than their lifetime, and nothing else', async () => {
+    const area = sessionArea();
+    area.items.set('firmUser', { keep: true });
+    let clock = 1_000_000;
+    const store = sessionSignInStore(area, () => clock);
+    const begin = async () => (await beginSignIn(server, { redirectUri, now: clock })).pending;
+    const abandoned: PendingSignIn = await begin();
+    await store.save(abandoned);
+    clock += SIGN_IN_LIFETIME_MS / 2;
+    const recent = await begin();
+    await store.save(recent);
+    expect(area.items.size).toBe(3);
+    clock += SIGN_IN_LIFETIME_MS / 2 + 1;
+    const next = await begin();
+    await store.save(next);
+    expect([...area.items.keys()].sort()).toEqual(
+      ['firmUser', `signIn:${recent.state}`, `signIn:${next.state}`].sort(),
+    );
+    expect(await store.take(next.state)).toEqual(next);
+    expect(await store.take(next.state)).toBeUndefined();
+  });
 });

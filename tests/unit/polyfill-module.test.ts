@@ -32,6 +32,6 @@ test('the polyfill becomes an ES module whose default export is the browser’s 
 
 test('only the polyfill’s own file is touched', () => {
   const transform = polyfillAsEsModule().transform as (code: string, id: string) => unknown;
-  expect(transform('export const x = 1;', '/work/lib/content/messages.ts')).toBeNull();
+  expect(transform('export const x = 1;', '/repo/lib/content/messages.ts')).toBeNull();
   expect(transform('module.exports = 1;', '/node_modules/other/dist/browser-polyfill.ts')).toBeNull();
 });

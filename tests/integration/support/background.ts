@@ -32,6 +32,7 @@ export interface TestBackgroundOptions {
 }
 
 let counter = 0;
+const EXTENSION_ORIGIN = 'chrome-extension://test-extension/';
 
 /**
  * The real background (lib/background/main.ts) in Node: the same services and message router the
@@ -40,7 +41,8 @@ let counter = 0;
 export function startTestBackground(options: TestBackgroundOptions) {
   const db = options.db ?? new ClientHubDb(`client-hub-test-${process.pid}-${++counter}`);
   const session = new Map<string, unknown>();
-  let listener: ((message: unknown, sender: { id?: string }) => Promise<unknown>) | undefined;
+  const alarmListeners: ((alarm: { name: string }) => void)[] = [];
+  let listener: ((message: unknown, sender: { id?: string; url?: string }) => Promise<unknown>) | undefined;
   const xero = { ...xeroConfigFor({ mode: 'sandbox', sandboxUrl: options.sandboxUrl }), ...options.xero };
   const background = startBackground({
     extensionId: 'test-extension',
@@ -67,8 +69,13 @@ export function startTestBackground(options: TestBackgroundOptions) {
     alarms: {
       get: async () => undefined,
       create: () => undefined,
-      onAlarm: { addListener: () => undefined },
+      onAlarm: {
+        addListener: (l) => {
+          alarmListeners.push(l);
+        },
+      },
     },
+    extensionUrl: (path) => new URL(path, EXTENSION_ORIGIN).href,
     onMessage: {
       addListener: (l) => {
         listener = l;
@@ -77,11 +84,18 @@ export function startTestBackground(options: TestBackgroundOptions) {
   });
   const send = (message: unknown) => {
     if (!listener) throw new Error('background did not listen');
-    return listener(message, { id: 'test-extension' });
+    // As from the options page: the router tells pages from content scripts by the sender's URL.
+    return listener(message, { id: 'test-extension', url: `${EXTENSION_ORIGIN}options.html` });
   };
   return {
     db,
     background,
+    /** As the browser does when an alarm goes off (the schedule: SCHEDULE_ALARM). */
+    fireAlarm: (name: string) => {
+      for (const listener of alarmListeners) listener({ name });
+    },
+    /** The states of sign-ins still kept in storage.session. */
+    pendingSignIns: () => [...session.keys()],
     send,
     ask: <R extends AnyRequest>(request: R) => askBackground(send, request),
   };

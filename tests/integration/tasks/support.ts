@@ -43,9 +43,13 @@ export async function taskWorld(
     orgIndex?: number;
     lines?: { description: string; amount: number; monitored?: boolean }[];
     fetch?: typeof fetch;
+    db?: ClientHubDb;
   } = {},
 ) {
-  const h = await harness(sandbox, { orgIndexes: [options.orgIndex ?? 0] });
+  const h = await harness(sandbox, {
+    orgIndexes: [options.orgIndex ?? 0],
+    ...(options.db ? { db: options.db } : {}),
+  });
   const company = h.companies[0];
   if (!company) throw new Error('no company');
   const monitoredId = [...company.monitored][0] as string;

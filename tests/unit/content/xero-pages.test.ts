@@ -145,20 +145,23 @@ describe('the background router applies the page contract', () => {
         },
       ]),
     ) as unknown as Parameters<typeof createMessageRouter>[0];
-    const router = createMessageRouter(handlers, 'own-id');
+    const router = createMessageRouter(handlers, 'own-id', {
+      extensionOrigin: 'chrome-extension://own-id/',
+      contentScriptMatches: ['https://go.xero.com/*'],
+    });
+    const page = { id: 'own-id', url: 'chrome-extension://own-id/tasks.html' };
     const ids = Array.from({ length: 501 }, () => ID);
     expect(
-      await router({ type: 'tasks.lookup', tenantId: 't', bankTransactionIds: ids }, { id: 'own-id' }),
+      await router({ type: 'tasks.lookup', tenantId: 't', bankTransactionIds: ids }, page),
     ).toMatchObject({ ok: false, error: { code: 'invalid-message' } });
-    expect(
-      await router({ type: 'tasks.push', tenantId: 't', bankTransactionId: 'x' }, { id: 'own-id' }),
-    ).toMatchObject({
+    expect(await router({ type: 'tasks.push', tenantId: 't', bankTransactionId: 'x' }, page)).toMatchObject({
       ok: false,
     });
     expect(ran).toBe(false);
-    expect(
-      await router({ type: 'tasks.lookup', tenantId: 't', bankTransactionIds: [ID] }, { id: 'own-id' }),
-    ).toEqual({ ok: true, data: { tasks: [] } });
+    expect(await router({ type: 'tasks.lookup', tenantId: 't', bankTransactionIds: [ID] }, page)).toEqual({
+      ok: true,
+      data: { tasks: [] },
+    });
     expect(
       await router({ type: 'tasks.lookup', tenantId: 't', bankTransactionIds: [ID] }, { id: 'web-page' }),
     ).toMatchObject({
