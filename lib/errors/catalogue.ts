@@ -312,6 +312,15 @@ const CATALOGUE: Record<ProblemCode, Entry> = {
       `Xero could not find this item${about('in')}. It may have been deleted or voided in Xero.`,
     action: fixed('Press Refresh to bring the list up to date with Xero.'),
   },
+  'changed-in-xero': {
+    severity: 'warning',
+    title: fixed('Changed in Xero since the task was closed'),
+    message: ({ about }) =>
+      `Someone changed this transaction${about('in')} after the task was closed, so Client Hub did not recode it. Nothing was changed in Xero.`,
+    action: fixed(
+      'Check the transaction in Xero. To recode it as it is now, press Retry; otherwise re-open the task or close it without recoding.',
+    ),
+  },
   'request-rejected': {
     severity: 'error',
     title: fixed('Xero refused a request'),

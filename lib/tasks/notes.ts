@@ -53,3 +53,27 @@ function chunk(text: string, room: (index: number) => number): string[] {
 export function joinNotes(notes: readonly string[]): string {
   return notes.map((note) => note.replace(/^\(\d+\/\d+\) /, '')).join(' ');
 }
+
+/**
+ * The notes not yet in the transaction's History (`inHistory`: the Details Xero lists), in order.
+ * Words already there are not written again, whoever wrote them when: a repeat adds nothing, and no
+ * clock or key window decides it. Each note there stands for one of ours (two equal notes need two).
+ */
+export function notesStillToWrite(
+  notes: readonly string[],
+  inHistory: readonly (string | null | undefined)[],
+): string[] {
+  const flat = (text: string) => text.replace(/\s+/g, ' ').trim();
+  const there = new Map<string, number>();
+  for (const details of inHistory) {
+    if (!details) continue;
+    const key = flat(details);
+    there.set(key, (there.get(key) ?? 0) + 1);
+  }
+  return notes.filter((note) => {
+    const left = there.get(flat(note)) ?? 0;
+    if (left === 0) return true;
+    there.set(flat(note), left - 1);
+    return false;
+  });
+}
