@@ -6,10 +6,8 @@
  */
 
 /** Embeddings, overrides, isolates and their ends (LRE…RLO, LRI…PDI), plus the marks (LRM, RLM, ALM). */
-// biome-ignore lint/suspicious/noMisleadingCharacterClass: these are the characters this removes
 const DIRECTION_CONTROLS = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 /** Zero-width and invisible characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM, soft hyphen, Mongolian vowel separator). */
-// biome-ignore lint/suspicious/noMisleadingCharacterClass: these are the characters this removes
 const INVISIBLE = /[\u00ad\u180e\u200b-\u200d\u2060-\u2064\ufeff]/g;
 
 const FIRST_STRONG_ISOLATE = '\u2068';
