@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isolated } from '../text/hostile';
 import {
   type ClassifyContext,
   classifyFailure,
@@ -358,9 +359,10 @@ function supportDetailFor(code: ProblemCode, facts: ProblemFacts, now: number): 
 export function describeProblem(code: ProblemCode, facts: ProblemFacts = {}): Problem {
   const entry = CATALOGUE[code];
   const now = facts.now ?? Date.now();
-  const name = facts.organisationName ? clip(facts.organisationName, MAX_ORGANISATION_NAME) : '';
+  // Xero's words are isolated in the sentence: their direction controls cannot reorder ours.
+  const name = facts.organisationName ? isolated(clip(facts.organisationName, MAX_ORGANISATION_NAME)) : '';
   const validationMessage = facts.validationMessage
-    ? clip(redactSecrets(facts.validationMessage), MAX_VALIDATION_MESSAGE)
+    ? isolated(clip(redactSecrets(facts.validationMessage), MAX_VALIDATION_MESSAGE))
     : undefined;
   const words: Words = {
     name,
