@@ -2,6 +2,7 @@ import type { Connection, PendingRemoval, Workspace } from '@/lib/db/records';
 import type { QuarantineRecord, SyncRun } from '@/lib/sync/records';
 import { timeAgo } from './format';
 import { ProblemNotice } from './ProblemNotice';
+import { XeroText } from './XeroText';
 
 export interface RowActions {
   canChange: boolean;
@@ -104,7 +105,7 @@ function CompanyRow({
     <tr data-tenant-id={row.tenantId}>
       <th scope="row">
         <HealthMark state={row.health.state} />
-        <span class="company-name">{row.organisation?.name ?? row.tenantName}</span>
+        <XeroText class="company-name" text={row.organisation?.name ?? row.tenantName} />
         {row.organisation?.shortCode && <span class="muted"> · {row.organisation.shortCode}</span>}
         {row.health.state === 'attention' && row.health.problem && (
           <ProblemNotice problem={row.health.problem} id={problemId} />
@@ -118,7 +119,7 @@ function CompanyRow({
         )}
       </th>
       <td>
-        {workspace ?? <span class="muted">Not linked</span>}{' '}
+        {workspace !== undefined ? <XeroText text={workspace} /> : <span class="muted">Not linked</span>}{' '}
         {canChange && !workspace && (
           <button type="button" onClick={() => on.onChooseWorkspace(row)} disabled={disabled}>
             Choose workspace<span class="visually-hidden"> for {row.tenantName}</span>
@@ -131,14 +132,18 @@ function CompanyRow({
         ) : (
           <ul class="plain">
             {accounts.map((name) => (
-              <li key={name}>{name}</li>
+              <li key={name}>
+                <XeroText text={name} />
+              </li>
             ))}
           </ul>
         )}
       </td>
       <td>
-        {row.sentBy.name}
-        <div class="muted">{row.sentBy.email}</div>
+        <XeroText text={row.sentBy.name} />
+        <div class="muted">
+          <XeroText text={row.sentBy.email} />
+        </div>
       </td>
       <td>
         <SyncCell run={run} lastSyncedAt={row.lastSyncedAt} now={now} name={row.tenantName} />

@@ -3,8 +3,10 @@ import type { Connection } from '@/lib/db/records';
 import { BackgroundError } from '@/lib/messaging/client';
 import type { MessageError, ResponseOf } from '@/lib/messaging/contract';
 import { ask } from '@/lib/messaging/extension';
+import { isolated } from '@/lib/text/hostile';
 import { Dialog } from './Dialog';
 import { ProblemNotice } from './ProblemNotice';
+import { XeroText } from './XeroText';
 
 type Loaded = ResponseOf<'accounts.list'>;
 type TransactionType = Loaded['types'][number];
@@ -26,7 +28,7 @@ interface Props {
 
 /** Chooses the monitored accounts of one Xero company, and which transaction types become tasks. */
 export function ManageAccountsDialog({ row, canChange, onClose, onSaved }: Props) {
-  const name = row.organisation?.name ?? row.tenantName;
+  const name = isolated(row.organisation?.name ?? row.tenantName);
   const [loaded, setLoaded] = useState<Loaded | null>(null);
   const [problem, setProblem] = useState<MessageError | null>(null);
   const [chosen, setChosen] = useState<Set<string>>(new Set());
@@ -139,7 +141,7 @@ export function ManageAccountsDialog({ row, canChange, onClose, onSaved }: Props
                         onChange={() => toggle(account.accountId)}
                       />{' '}
                       {account.code ? `${account.code} · ` : ''}
-                      {account.name}
+                      <XeroText text={account.name} />
                     </label>
                   ))}
                 </fieldset>

@@ -6,6 +6,7 @@ import type { Connection, FirmUser } from '@/lib/db/records';
 import { BackgroundError } from '@/lib/messaging/client';
 import type { MessageError, SetupState } from '@/lib/messaging/contract';
 import { ask } from '@/lib/messaging/extension';
+import { isolated } from '@/lib/text/hostile';
 import { BackgroundStatus } from './BackgroundStatus';
 import { FirstRunForm } from './FirstRunForm';
 import { useLiveQuery } from './hooks/useLiveQuery';
@@ -95,9 +96,10 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
       const needWorkspace = result.added.map((c) => c.tenantId);
       setWorkspaceQueue((queue) => [...queue, ...needWorkspace]);
       const parts = [];
-      if (result.added.length) parts.push(`Connected ${result.added.map((c) => c.name).join(', ')}.`);
+      if (result.added.length)
+        parts.push(`Connected ${result.added.map((c) => isolated(c.name)).join(', ')}.`);
       if (result.refreshed.length)
-        parts.push(`Reconnected ${result.refreshed.map((c) => c.name).join(', ')}.`);
+        parts.push(`Reconnected ${result.refreshed.map((c) => isolated(c.name)).join(', ')}.`);
       return parts.join(' ') || 'Xero sign-in finished, but no Xero company was chosen.';
     });
 
@@ -105,17 +107,17 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
     run(row.tenantId, async () => {
       const result = await ask({ type: 'connections.refresh', tenantId: row.tenantId });
       return result.reconnected
-        ? `Reconnected ${row.tenantName}.`
-        : `${row.tenantName} is connected and working.`;
+        ? `Reconnected ${isolated(row.tenantName)}.`
+        : `${isolated(row.tenantName)} is connected and working.`;
     });
 
   const remove = (row: Connection) =>
     run(row.tenantId, async () => {
       const result = await ask({ type: 'connections.remove', tenantId: row.tenantId });
       if (result.state === 'queued') {
-        return `Xero could not be reached, so ${result.name} will be removed as soon as it can be. Nothing is lost.`;
+        return `Xero could not be reached, so ${isolated(result.name)} will be removed as soon as it can be. Nothing is lost.`;
       }
-      return `Removed ${result.name}: disconnected in Xero and deleted from Client Hub on this computer${
+      return `Removed ${isolated(result.name)}: disconnected in Xero and deleted from Client Hub on this computer${
         result.tasksDeleted > 0
           ? `, with its ${result.tasksDeleted} Client Task${result.tasksDeleted === 1 ? '' : 's'}`
           : ''
@@ -129,10 +131,10 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
         result.runs
           .map((r) =>
             r.problem
-              ? `${r.name}: ${r.problem.title}.`
+              ? `${isolated(r.name)}: ${r.problem.title}.`
               : r.state === 'skipped'
-                ? `${r.name}: choose its accounts first.`
-                : `${r.name}: ${r.tasksCreated === 0 ? 'nothing new' : `${r.tasksCreated} new task(s)`}.`,
+                ? `${isolated(r.name)}: choose its accounts first.`
+                : `${isolated(r.name)}: ${r.tasksCreated === 0 ? 'nothing new' : `${r.tasksCreated} new task(s)`}.`,
           )
           .join(' ') || 'No Xero company to check.'
       );

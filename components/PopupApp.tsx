@@ -8,6 +8,7 @@ import { ask } from '@/lib/messaging/extension';
 import { BackgroundStatus } from './BackgroundStatus';
 import { useLiveQuery } from './hooks/useLiveQuery';
 import { ProblemNotice } from './ProblemNotice';
+import { XeroText } from './XeroText';
 
 type SyncResult = ResponseOf<'sync.now'>;
 
@@ -63,7 +64,7 @@ export function PopupApp({ db }: { db: ClientHubDb }) {
                   >
                     {row.health.state === 'healthy' ? '✓' : '⚠'}
                   </span>
-                  {row.organisation?.name ?? row.tenantName}
+                  <XeroText text={row.organisation?.name ?? row.tenantName} />
                   {row.health.problem && <div class="muted">{row.health.problem.title}</div>}
                 </li>
               ))}
@@ -77,7 +78,8 @@ export function PopupApp({ db }: { db: ClientHubDb }) {
               <ul class="plain" data-testid="open-tasks">
                 {view.openTasks.map((w) => (
                   <li key={w.workspaceId}>
-                    {w.name}: {w.open} open{w.answered > 0 ? `, ${w.answered} answered` : ''}
+                    <XeroText text={w.name} />: {w.open} open
+                    {w.answered > 0 ? `, ${w.answered} answered` : ''}
                   </li>
                 ))}
               </ul>
@@ -98,7 +100,7 @@ export function PopupApp({ db }: { db: ClientHubDb }) {
               <ul class="plain" role="status">
                 {result.runs.map((run) => (
                   <li key={run.tenantId}>
-                    {run.name}:{' '}
+                    <XeroText text={run.name} />:{' '}
                     {run.problem
                       ? run.problem.title
                       : run.state === 'skipped'

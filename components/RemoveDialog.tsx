@@ -1,4 +1,5 @@
 import type { Connection } from '@/lib/db/records';
+import { isolated } from '@/lib/text/hostile';
 import { Dialog } from './Dialog';
 
 interface Props {
@@ -8,7 +9,7 @@ interface Props {
 }
 
 export function RemoveDialog({ row, onConfirm, onClose }: Props) {
-  const name = row.organisation?.name ?? row.tenantName;
+  const name = isolated(row.organisation?.name ?? row.tenantName);
   return (
     <Dialog title={`Remove ${name}?`} onClose={onClose}>
       <p>

@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Connection, Workspace } from '@/lib/db/records';
+import { isolated } from '@/lib/text/hostile';
 import { Dialog } from './Dialog';
 
 interface Props {
@@ -30,7 +31,7 @@ export function WorkspaceDialog({ row, workspaces, onSave, onClose }: Props) {
   }
 
   return (
-    <Dialog title={`Choose a workspace for ${companyName}`} onClose={onClose}>
+    <Dialog title={`Choose a workspace for ${isolated(companyName)}`} onClose={onClose}>
       <form onSubmit={submit}>
         <p>
           <label>
@@ -75,7 +76,7 @@ export function WorkspaceDialog({ row, workspaces, onSave, onClose }: Props) {
             >
               {workspaces.map((w) => (
                 <option key={w.id} value={w.id}>
-                  {w.name}
+                  {isolated(w.name)}
                 </option>
               ))}
             </select>

@@ -20,6 +20,11 @@ export interface Limits {
   attachmentsPerDocument: number;
   /** The official page says 250; another source says 2,500. Default to the stricter. */
   historyNoteMaxLength: number;
+  /**
+   * How long an Idempotency-Key is remembered. Xero does not publish its window; the sandbox assumes
+   * 24 hours (the common choice) and forgets keys after it, so clients cannot lean on a longer one.
+   */
+  idempotencyKeyLifetimeMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -30,6 +35,7 @@ export const DEFAULT_LIMITS: Limits = {
   attachmentMaxBytes: 10 * 1024 * 1024,
   attachmentsPerDocument: 10,
   historyNoteMaxLength: 250,
+  idempotencyKeyLifetimeMs: 24 * 60 * 60 * 1000,
 };
 
 export const ACCESS_TOKEN_LIFETIME_SECONDS = 1800;

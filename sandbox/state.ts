@@ -112,6 +112,8 @@ export interface StoredResponse {
   status: number;
   contentType: string;
   body: Uint8Array;
+  /** Sandbox clock, ms: the key is forgotten `limits.idempotencyKeyLifetimeMs` later. */
+  storedAt: number;
 }
 
 /** A fixed window that starts with its first call (so windows reset at different times per organisation). */

@@ -52,7 +52,7 @@ const RUN_ROWS = 16;
  * open: containment would pin the popup (position: fixed) to the badge and clip it.
  */
 const HOST_STYLE =
-  'all:initial;display:inline-block;vertical-align:middle;width:168px;height:22px;margin:0 0 0 8px;position:relative;contain:strict;';
+  'all:initial;display:inline-block;vertical-align:middle;width:168px;height:22px;margin:0 0 0 8px;position:relative;contain:strict;unicode-bidi:isolate;direction:ltr;';
 
 /** Fixed-position popups: a table cell that clips its overflow cannot hide them. Read once, on open. */
 function placeBelow(popup: HTMLElement, button: HTMLElement) {
@@ -156,7 +156,9 @@ function createBadge(
     closePopup();
   };
   const showProblem = (message: string) => {
-    const problem = element('div', { class: 'problem', id: 'problem', role: 'alert' }, message);
+    // The message may name a Xero company or contact: isolated, so its direction controls stay inside.
+    const problem = element('div', { class: 'problem', id: 'problem', role: 'alert' });
+    problem.append(element('bdi', {}, message));
     problem.append(element('button', { type: 'button', class: 'close', 'aria-label': 'Dismiss' }, '×'));
     openPopup(problem);
   };

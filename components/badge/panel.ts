@@ -4,7 +4,8 @@ import { STATUS_WORDS } from './labels';
 /**
  * The single-transaction page's compact panel and the not-connected hint, drawn with plain DOM like
  * the badges: the content script loads on every Xero page, so it carries no component framework.
- * Everything shown is our own words or the background's plain-language message, set as text.
+ * Everything shown is our own words or the background's plain-language message, set as text; text that
+ * may carry Xero's words sits in a <bdi>, so its direction controls cannot reorder ours.
  */
 
 export interface PanelActions {
@@ -40,12 +41,20 @@ function statusOf(state: BadgeState): Node[] {
     case 'pending':
       return [element('span', { class: 'muted' }, 'Creating the Client Task…')];
     case 'failed':
-      return [element('span', { class: 'problem' }, state.message)];
+      return [element('span', { class: 'problem' }, element('bdi', {}, state.message))];
     case 'task': {
       const line = element('span', {}, 'Client Task: ', element('strong', {}, STATUS_WORDS[state.status]));
       const activity = state.latestActivity;
       if (activity)
-        line.append(element('span', { class: 'muted' }, ` · ${activity.text}, ${when(activity.at)}`));
+        line.append(
+          element(
+            'span',
+            { class: 'muted' },
+            ' · ',
+            element('bdi', {}, activity.text),
+            `, ${when(activity.at)}`,
+          ),
+        );
       return [line];
     }
   }

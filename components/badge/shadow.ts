@@ -45,6 +45,7 @@ export function styledShadowRoot(host: HTMLElement, css: string): ShadowRoot {
 export function shadowHost(tag: string, css: string): { host: HTMLElement; root: ShadowRoot } {
   const host = document.createElement(tag);
   // Inline, so no rule of the page's can restyle or hide the host itself.
-  host.setAttribute('style', 'all:initial;display:block;');
+  // Isolated and left to right: direction controls in Xero's text around it cannot reorder it.
+  host.setAttribute('style', 'all:initial;display:block;unicode-bidi:isolate;direction:ltr;');
   return { host, root: styledShadowRoot(host, css) };
 }

@@ -7,9 +7,10 @@ import { ask } from '@/lib/messaging/extension';
 import { fileProblem, keepStagedFile, megabytes } from '@/lib/tasks/files';
 import { xeroTransactionLink } from '@/lib/tasks/links';
 import type { ChosenAccount } from '@/lib/tasks/records';
+import { isolated } from '@/lib/text/hostile';
 import { useLiveQuery } from '../hooks/useLiveQuery';
 import { ProblemNotice } from '../ProblemNotice';
-import { money } from './data';
+import { Amount, XeroText } from '../XeroText';
 
 const asProblem = (error: unknown): MessageError =>
   error instanceof BackgroundError
@@ -162,7 +163,8 @@ export function TaskPanel({ db, taskId, isAdmin, onClose }: Props) {
     <aside class="task-panel card" aria-labelledby="task-panel-title" data-testid="task-panel">
       <div class="panel-head">
         <h2 id="task-panel-title" tabIndex={-1} ref={heading}>
-          {s.contactName || 'No contact'} · {money(s.amount, s.currency)}
+          {s.contactName ? <XeroText text={s.contactName} /> : 'No contact'} ·{' '}
+          <Amount amount={s.amount} currency={s.currency} />
         </h2>
         <button type="button" onClick={onClose} aria-label="Close task panel">
           ✕
@@ -185,18 +187,26 @@ export function TaskPanel({ db, taskId, isAdmin, onClose }: Props) {
         <h3 id="xero-tx">The transaction in Xero</h3>
         <dl class="facts">
           <dt>Xero company</dt>
-          <dd>{connection?.tenantName ?? task.tenantId}</dd>
+          <dd>
+            <XeroText text={connection?.tenantName ?? task.tenantId} />
+          </dd>
           <dt>Date</dt>
           <dd>{s.date}</dd>
           <dt>Description</dt>
-          <dd>{s.description || '—'}</dd>
+          <dd>{s.description ? <XeroText text={s.description} /> : '—'}</dd>
           <dt>Reference</dt>
-          <dd>{s.reference || '—'}</dd>
+          <dd>{s.reference ? <XeroText text={s.reference} /> : '—'}</dd>
           <dt>Bank account</dt>
-          <dd>{s.bankAccount.name}</dd>
+          <dd>
+            <XeroText text={s.bankAccount.name} />
+          </dd>
           <dt>Coded to</dt>
           <dd>
-            {s.accountCoded ? [s.accountCoded.code, s.accountCoded.name].filter(Boolean).join(' ') : '—'}
+            {s.accountCoded ? (
+              <XeroText text={[s.accountCoded.code, s.accountCoded.name].filter(Boolean).join(' ')} />
+            ) : (
+              '—'
+            )}
           </dd>
           <dt>Status in Xero</dt>
           <dd>{s.xeroStatus}</dd>
@@ -214,13 +224,16 @@ export function TaskPanel({ db, taskId, isAdmin, onClose }: Props) {
             <li key={m.id} class={m.from}>
               <strong>{m.from === 'client' ? 'Client’s answer' : 'Firm'}</strong>{' '}
               <span class="muted">
-                {when(m.at)} · recorded by {m.recordedBy}
+                {when(m.at)} · recorded by <XeroText text={m.recordedBy} />
                 {m.writtenToXeroAt ? ' · in Xero History' : ''}
               </span>
-              <p>{m.text}</p>
+              <p>
+                <XeroText text={m.text} />
+              </p>
               {m.account && (
                 <p class="muted">
-                  Account chosen: {[m.account.code, m.account.name].filter(Boolean).join(' ')}
+                  Account chosen:{' '}
+                  <XeroText text={[m.account.code, m.account.name].filter(Boolean).join(' ')} />
                 </p>
               )}
             </li>
@@ -254,12 +267,12 @@ export function TaskPanel({ db, taskId, isAdmin, onClose }: Props) {
         <ul class="files">
           {(inXero?.attachments ?? []).map((a) => (
             <li key={a.attachmentId}>
-              {a.fileName} <span class="muted">in Xero · {megabytes(a.contentLength)}</span>
+              <XeroText text={a.fileName} /> <span class="muted">in Xero · {megabytes(a.contentLength)}</span>
             </li>
           ))}
           {queued.map((f) => (
             <li key={f.id}>
-              {f.fileName}{' '}
+              <XeroText text={f.fileName} />{' '}
               <span class="muted">{f.state === 'failed' ? 'not attached' : 'waiting to go to Xero'}</span>
               {f.problem && <ProblemNotice problem={f.problem} />}
             </li>
@@ -268,7 +281,7 @@ export function TaskPanel({ db, taskId, isAdmin, onClose }: Props) {
             .filter((f) => f.state === 'duplicate')
             .map((f) => (
               <li key={f.id} class="muted">
-                {f.originalName}: the same file is already attached, not sent twice
+                <XeroText text={f.originalName} />: the same file is already attached, not sent twice
               </li>
             ))}
         </ul>
@@ -313,7 +326,7 @@ export function TaskPanel({ db, taskId, isAdmin, onClose }: Props) {
               <option value="">No account</option>
               {accounts.map((a) => (
                 <option key={a.accountId} value={a.accountId}>
-                  {[a.code, a.name].filter(Boolean).join(' ')}
+                  {isolated([a.code, a.name].filter(Boolean).join(' '))}
                 </option>
               ))}
             </select>
@@ -328,7 +341,7 @@ export function TaskPanel({ db, taskId, isAdmin, onClose }: Props) {
               <ul class="files">
                 {staged.map((f) => (
                   <li key={f.id}>
-                    {f.name} <span class="muted">{megabytes(f.size)}</span>{' '}
+                    <XeroText text={f.name} /> <span class="muted">{megabytes(f.size)}</span>{' '}
                     <button
                       type="button"
                       onClick={() => {
@@ -336,7 +349,7 @@ export function TaskPanel({ db, taskId, isAdmin, onClose }: Props) {
                         void ask({ type: 'tasks.discardFiles', fileIds: [f.id] }).catch(() => undefined);
                       }}
                     >
-                      Remove {f.name}
+                      Remove <XeroText text={f.name} />
                     </button>
                   </li>
                 ))}
@@ -385,7 +398,8 @@ export function TaskPanel({ db, taskId, isAdmin, onClose }: Props) {
                   checked={recode}
                   onChange={(e) => setRecode(e.currentTarget.checked)}
                 />{' '}
-                Also recode to {[lastAccount.code, lastAccount.name].filter(Boolean).join(' ')} in Xero
+                Also recode to{' '}
+                <XeroText text={[lastAccount.code, lastAccount.name].filter(Boolean).join(' ')} /> in Xero
               </label>
             )}
             <button
@@ -432,12 +446,12 @@ export function TaskPanel({ db, taskId, isAdmin, onClose }: Props) {
         <ol class="activity">
           {log.map((entry) => (
             <li key={entry.id}>
-              <span class="muted">{when(entry.at)}</span> {entry.text}
+              <span class="muted">{when(entry.at)}</span> <XeroText text={entry.text} />
               {entry.changes.length > 0 && (
                 <ul>
                   {entry.changes.map((c) => (
                     <li key={c.field}>
-                      {c.field}: {c.from} → {c.to}
+                      {c.field}: <XeroText text={c.from} /> → <XeroText text={c.to} />
                     </li>
                   ))}
                 </ul>

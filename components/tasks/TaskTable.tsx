@@ -2,7 +2,9 @@
 import { memo } from 'preact/compat';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ClientTask } from '@/lib/sync/records';
-import { ageInDays, money, type SortKey } from './data';
+import { isolated } from '@/lib/text/hostile';
+import { Amount, XeroText } from '../XeroText';
+import { ageInDays, type SortKey } from './data';
 
 export const ROW_HEIGHT = 40;
 const OVERSCAN = 6;
@@ -223,24 +225,24 @@ const Row = memo(function Row({ index, task, selected, open, companyName, now, a
         <input
           type="checkbox"
           tabIndex={-1}
-          aria-label={`Select ${s.contactName || 'task'} ${s.date}`}
+          aria-label={`Select ${s.contactName ? isolated(s.contactName) : 'task'} ${s.date}`}
           checked={selected}
           onChange={() => actions.toggle(task.id)}
         />
       </td>
       <td role="cell">{s.date}</td>
-      <td role="cell" class="clip" title={s.contactName}>
-        {s.contactName}
-        <span class="company">{companyName}</span>
+      <td role="cell" class="clip" title={isolated(s.contactName)}>
+        <XeroText text={s.contactName} />
+        <XeroText class="company" text={companyName} />
       </td>
-      <td role="cell" class="clip" title={s.description}>
-        {s.description}
+      <td role="cell" class="clip" title={isolated(s.description)}>
+        <XeroText text={s.description} />
       </td>
       <td role="cell" class="num">
-        {money(s.amount, s.currency)}
+        <Amount amount={s.amount} currency={s.currency} />
       </td>
       <td role="cell" class="clip">
-        {s.bankAccount.name}
+        <XeroText text={s.bankAccount.name} />
       </td>
       <td role="cell" class="num">
         {ageInDays(task, now)} d

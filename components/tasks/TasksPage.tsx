@@ -5,6 +5,7 @@ import type { MessageError } from '@/lib/messaging/contract';
 import { ask } from '@/lib/messaging/extension';
 import type { ClientTaskStatus } from '@/lib/sync/records';
 import { rememberCounts, rememberedCounts } from '@/lib/tasks/count-cache';
+import { isolated } from '@/lib/text/hostile';
 import { useLiveQuery } from '../hooks/useLiveQuery';
 import { ProblemNotice } from '../ProblemNotice';
 import { countsIn, NO_WORKSPACE, type SortKey, STATUSES, tasksCsv } from './data';
@@ -187,7 +188,7 @@ export function TasksPage({ db }: { db: ClientHubDb }) {
           >
             {places.workspaces.map((w) => (
               <option key={w.id} value={w.id}>
-                {w.name}
+                {isolated(w.name)}
               </option>
             ))}
             {(places.hasUnlinked || places.workspaces.length === 0) && (
@@ -248,7 +249,7 @@ export function TasksPage({ db }: { db: ClientHubDb }) {
               <option value="">All</option>
               {companies.map((c) => (
                 <option key={c.tenantId} value={c.tenantId}>
-                  {c.tenantName}
+                  {isolated(c.tenantName)}
                 </option>
               ))}
             </select>

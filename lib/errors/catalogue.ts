@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isolated } from '../text/hostile';
 import {
   type ClassifyContext,
   classifyFailure,
@@ -314,6 +315,15 @@ const CATALOGUE: Record<ProblemCode, Entry> = {
       `Xero could not find this item${about('in')}. It may have been deleted or voided in Xero.`,
     action: fixed('Press Refresh to bring the list up to date with Xero.'),
   },
+  'changed-in-xero': {
+    severity: 'warning',
+    title: fixed('Changed in Xero since the task was closed'),
+    message: ({ about }) =>
+      `Someone changed this transaction${about('in')} after the task was closed, so Client Hub did not recode it. Nothing was changed in Xero.`,
+    action: fixed(
+      'Check the transaction in Xero. To recode it as it is now, press Retry; otherwise re-open the task or close it without recoding.',
+    ),
+  },
   'request-rejected': {
     severity: 'error',
     title: fixed('Xero refused a request'),
@@ -363,9 +373,10 @@ function supportDetailFor(code: ProblemCode, facts: ProblemFacts, now: number): 
 export function describeProblem(code: ProblemCode, facts: ProblemFacts = {}): Problem {
   const entry = CATALOGUE[code];
   const now = facts.now ?? Date.now();
-  const name = facts.organisationName ? clip(facts.organisationName, MAX_ORGANISATION_NAME) : '';
+  // Xero's words are isolated in the sentence: their direction controls cannot reorder ours.
+  const name = facts.organisationName ? isolated(clip(facts.organisationName, MAX_ORGANISATION_NAME)) : '';
   const validationMessage = facts.validationMessage
-    ? clip(redactSecrets(facts.validationMessage), MAX_VALIDATION_MESSAGE)
+    ? isolated(clip(redactSecrets(facts.validationMessage), MAX_VALIDATION_MESSAGE))
     : undefined;
   const words: Words = {
     name,

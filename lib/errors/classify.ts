@@ -23,6 +23,7 @@ export const problemCodeSchema = z.enum([
   'xero-error',
   'validation',
   'not-found',
+  'changed-in-xero',
   'request-rejected',
   'malformed-response',
   'storage-full',

@@ -1,5 +1,6 @@
 import type { ClientHubDb } from '../db/database';
 import { describeProblem, isStorageFull, type Problem } from '../errors';
+import { graphemes, withoutHiddenControls } from '../text/hostile';
 import type { TaskFile } from './records';
 
 /** What Xero accepts as attachments (XERO-API-NOTES: 10 per document, 10 MB each). */
@@ -12,12 +13,29 @@ const MAX_FILE_NAME = 100;
 const FORBIDDEN = /[<>:"/\\|?*+\u0000-\u001f\u007f]/g;
 
 /**
- * A file name Xero will take: forbidden characters become "-", spaces tidied, kept short with its
- * extension, never empty. `taken` are names already on the transaction (Xero overwrites a file of the
- * same name, so a different file gets " (2)").
+ * A file name Xero will take: direction controls and zero-width characters removed (a name must read
+ * as it is stored: with U+202E, "invoice\u202Efdp.exe" shows as "invoiceexe.pdf"), forbidden characters
+ * become "-", spaces tidied, kept short with its extension (cut between whole characters), never empty.
+ * `taken` are names already on the transaction (Xero overwrites a file of the same name, so a different
+ * file gets " (2)").
  */
+/** At most `units` UTF-16 units, never ending inside a character. */
+function clip(text: string, units: number): string {
+  if (text.length <= units) return text;
+  let out = '';
+  for (const char of graphemes(text)) {
+    if (out.length + char.length > units) break;
+    out += char;
+  }
+  return out;
+}
+
 export function safeFileName(original: string, taken: Iterable<string> = []): string {
-  let name = original.replace(FORBIDDEN, '-').replace(/\s+/g, ' ').trim().replace(/^\.+/, '');
+  let name = withoutHiddenControls(original)
+    .replace(FORBIDDEN, '-')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^\.+/, '');
   if (name.replace(/[-.\s]/g, '').length === 0) name = 'attachment';
   const dot = name.lastIndexOf('.');
   let stem = dot > 0 ? name.slice(0, dot) : name;
@@ -26,7 +44,7 @@ export function safeFileName(original: string, taken: Iterable<string> = []): st
     stem = name;
     extension = '';
   }
-  stem = stem.slice(0, MAX_FILE_NAME - extension.length).trim() || 'attachment';
+  stem = clip(stem, MAX_FILE_NAME - extension.length).trim() || 'attachment';
   const used = new Set([...taken].map((n) => n.toLowerCase()));
   let candidate = `${stem}${extension}`;
   for (let i = 2; used.has(candidate.toLowerCase()); i++) candidate = `${stem} (${i})${extension}`;

@@ -1,3 +1,4 @@
+import { graphemes } from '../text/hostile';
 import type { ChosenAccount } from './records';
 
 /** Xero's limit for one History note (the official page; another source says 2,500: design for 250). */
@@ -19,10 +20,11 @@ export function splitNote(text: string, max: number = HISTORY_NOTE_MAX): string[
   const flat = text.replace(/\s+/g, ' ').trim();
   if (flat.length === 0) return [];
   if (flat.length <= max) return [flat];
+  const chars = graphemes(flat);
   // The prefix grows with the count ("(10/12) "), so find a count whose prefixes leave room for it.
   for (let count = 2; ; count++) {
     const prefix = (i: number) => `(${i}/${count}) `;
-    const parts = chunk(flat, (i) => max - prefix(i + 1).length);
+    const parts = chunk(chars, (i) => max - prefix(i + 1).length);
     if (parts.length <= count) {
       if (parts.length < count) continue;
       return parts.map((part, i) => `${prefix(i + 1)}${part}`);
@@ -30,21 +32,48 @@ export function splitNote(text: string, max: number = HISTORY_NOTE_MAX): string[
   }
 }
 
-function chunk(text: string, room: (index: number) => number): string[] {
+/**
+ * Cuts the text (its `characters`, from graphemes()) into parts of at most `room(i)` UTF-16 units (how Xero counts), only between whole
+ * characters: an emoji, a flag or a letter with its accents is never cut in half.
+ */
+function chunk(characters: readonly string[], room: (index: number) => number): string[] {
   const parts: string[] = [];
-  let rest = text;
-  while (rest.length > 0) {
+  const chars = [...characters];
+  let start = 0;
+  while (start < chars.length) {
     const size = room(parts.length);
     if (size < 1) throw new Error('note limit too small');
-    if (rest.length <= size) {
-      parts.push(rest);
+    let end = start;
+    let used = 0;
+    while (end < chars.length && used + (chars[end] as string).length <= size) {
+      used += (chars[end] as string).length;
+      end++;
+    }
+    if (end === chars.length) {
+      parts.push(chars.slice(start).join(''));
       break;
     }
-    // Break at the last space within the room; a word longer than the room is split inside.
-    const space = rest.lastIndexOf(' ', size);
-    const cut = space > size / 2 ? space : size;
-    parts.push(rest.slice(0, cut).trimEnd());
-    rest = rest.slice(cut).trimStart();
+    if (end === start) {
+      // One "character" longer than a note (hundreds of combining marks): split it by code point.
+      const points = Array.from(chars[start] as string);
+      if (points.length === 1) throw new Error('note limit too small');
+      chars.splice(start, 1, ...points);
+      continue;
+    }
+    // Break at the last space within the room (one just after it counts); a word longer than half
+    // the room is split inside.
+    let cut = end;
+    let offset = used;
+    for (let at = end; at > start; at--) {
+      if (chars[at] === ' ' && offset > size / 2) {
+        cut = at;
+        break;
+      }
+      offset -= (chars[at - 1] as string).length;
+    }
+    parts.push(chars.slice(start, cut).join('').trimEnd());
+    start = cut;
+    while (chars[start] === ' ') start++;
   }
   return parts;
 }
@@ -52,4 +81,28 @@ function chunk(text: string, room: (index: number) => number): string[] {
 /** The text the numbered notes carry, joined back (for tests and for showing what Xero holds). */
 export function joinNotes(notes: readonly string[]): string {
   return notes.map((note) => note.replace(/^\(\d+\/\d+\) /, '')).join(' ');
+}
+
+/**
+ * The notes not yet in the transaction's History (`inHistory`: the Details Xero lists), in order.
+ * Words already there are not written again, whoever wrote them when: a repeat adds nothing, and no
+ * clock or key window decides it. Each note there stands for one of ours (two equal notes need two).
+ */
+export function notesStillToWrite(
+  notes: readonly string[],
+  inHistory: readonly (string | null | undefined)[],
+): string[] {
+  const flat = (text: string) => text.replace(/\s+/g, ' ').trim();
+  const there = new Map<string, number>();
+  for (const details of inHistory) {
+    if (!details) continue;
+    const key = flat(details);
+    there.set(key, (there.get(key) ?? 0) + 1);
+  }
+  return notes.filter((note) => {
+    const left = there.get(flat(note)) ?? 0;
+    if (left === 0) return true;
+    there.set(flat(note), left - 1);
+    return false;
+  });
 }

@@ -13,15 +13,37 @@ import {
 } from '../errors';
 import type { XeroApi } from '../xero/api';
 import { FailureError } from '../xero/failure-error';
-import { type OutboxJob, outboxJobSchema, type TaskFile, taskFileSchema } from './records';
-import { attachmentsEnvelopeSchema, readAttachment, recodedLines, transactionEnvelopeSchema } from './xero';
+import { notesStillToWrite } from './notes';
+import {
+  type OutboxJob,
+  type OutboxPayload,
+  outboxJobSchema,
+  type TaskFile,
+  taskFileSchema,
+} from './records';
+import {
+  attachmentsEnvelopeSchema,
+  historyEnvelopeSchema,
+  readAttachment,
+  recodedLines,
+  recodedShape,
+  sameShape,
+  shapeOf,
+  transactionEnvelopeSchema,
+} from './xero';
 
 /**
  * The durable outbox: every write to Xero from a Client Task waits here (IndexedDB) until Xero has it.
  * One runner at a time across the extension (a Web Lock, which a dead worker gives up), jobs left
  * "running" by a worker that died are run again with the SAME Idempotency-Key, so Xero applies each
  * write once. Transient failures back off and retry; a write that can never succeed is marked failed
- * with the reason, and waits for a person to press Retry.
+ * with the reason, and waits for a person to press Retry, which sends a NEW key (Xero would answer a
+ * known key with its stored refusal).
+ *
+ * The key alone is not trusted to stop repeats: Xero keeps keys for a limited time, and Retry renews
+ * them. So every write is also safe by itself: a History note sent before is looked for in the
+ * transaction's History first, an attachment of the same name replaces itself in Xero, and a recode
+ * that is already in Xero is seen as done.
  */
 
 export const OUTBOX_LOCK = 'client-hub-outbox';
@@ -43,6 +65,11 @@ export interface OutboxDeps {
   onChange?: () => void;
 }
 
+/** Idempotency-Keys stay under Xero's 128 characters with a renewal suffix. */
+const KEY_BASE_MAX = 80;
+export const renewedKey = (key: string, fresh: string) =>
+  `${key.split('~')[0]?.slice(0, KEY_BASE_MAX)}~${fresh}`.slice(0, 128);
+
 const defaultBackoff = (attempt: number) =>
   Math.min(5 * 60_000, 1000 * 2 ** Math.min(attempt - 1, 12)) * (0.75 + Math.random() * 0.5);
 
@@ -59,6 +86,8 @@ const removedInXero = (status: string): Problem => ({
   action:
     'Check the transaction in Xero. If it was restored, press Retry; otherwise Close the task without writing.',
 });
+
+const asItIsNow = ({ expected: _, ...recode }: Extract<OutboxPayload, { kind: 'recode' }>) => recode;
 
 export function createOutbox(deps: OutboxDeps) {
   const { db, api } = deps;
@@ -110,32 +139,50 @@ export function createOutbox(deps: OutboxDeps) {
   });
 
   /** Performs one job against Xero; returns what it did in words. */
-  async function perform(job: OutboxJob): Promise<string> {
+  async function perform(job: OutboxJob, organisationName: string | undefined): Promise<string> {
     const { grantId } = await connectionOf(job.tenantId);
     const { payload } = job;
     switch (payload.kind) {
       case 'history': {
         await liveTransaction(job, grantId);
-        await api.call(`${transactionUrl(job)}/History`, {
-          ...writeOptions(job, grantId),
-          method: 'PUT',
-          headers: { ...writeOptions(job, grantId).headers, 'content-type': 'application/json' },
-          body: JSON.stringify({ HistoryRecords: payload.notes.map((Details) => ({ Details })) }),
-        });
+        // Sent before (cut off, refused, or its key forgotten by Xero): write only what History lacks.
+        const notes = job.tried ? await notesNotInHistory(job, grantId, payload.notes) : payload.notes;
+        if (notes.length > 0) {
+          await api.call(`${transactionUrl(job)}/History`, {
+            ...writeOptions(job, grantId),
+            method: 'PUT',
+            headers: { ...writeOptions(job, grantId).headers, 'content-type': 'application/json' },
+            body: JSON.stringify({ HistoryRecords: notes.map((Details) => ({ Details })) }),
+          });
+        }
         const at = deps.now();
         await db.taskMessages.where('id').anyOf(payload.messageIds).modify({ writtenToXeroAt: at });
+        if (notes.length === 0)
+          return "Client's answer was already in the transaction's History in Xero: not written twice";
         return payload.notes.length === 1
           ? "Client's answer written to the transaction's History in Xero"
           : `Client's answer written to the transaction's History in Xero as ${payload.notes.length} numbered notes`;
       }
       case 'recode': {
+        // Read just before writing: the recode is for the transaction the person saw when closing.
         const transaction = await liveTransaction(job, grantId);
-        const { lines, moved } = recodedLines(
-          transaction.LineItems,
-          new Set(payload.fromAccountIds.map((id) => id.toLowerCase())),
-          payload.account.id,
-        );
+        const from = new Set(payload.fromAccountIds.map((id) => id.toLowerCase()));
         const accountWords = [payload.account.code, payload.account.name].filter(Boolean).join(' ');
+        if (payload.expected) {
+          const now = shapeOf(transaction);
+          if (sameShape(recodedShape(payload.expected, from, payload.account.id), now)) {
+            return `Already recoded to ${accountWords} in Xero: not written twice`;
+          }
+          if (!sameShape(payload.expected, now)) {
+            throw new PermanentProblem(
+              describeProblem('changed-in-xero', {
+                now: deps.now(),
+                ...(organisationName ? { organisationName } : {}),
+              }),
+            );
+          }
+        }
+        const { lines, moved } = recodedLines(transaction.LineItems, from, payload.account.id);
         if (moved === 0) return `Nothing to recode: no line is in a monitored account any more`;
         await api.call(transactionUrl(job), {
           ...writeOptions(job, grantId),
@@ -186,6 +233,19 @@ export function createOutbox(deps: OutboxDeps) {
         return `“${file.data.fileName}” attached to the transaction in Xero`;
       }
     }
+  }
+
+  /** Of `notes`, those the transaction's History does not have yet. */
+  async function notesNotInHistory(job: OutboxJob, grantId: string, notes: readonly string[]) {
+    const history = await api.json(
+      `${transactionUrl(job)}/History`,
+      { grantId, tenantId: job.tenantId, priority: 'interactive' },
+      historyEnvelopeSchema,
+    );
+    return notesStillToWrite(
+      notes,
+      history.HistoryRecords.map((record) => record.Details),
+    );
   }
 
   /** Same content already sent to this transaction by Client Hub (content hash). */
@@ -286,11 +346,16 @@ export function createOutbox(deps: OutboxDeps) {
 
   async function runJob(job: OutboxJob) {
     const attempt = job.attempts + 1;
-    await db.outbox.update(job.id, { state: 'running', attempts: attempt, updatedAt: deps.now() });
+    await db.outbox.update(job.id, {
+      state: 'running',
+      attempts: attempt,
+      tried: true,
+      updatedAt: deps.now(),
+    });
     let organisationName: string | undefined;
     try {
       organisationName = (await db.connections.get(job.tenantId))?.tenantName;
-      const result = await perform(job);
+      const result = await perform(job, organisationName);
       await finish(job, { state: 'done', result, problem: undefined }, result, false);
     } catch (error) {
       if (error instanceof PermanentProblem) {
@@ -418,6 +483,12 @@ export function createOutbox(deps: OutboxDeps) {
             attempts: 0,
             nextAttemptAt: at,
             updatedAt: at,
+            // A fresh attempt: a new key, or Xero would answer with the refusal it stored for the old one.
+            idempotencyKey: renewedKey(each.idempotencyKey, deps.newId()),
+            // "Changed in Xero" then Retry: the person has looked, so recode it as it is now.
+            ...(each.payload.kind === 'recode' && each.problem?.code === 'changed-in-xero'
+              ? { payload: asItIsNow(each.payload) }
+              : {}),
           });
           if (each.payload.kind === 'attachment')
             await db.taskFiles.update(each.payload.fileId, { state: 'queued' });

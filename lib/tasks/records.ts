@@ -66,6 +66,13 @@ export type TaskFile = z.infer<typeof taskFileSchema>;
 export const outboxKindSchema = z.enum(['attachment', 'history', 'recode']);
 export type OutboxKind = z.infer<typeof outboxKindSchema>;
 
+/** What a recode depends on: each line's account and amount, and the total. */
+export const transactionShapeSchema = z.object({
+  total: z.number(),
+  lines: z.array(z.object({ accountId: z.string().nullable(), lineAmount: z.number() })).optional(),
+});
+export type TransactionShape = z.infer<typeof transactionShapeSchema>;
+
 export const outboxPayloadSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('attachment'), fileId: z.string() }),
   /** All notes of one answer in one PUT, so they land together and in order. */
@@ -79,6 +86,11 @@ export const outboxPayloadSchema = z.discriminatedUnion('kind', [
     account: chosenAccountSchema,
     /** Lower-cased AccountIDs whose lines move to `account`. */
     fromAccountIds: z.array(z.string()).min(1),
+    /**
+     * The transaction as the person saw it when they closed the task: the recode stops if Xero's
+     * differs. Absent: recode it as it is (an old job, or Retry after "changed in Xero").
+     */
+    expected: transactionShapeSchema.optional(),
   }),
 ]);
 export type OutboxPayload = z.infer<typeof outboxPayloadSchema>;
@@ -97,8 +109,13 @@ export const outboxJobSchema = z.object({
   /** Order of a task's jobs: a task's jobs run one after another. */
   seq: z.number(),
   payload: outboxPayloadSchema,
-  /** Sent as Idempotency-Key on every attempt: a repeat after a lost answer is not applied twice. */
+  /**
+   * Sent as Idempotency-Key on every attempt: a repeat after a lost answer is not applied twice. A
+   * person's Retry gets a new one (a fresh attempt, not Xero's stored refusal).
+   */
   idempotencyKey: z.string().max(128),
+  /** Sent to Xero at least once: Xero may already have it whatever the key (keys expire, Retry renews them). */
+  tried: z.boolean().optional(),
   state: outboxStateSchema,
   attempts: z.number().int(),
   nextAttemptAt: z.number(),

@@ -1,6 +1,11 @@
 import type { ClientHubDb } from '../db/database';
 import { connectionSchema, type FirmUser } from '../db/records';
-import { accountRecordSchema, type ClientTask, clientTaskSchema } from '../sync/records';
+import {
+  accountRecordSchema,
+  bankTransactionRecordSchema,
+  type ClientTask,
+  clientTaskSchema,
+} from '../sync/records';
 import {
   fileProblem,
   MAX_ATTACHMENTS_PER_TRANSACTION,
@@ -16,6 +21,7 @@ import {
   type OutboxPayload,
   type TaskFile,
   type TaskMessage,
+  type TransactionShape,
   taskFileSchema,
   taskMessageSchema,
 } from './records';
@@ -102,6 +108,21 @@ export function createTaskService(deps: TaskServiceDeps) {
       );
     }
     return { id: row.data.accountId, code: row.data.code, name: row.data.name };
+  }
+
+  /** The transaction as the person sees it now (the last sync), for the recode to compare with Xero's. */
+  async function shapeSeen(task: ClientTask): Promise<TransactionShape> {
+    const record = bankTransactionRecordSchema.safeParse(
+      await db.bankTransactions.get([task.tenantId, task.bankTransactionId]),
+    );
+    if (!record.success) return { total: task.snapshot.amount };
+    return {
+      total: record.data.total,
+      lines: record.data.lineItems.map((line) => ({
+        accountId: line.accountId,
+        lineAmount: line.lineAmount,
+      })),
+    };
   }
 
   const event = (
@@ -295,8 +316,15 @@ export function createTaskService(deps: TaskServiceDeps) {
           const connection = connectionSchema.safeParse(await db.connections.get(task.tenantId));
           const fromAccountIds = connection.success ? connection.data.monitoredAccountIds : [];
           if (fromAccountIds.length > 0) {
+            const expected = await shapeSeen(task);
             jobs.push(
-              job(task, { kind: 'recode', account, fromAccountIds }, `recode-${closeId}`, closeId, 2),
+              job(
+                task,
+                { kind: 'recode', account, fromAccountIds, expected },
+                `recode-${closeId}`,
+                closeId,
+                2,
+              ),
             );
           }
         }

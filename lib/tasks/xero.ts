@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseXeroDate } from '../sync/xero-bank';
+import type { TransactionShape } from './records';
 
 /** Xero's answers the Client Tasks writes read: checked with zod, unknown fields kept (Xero adds some). */
 
@@ -25,12 +26,18 @@ export const xeroTransactionSchema = z
     Status: z.string(),
     LineItems: z.array(xeroLineSchema),
     HasAttachments: z.boolean().nullish(),
+    Total: z.number().nullish(),
     UpdatedDateUTC: z.string().optional(),
   })
   .loose();
 
 export const transactionEnvelopeSchema = z.object({
   BankTransactions: z.array(xeroTransactionSchema).min(1),
+});
+
+/** GET …/History: only the notes' words matter here (Xero lists newest first). */
+export const historyEnvelopeSchema = z.object({
+  HistoryRecords: z.array(z.object({ Details: z.string().nullish() }).loose()),
 });
 
 export const xeroAttachmentSchema = z.object({
@@ -85,4 +92,48 @@ export function recodedLines(
     };
   });
   return { lines: out, moved };
+}
+
+/** The shape of a transaction that a recode depends on, from Xero's answer. */
+export function shapeOf(transaction: {
+  Total?: number | null;
+  LineItems: readonly XeroLine[];
+}): TransactionShape {
+  const lines = transaction.LineItems.map((line) => ({
+    accountId: line.AccountID ? line.AccountID.toLowerCase() : null,
+    lineAmount: line.LineAmount ?? 0,
+  }));
+  const total = transaction.Total ?? lines.reduce((sum, line) => sum + line.lineAmount, 0);
+  return { total, lines };
+}
+
+const lineKeys = (shape: TransactionShape) =>
+  (shape.lines ?? []).map((l) => `${l.accountId ?? '-'}|${l.lineAmount.toFixed(2)}`).sort();
+
+/** Same total and, when both know them, the same lines (account and amount, in any order). */
+export function sameShape(expected: TransactionShape, now: TransactionShape): boolean {
+  if (expected.total.toFixed(2) !== now.total.toFixed(2)) return false;
+  if (!expected.lines || !now.lines) return true;
+  const [a, b] = [lineKeys(expected), lineKeys(now)];
+  return a.length === b.length && a.every((key, i) => key === b[i]);
+}
+
+/** The shape `expected` takes once its lines in `fromAccountIds` are moved to `toAccountId`. */
+export function recodedShape(
+  expected: TransactionShape,
+  fromAccountIds: ReadonlySet<string>,
+  toAccountId: string,
+): TransactionShape {
+  return {
+    total: expected.total,
+    ...(expected.lines
+      ? {
+          lines: expected.lines.map((line) =>
+            line.accountId && fromAccountIds.has(line.accountId)
+              ? { ...line, accountId: toAccountId.toLowerCase() }
+              : line,
+          ),
+        }
+      : {}),
+  };
 }

@@ -105,6 +105,13 @@ export function bankTransactionsRoutes(ctx: SandboxContext): Hono<ApiEnv> {
     const id = c.req.param('id').toLowerCase();
     const transaction = data.transactionsById.get(id);
     if (!transaction) return notFound();
+    const locked = data.organisation.periodLockDate;
+    if (locked && new Date(transaction.date).toISOString().slice(0, 10) <= locked) {
+      return validationException(
+        [`The document date cannot be on or before the period lock date (${locked}).`],
+        id,
+      );
+    }
     const parsed = bankTransactionUpdateBody.safeParse(await c.req.json().catch(() => undefined));
     if (!parsed.success) return validationException(['The request body is not a valid BankTransaction.'], id);
     const outcome = applyBankTransactionUpdate(

@@ -16,6 +16,7 @@ import {
   editBankTransactionBody,
   faultBody,
   limitsBody,
+  lockDateBody,
   resetBody,
   revokeGrantsBody,
   tokensBody,
@@ -196,6 +197,16 @@ export function controlRoutes(ctx: SandboxContext): Hono {
         handler(c.req.param('tenantId'), c.req.param('id')),
       );
   }
+
+  app.put('/orgs/:tenantId/lock-date', async (c) => {
+    const data = org(c.req.param('tenantId'));
+    if (!data) return problem('unknown tenantId', 404);
+    const body = await readBody(c.req.raw, lockDateBody);
+    if (body instanceof Response) return body;
+    if (body.periodLockDate === null) delete data.organisation.periodLockDate;
+    else data.organisation.periodLockDate = body.periodLockDate;
+    return c.json({ periodLockDate: data.organisation.periodLockDate ?? null });
+  });
 
   app.get('/connections', (c) =>
     c.json(

@@ -68,6 +68,9 @@ export const editBankTransactionBody = z
   })
   .refine((body) => Object.keys(body).length > 0, 'nothing to change');
 
+/** A period lock date for one organisation (null lifts it). */
+export const lockDateBody = z.object({ periodLockDate: isoDay.nullable() });
+
 export const clockBody = z.union([
   z.object({ advanceMs: z.number() }),
   z.object({ set: z.union([z.number(), z.string().datetime({ offset: true })]) }),
@@ -82,6 +85,7 @@ export const limitsBody = z
     attachmentMaxBytes: z.number().int().positive(),
     attachmentsPerDocument: z.number().int().positive(),
     historyNoteMaxLength: z.number().int().positive(),
+    idempotencyKeyLifetimeMs: z.number().int().positive(),
   })
   .partial();
 

@@ -16,7 +16,18 @@ import { isSpendType, round2, taxFor } from './model.ts';
 import type { AccountRole, AccountTemplate, OrganisationTemplate } from './organisations.ts';
 import { CHART_OF_ACCOUNTS, ORGANISATION_TEMPLATES } from './organisations.ts';
 import { createPrng, type Prng } from './prng.ts';
-import { CONTACT_NAMES, HOSTILE_TEXT, LONG_TEXT, RECEIVE_DESCRIPTIONS, SPEND_DESCRIPTIONS } from './text.ts';
+import {
+  CONTACT_NAMES,
+  DECEPTIVE_FILE_NAMES,
+  DECEPTIVE_TEXT,
+  HOSTILE_TEXT,
+  LONG_TEXT,
+  RECEIVE_DESCRIPTIONS,
+  SPEND_DESCRIPTIONS,
+} from './text.ts';
+
+/** Every kind of text that must never be trusted: markup, scripts, scripts' directions, formulas. */
+const UNTRUSTED_TEXT: readonly string[] = [...HOSTILE_TEXT, ...DECEPTIVE_TEXT];
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Transactions are dated 1..DAYS_OF_HISTORY days before the anchor day. */
@@ -34,7 +45,13 @@ export interface GeneratedWorld {
 export function generateWorld(seed: number, scale: number, anchorMs: number): GeneratedWorld {
   const anchor = Math.floor(anchorMs / DAY_MS) * DAY_MS;
   const organisations = ORGANISATION_TEMPLATES.map((template, index) =>
-    generateOrganisation(template, createPrng(seed, index + 1), scale, anchor),
+    generateOrganisation(
+      template,
+      createPrng(seed, index + 1),
+      createPrng(seed, 5000 + index),
+      scale,
+      anchor,
+    ),
   );
   const userPrng = createPrng(seed, 99);
   const users = USER_TEMPLATES.map((template) => ({
@@ -63,6 +80,7 @@ function shortCode(prng: Prng): string {
 function generateOrganisation(
   template: OrganisationTemplate,
   prng: Prng,
+  textPrng: Prng,
   scale: number,
   anchor: number,
 ): OrganisationData {
@@ -89,7 +107,10 @@ function generateOrganisation(
     roles.set(accountTemplate.role, list);
     return account;
   });
-  const contacts = [...CONTACT_NAMES, ...HOSTILE_TEXT].map((name) => ({ contactId: prng.guid(), name }));
+  const contacts = [
+    ...[...CONTACT_NAMES, ...HOSTILE_TEXT].map((name) => ({ contactId: prng.guid(), name })),
+    ...DECEPTIVE_TEXT.map((name) => ({ contactId: textPrng.guid(), name })),
+  ];
   const data: OrganisationData = {
     organisation,
     accounts,
@@ -100,7 +121,7 @@ function generateOrganisation(
     attachments: new Map(),
     history: new Map(),
   };
-  const generator = new TransactionGenerator(data, roles, prng, anchor);
+  const generator = new TransactionGenerator(data, roles, prng, textPrng, anchor);
   for (let i = 0; i < scale; i++) {
     const transaction = generator.next();
     data.transactions.push(transaction);
@@ -182,6 +203,8 @@ class TransactionGenerator {
     private readonly data: OrganisationData,
     roles: Map<AccountRole, Account[]>,
     private readonly prng: Prng,
+    /** Its own stream: which attachment names are deceptive does not move the rest of the data. */
+    private readonly textPrng: Prng,
     private readonly anchor: number,
   ) {
     const one = (role: AccountRole): Account => {
@@ -206,7 +229,7 @@ class TransactionGenerator {
     this.archived = all('archived');
     this.receivable = one('receivable');
     this.payable = one('payable');
-    const hostile = new Set<string>(HOSTILE_TEXT);
+    const hostile = new Set<string>(UNTRUSTED_TEXT);
     this.hostileContacts = data.contacts.filter((contact) => hostile.has(contact.name));
     this.normalContacts = data.contacts.filter((contact) => !hostile.has(contact.name));
   }
@@ -278,7 +301,7 @@ class TransactionGenerator {
   private pickReference(): string {
     const roll = this.prng.next();
     if (roll < 0.3) return `INV-${this.prng.int(1000, 9999)}`;
-    if (roll < 0.33) return this.prng.pick(HOSTILE_TEXT);
+    if (roll < 0.33) return this.prng.pick(UNTRUSTED_TEXT);
     return '';
   }
 
@@ -303,7 +326,7 @@ class TransactionGenerator {
       ];
     }
     const descriptions = spend ? SPEND_DESCRIPTIONS : RECEIVE_DESCRIPTIONS;
-    const hostileDescriptions = [...HOSTILE_TEXT, LONG_TEXT];
+    const hostileDescriptions = [...UNTRUSTED_TEXT, LONG_TEXT];
     const describe = (): string =>
       prng.chance(0.03) ? prng.pick(hostileDescriptions) : prng.pick(descriptions);
     const roll = prng.next();
@@ -363,9 +386,12 @@ class TransactionGenerator {
     for (let i = 0; i < count; i++) {
       const pdf = this.prng.chance(0.6);
       const attachmentId = this.prng.guid();
-      const fileName = pdf
+      const plainName = pdf
         ? `receipt-${transaction.bankTransactionId.slice(0, 8)}-${i + 1}.pdf`
         : `photo-${i + 1}.png`;
+      const deceptive = this.textPrng.chance(0.2) ? this.textPrng.pick(DECEPTIVE_FILE_NAMES) : undefined;
+      // Two files of one name would be one file in Xero.
+      const fileName = deceptive && !files.some((f) => f.fileName === deceptive) ? deceptive : plainName;
       const content = pdf
         ? new TextEncoder().encode(
             `%PDF-1.4\n% Sandbox receipt for ${transaction.bankTransactionId}\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n`,

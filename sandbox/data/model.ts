@@ -29,6 +29,8 @@ export interface Organisation {
   salesTaxType: string;
   purchasesTaxType: string;
   noTaxType: string;
+  /** `YYYY-MM-DD`: API writes to transactions dated on or before it are refused (set by the control API). */
+  periodLockDate?: string;
 }
 
 export interface Account {

@@ -11,6 +11,34 @@ export const HOSTILE_TEXT: readonly string[] = [
   `Very Long Name ${'Pty '.repeat(72)}Ltd`.slice(0, 255),
 ];
 
+/**
+ * Text that reads differently from what it is: Unicode direction controls (an unmatched RIGHT-TO-LEFT
+ * OVERRIDE turns "12.34 NZD" after it into "DZN 43.21"), zero-width characters, and leading = + - @
+ * or a newline (a spreadsheet formula if exported carelessly). Drawn from their own random stream,
+ * so adding one does not change the rest of the generated data.
+ */
+export const DECEPTIVE_TEXT: readonly string[] = [
+  'Reversed \u202eLtd',
+  '\u2067Unclosed isolate Co',
+  'Embedded \u202bright-to-left\u202c then \u2069stray end',
+  'Zero\u200bWidth\u200c Join\u200der\u2060 Ltd\ufeff',
+  '=HYPERLINK("http://evil.test","Refund")',
+  '+64 Trading',
+  '-1+1 Holdings',
+  '@SUM(1+1)',
+  "\n=cmd|' /C calc'!A0",
+  'شركة \u200fالأمل 12.34',
+];
+
+/** Attachment names that hide what they are (shown raw, "invoice\u202efdp.exe" reads "invoiceexe.pdf"). */
+export const DECEPTIVE_FILE_NAMES: readonly string[] = [
+  'invoice\u202efdp.exe',
+  're\u200bceipt.pdf',
+  '=receipt.pdf',
+  '\u2067photo\u2069.png',
+  'إيصال.pdf',
+];
+
 /** Longer than any name Xero allows; used for descriptions and references, which have no such cap. */
 export const LONG_TEXT = `A very long bank statement description ${'that keeps going '.repeat(20)}`.slice(
   0,

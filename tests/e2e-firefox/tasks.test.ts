@@ -1,6 +1,7 @@
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { backfillFromDate } from '@/lib/sync';
+import { isolated } from '@/lib/text/hostile';
 import { expectedTaskIds, groundTruth } from '../integration/sync/support';
 import {
   answerXeroSignIn,
@@ -95,7 +96,7 @@ describe('tasks in Firefox ESR', () => {
   test('an Admin chooses monitored accounts; the backfill makes one task per qualifying transaction', async () => {
     const row = await options.waitForSelector(`tr[data-tenant-id="${org.tenantId}"]`);
     await (await row?.waitForSelector('td.actions button:first-child'))?.click();
-    await options.waitForSelector(`dialog[open] ::-p-text(Manage Accounts: ${org.name})`);
+    await options.waitForSelector(`dialog[open] ::-p-text(Manage Accounts: ${isolated(org.name)})`);
     await options.waitForSelector('dialog[open] .account-list input[type=checkbox]', { timeout: 30_000 });
     for (const account of CHOSEN) {
       const box = await accountCheckbox(options, account);

@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { isolated } from '@/lib/text/hostile';
 import {
   answerXeroSignIn,
   type E2E,
@@ -119,7 +120,7 @@ beforeAll(async () => {
     () => options.getByRole('button', { name: '+ Add Another Xero company' }).click(),
     [a.name],
   );
-  const dialog = options.getByRole('dialog', { name: `Choose a workspace for ${a.name}` });
+  const dialog = options.getByRole('dialog', { name: `Choose a workspace for ${isolated(a.name)}` });
   await dialog.getByRole('button', { name: 'Link workspace' }).click();
   await dialog.waitFor({ state: 'hidden' });
 

@@ -1,6 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { isolated } from '@/lib/text/hostile';
 import {
   answerXeroSignIn,
   type E2E,
@@ -44,7 +45,7 @@ describe('Xero integration, as an Admin', () => {
     );
     // Each new company is linked to a workspace named after it.
     for (const org of [a, b]) {
-      const dialog = page.getByRole('dialog', { name: `Choose a workspace for ${org.name}` });
+      const dialog = page.getByRole('dialog', { name: `Choose a workspace for ${isolated(org.name)}` });
       await dialog.waitFor();
       expect(await dialog.getByLabel('New workspace name').inputValue()).toBe(org.name);
       await dialog.getByRole('button', { name: 'Link workspace' }).click();
@@ -56,7 +57,9 @@ describe('Xero integration, as an Admin', () => {
       expect(await row.textContent()).toContain(org.shortCode);
       expect(await row.getByRole('cell').first().textContent()).toContain(org.name);
     }
-    expect(await page.getByRole('status').first().textContent()).toContain(`Connected ${a.name}, ${b.name}`);
+    expect(await page.getByRole('status').first().textContent()).toContain(
+      `Connected ${isolated(a.name)}, ${isolated(b.name)}`,
+    );
   });
 
   test('the options page passes axe with no serious violations', async () => {
@@ -94,7 +97,7 @@ describe('Xero integration, as an Admin', () => {
     ]);
     await row.getByRole('img', { name: 'Healthy' }).waitFor();
     expect((await row.getByRole('cell').nth(0).textContent())?.trim()).toBe(a.name);
-    expect(await page.getByRole('status').first().textContent()).toContain(`Reconnected ${a.name}`);
+    expect(await page.getByRole('status').first().textContent()).toContain(`Reconnected ${isolated(a.name)}`);
   });
 
   test('every control works from the keyboard: Remove opens from Tab and Enter, Escape cancels', async () => {
@@ -103,7 +106,7 @@ describe('Xero integration, as an Admin', () => {
     const remove = rowOf(b.name).getByRole('button', { name: /^Remove/ });
     await remove.focus();
     await page.keyboard.press('Enter');
-    const dialog = page.getByRole('dialog', { name: `Remove ${b.name}?` });
+    const dialog = page.getByRole('dialog', { name: `Remove ${isolated(b.name)}?` });
     await dialog.waitFor();
     // The safe choice has focus first.
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
@@ -120,10 +123,10 @@ describe('Xero integration, as an Admin', () => {
       .click();
     await page
       .getByRole('dialog')
-      .getByRole('button', { name: `Remove ${b.name}` })
+      .getByRole('button', { name: `Remove ${isolated(b.name)}` })
       .click();
     await rowOf(b.name).waitFor({ state: 'detached' });
-    expect(await page.getByRole('status').first().textContent()).toContain(`Removed ${b.name}`);
+    expect(await page.getByRole('status').first().textContent()).toContain(`Removed ${isolated(b.name)}`);
     const connections = (await (await fetch(`${e2e.sandbox.url}/__sandbox/connections`)).json()) as {
       tenantId: string;
     }[];

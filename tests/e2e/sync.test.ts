@@ -1,6 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { backfillFromDate } from '@/lib/sync';
+import { isolated } from '@/lib/text/hostile';
 import { expectedTaskIds, groundTruth } from '../integration/sync/support';
 import {
   answerXeroSignIn,
@@ -46,7 +47,7 @@ test('a service worker stopped mid-backfill resumes, and every qualifying transa
     () => page.getByRole('button', { name: '+ Add Another Xero company' }).click(),
     [org.name],
   );
-  const workspace = page.getByRole('dialog', { name: `Choose a workspace for ${org.name}` });
+  const workspace = page.getByRole('dialog', { name: `Choose a workspace for ${isolated(org.name)}` });
   await workspace.getByRole('button', { name: 'Link workspace' }).click();
 
   // Every page of transactions now takes a while, so the worker can be stopped between pages.
@@ -62,7 +63,7 @@ test('a service worker stopped mid-backfill resumes, and every qualifying transa
   });
 
   await page.getByRole('button', { name: new RegExp(`^Manage Accounts.*${org.name}`) }).click();
-  const dialog = page.getByRole('dialog', { name: `Manage Accounts: ${org.name}` });
+  const dialog = page.getByRole('dialog', { name: `Manage Accounts: ${isolated(org.name)}` });
   const chosen = ['Uncategorized Expense', 'Suspense'];
   for (const name of chosen) await dialog.getByRole('checkbox', { name: new RegExp(name) }).check();
   await dialog.getByRole('button', { name: 'Save and find transactions' }).click();

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from '../../sandbox/config.ts';
 import type { BankTransaction } from '../../sandbox/data/model.ts';
 import type { Sandbox } from '../../sandbox/server.ts';
-import { api, mint, start, tenantIds } from './helpers.ts';
+import { api, control, mint, start, tenantIds } from './helpers.ts';
 
 let sandbox: Sandbox;
 let token: string;
@@ -310,6 +311,37 @@ describe('POST BankTransactions/{id}', () => {
     expect(history()).toBe(before + 1);
     const tooLong = await post(transaction.bankTransactionId, body, { 'idempotency-key': 'k'.repeat(129) });
     expect(tooLong.status).toBe(400);
+  });
+
+  it('keeps a refusal under its key, and forgets keys after idempotencyKeyLifetimeMs (24 hours)', async () => {
+    const transaction = editable();
+    const day = new Date(transaction.date).toISOString().slice(0, 10);
+    const lock = (periodLockDate: string | null) =>
+      control(sandbox, 'PUT', `/orgs/${tenantId}/lock-date`, { periodLockDate });
+    expect((await lock(day)).status).toBe(200);
+    const body = { Reference: 'after the lock' };
+    const refused = await post(transaction.bankTransactionId, body, { 'idempotency-key': 'locked-1' });
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('period lock date');
+    expect((await lock(null)).status).toBe(200);
+    const IDEMPOTENCY_KEY_LIFETIME_MS = DEFAULT_LIMITS.idempotencyKeyLifetimeMs;
+    expect(IDEMPOTENCY_KEY_LIFETIME_MS).toBe(24 * 60 * 60 * 1000);
+    // Within the window the same key gets the stored refusal.
+    sandbox.clock.advance(IDEMPOTENCY_KEY_LIFETIME_MS - 60_000);
+    token = (await mint(sandbox)).access_token;
+    const replayed = await post(transaction.bankTransactionId, body, { 'idempotency-key': 'locked-1' });
+    expect(replayed.status).toBe(400);
+    expect(transaction.reference).not.toBe('after the lock');
+    // Past the window the key is forgotten and the write runs.
+    sandbox.clock.advance(60_000);
+    token = (await mint(sandbox)).access_token;
+    const fresh = await post(transaction.bankTransactionId, body, { 'idempotency-key': 'locked-1' });
+    expect(fresh.status).toBe(200);
+    expect(transaction.reference).toBe('after the lock');
+    expect(sandbox.state.idempotency.size).toBeGreaterThan(0);
+    for (const stored of sandbox.state.idempotency.values()) {
+      expect(sandbox.clock.now() - stored.storedAt).toBeLessThan(IDEMPOTENCY_KEY_LIFETIME_MS);
+    }
   });
 });
 

@@ -105,6 +105,15 @@ describe('facts in the words', () => {
     expect(problem.action).toContain(hostile);
   });
 
+  it('Xero’s words are direction-isolated in the sentence: their controls cannot reorder it', () => {
+    const rlo = 'Evil\u202e Ltd\u2069';
+    const problem = describeProblem('connection-removed', { organisationName: rlo, now: NOW });
+    expect(problem.message).toContain('\u2068Evil Ltd\u2069');
+    expect(problem.message).not.toContain('\u202e');
+    const refused = describeProblem('validation', { validationMessage: 'Nope\u202e 12.34', now: NOW });
+    expect(refused.message).toContain('"\u2068Nope 12.34\u2069"');
+  });
+
   it('a very long company name is capped', () => {
     const problem = describeProblem('access-lost', { organisationName: 'B'.repeat(5_000) });
     expect(problem.message.length).toBeLessThan(400);
@@ -144,7 +153,7 @@ describe('rate limits', () => {
   it('says when the limit resets, in the given time zone, and that nothing is lost', () => {
     const problem = describeProblem('rate-limited', facts);
     expect(problem.action).toBe(
-      `Nothing to do: Xero's limit for ${ORG} resets at 14:05, and Client Hub will carry on then.`,
+      `Nothing to do: Xero's limit for \u2068${ORG}\u2069 resets at 14:05, and Client Hub will carry on then.`,
     );
     expect(problem.message).toMatch(/Nothing is lost/);
     expect(problem.severity).toBe('info');
@@ -190,7 +199,7 @@ describe('rate limits', () => {
       timeZone: 'Australia/Sydney',
     });
     expect(problem.code).toBe('rate-limited');
-    expect(problem.action).toContain(`limit for ${ORG} resets at 14:05`);
+    expect(problem.action).toContain(`limit for \u2068${ORG}\u2069 resets at 14:05`);
   });
 });
 
