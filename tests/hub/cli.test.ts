@@ -42,7 +42,7 @@ async function waitFor(read: () => string, pattern: RegExp, exited: Promise<unkn
 }
 
 describe(`npm run hub (${DATABASE})`, () => {
-  it('explains a create-firm without its options and stops', async () => {
+  it('explains a create-firm without its options and stops', { timeout: 120_000 }, async () => {
     const { exited, output } = run(['create-firm', '--data', dataDir, '--name', 'No Admin Ltd']);
     expect(await exited).toBe(2);
     expect(output()).toMatch(/--admin-email/);
