@@ -1,3 +1,4 @@
+import { runHubBench } from './hub';
 import { runPageBench } from './page';
 import { runSyncBench } from './sync';
 import { runTasksBench } from './tasks';
@@ -8,6 +9,8 @@ const parts: { name: string; run: () => Promise<unknown> }[] = [
   { name: 'page', run: () => runPageBench() },
   // Client Tasks: the page with 10,000 tasks (needs `npm run build:sandbox`) and outbox throughput.
   { name: 'tasks', run: () => runTasksBench() },
+  // The Client Hub server on PGlite and PostgreSQL (DATABASE_URL; `npm run bench` sets it when PostgreSQL is installed).
+  { name: 'hub', run: () => runHubBench() },
 ];
 
 for (const part of parts) {
