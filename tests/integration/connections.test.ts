@@ -33,6 +33,31 @@ async function consentNames(): Promise<{ name: string; tenantId: string }[]> {
   return demoUserOrganisations(sandbox);
 }
 
+/** Node's fetch, except that Xero's revocation endpoint is unreachable while `down` is set. */
+function revocationOutage() {
+  const outage = {
+    down: false,
+    fetch: (input: RequestInfo | URL, init?: RequestInit) =>
+      outage.down && String(input instanceof Request ? input.url : input).includes('/connect/revocation')
+        ? Promise.reject(new TypeError('fetch failed'))
+        : fetch(input, init),
+  };
+  return outage;
+}
+
+/** What Xero answers to a refresh with this token (400 once it is revoked). */
+async function refreshStatus(refreshToken: string): Promise<number> {
+  const response = await fetch(`${sandbox.url}/connect/token`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      grant_type: 'refresh_token',
+      refresh_token: refreshToken,
+      client_id: SANDBOX_CLIENT_ID,
+    }),
+  });
+  return response.status;
+}
+
 async function problemOf(promise: Promise<unknown>) {
   const error = await promise.then(
     () => null,
@@ -245,30 +270,17 @@ describe('health, Refresh and Remove', () => {
     expect(await t.db.connections.count()).toBe(0);
     expect(await t.db.grants.count()).toBe(0);
     // Xero agrees: the revoked refresh token is refused.
-    const refresh = await fetch(`${sandbox.url}/connect/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        refresh_token: grant?.refreshToken ?? '',
-        client_id: SANDBOX_CLIENT_ID,
-      }),
-    });
-    expect(refresh.status).toBe(400);
+    expect(await refreshStatus(grant?.refreshToken ?? '')).toBe(400);
   });
 
   test('a revocation Xero could not take is owed, kept, and done at the next check', async () => {
     const [first] = await consentNames();
     if (!first) throw new Error('sandbox has no organisations');
-    let revocationDown = false;
-    const t = backgroundAnswering([{ organisations: [first.name] }], {
-      fetch: (input, init) =>
-        revocationDown && String(input instanceof Request ? input.url : input).includes('/connect/revocation')
-          ? Promise.reject(new TypeError('fetch failed'))
-          : fetch(input, init),
-    });
+    const revocation = revocationOutage();
+    const t = backgroundAnswering([{ organisations: [first.name] }], { fetch: revocation.fetch });
     await t.ask({ type: 'setup.saveFirmUser', user: admin });
     await t.ask({ type: 'connections.add' });
-    revocationDown = true;
+    revocation.down = true;
     const result = await t.ask({ type: 'connections.remove', tenantId: first.tenantId });
     expect(result).toMatchObject({ state: 'removed', revokedSignIn: false });
     expect(await t.db.connections.count()).toBe(0);
@@ -279,35 +291,24 @@ describe('health, Refresh and Remove', () => {
     await t.ask({ type: 'connections.check' }); // still down: still owed
     expect((await t.db.grants.toArray()).map((g) => g.status)).toEqual(['revoke-pending']);
 
-    revocationDown = false;
+    revocation.down = false;
     await t.ask({ type: 'connections.check' }); // what the schedule's alarm runs first
     expect(await t.db.grants.count()).toBe(0);
-    const after = await fetch(`${sandbox.url}/connect/token`, {
-      method: 'POST',
-      body: new URLSearchParams({
-        grant_type: 'refresh_token',
-        refresh_token: owed?.refreshToken ?? '',
-        client_id: SANDBOX_CLIENT_ID,
-      }),
-    });
-    expect(after.status).toBe(400);
+    expect(await refreshStatus(owed?.refreshToken ?? '')).toBe(400);
   });
 
   test('an owed revocation is dropped, not sent, once the same Xero user has connected again', async () => {
     const [first, second] = await consentNames();
     if (!first || !second) throw new Error('sandbox has too few organisations');
-    let revocationDown = false;
+    const revocation = revocationOutage();
     const t = backgroundAnswering([{ organisations: [first.name] }, { organisations: [second.name] }], {
-      fetch: (input, init) =>
-        revocationDown && String(input instanceof Request ? input.url : input).includes('/connect/revocation')
-          ? Promise.reject(new TypeError('fetch failed'))
-          : fetch(input, init),
+      fetch: revocation.fetch,
     });
     await t.ask({ type: 'setup.saveFirmUser', user: admin });
     await t.ask({ type: 'connections.add' });
-    revocationDown = true;
+    revocation.down = true;
     await t.ask({ type: 'connections.remove', tenantId: first.tenantId });
-    revocationDown = false;
+    revocation.down = false;
     await t.ask({ type: 'connections.add' });
     await t.ask({ type: 'connections.check' });
     // Revoking the old token would have ended the new connection too (Xero revokes per user and app).
