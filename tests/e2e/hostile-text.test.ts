@@ -1,15 +1,6 @@
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { isolated } from '@/lib/text/hostile';
-import {
-  answerXeroSignIn,
-  type E2E,
-  fillFirstRun,
-  readStore,
-  sandboxOrgs,
-  sendFromPage,
-  startE2E,
-} from './support/harness';
+import { accountIdOf, connectAndSync, type E2E, readStore, sandboxOrgs, startE2E } from './support/harness';
 
 /**
  * A contact name from Xero with an unmatched RIGHT-TO-LEFT OVERRIDE once showed "12.34 NZD" after it
@@ -32,14 +23,7 @@ beforeAll(async () => {
   const org = (await sandboxOrgs(e2e.sandbox))[0];
   if (!org) throw new Error('no organisation');
   tenantId = org.tenantId;
-  const full = (await (await fetch(`${e2e.sandbox.url}/__sandbox/orgs`)).json()) as {
-    tenantId: string;
-    accounts: { AccountID: string; Name: string }[];
-  }[];
-  const uncategorized = full
-    .find((o) => o.tenantId === tenantId)
-    ?.accounts.find((x) => x.Name === 'Uncategorized Expense');
-  if (!uncategorized) throw new Error('no Uncategorized Expense');
+  const uncategorized = await accountIdOf(e2e.sandbox, tenantId, 'Uncategorized Expense');
   const clock = (await (await fetch(`${e2e.sandbox.url}/__sandbox/clock`)).json()) as { now: number };
   const created = (await (
     await fetch(`${e2e.sandbox.url}/__sandbox/orgs/${tenantId}/bank-transactions`, {
@@ -49,7 +33,7 @@ beforeAll(async () => {
         type: 'SPEND',
         contactName: HOSTILE_CONTACT,
         date: new Date(clock.now - 2 * 86_400_000).toISOString().slice(0, 10),
-        lineItems: [{ description: 'Card payment', amount: AMOUNT, accountId: uncategorized.AccountID }],
+        lineItems: [{ description: 'Card payment', amount: AMOUNT, accountId: uncategorized }],
       }),
     })
   ).json()) as { BankTransactionID: string; BankAccount: { AccountID: string }; CurrencyCode: string };
@@ -57,23 +41,7 @@ beforeAll(async () => {
   bankAccountId = created.BankAccount.AccountID;
   currency = created.CurrencyCode;
 
-  options = await e2e.options();
-  await fillFirstRun(options, { name: 'Ada Admin', email: 'ada@firm.test', role: 'Admin' });
-  await answerXeroSignIn(
-    e2e.browser.context,
-    () => options.getByRole('button', { name: '+ Add Another Xero company' }).click(),
-    [org.name],
-  );
-  const dialog = options.getByRole('dialog', { name: `Choose a workspace for ${isolated(org.name)}` });
-  await dialog.getByRole('button', { name: 'Link workspace' }).click();
-  await dialog.waitFor({ state: 'hidden' });
-  await sendFromPage(options, {
-    type: 'accounts.save',
-    tenantId,
-    monitoredAccountIds: [uncategorized.AccountID],
-    types: ['SPEND'],
-  });
-  await sendFromPage(options, { type: 'sync.now', tenantId });
+  options = await connectAndSync(e2e, org, uncategorized);
 });
 afterAll(async () => {
   await e2e?.close();

@@ -1,16 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { isolated } from '@/lib/text/hostile';
-import {
-  answerXeroSignIn,
-  type E2E,
-  fillFirstRun,
-  readStore,
-  sandboxOrgs,
-  sendFromPage,
-  startE2E,
-} from './support/harness';
+import { accountIdOf, connectAndSync, type E2E, readStore, sandboxOrgs, startE2E } from './support/harness';
 
 /**
  * The Client Tasks page in headless Chromium with the built sandbox extension: record a client's
@@ -28,9 +19,6 @@ interface Truth {
 let e2e: E2E;
 let options: Page;
 let tenantId: string;
-let uncategorizedId: string;
-
-const ask = <T>(message: Record<string, unknown>) => sendFromPage<T>(options, message);
 
 const storedTasks = (page: Page) =>
   readStore<{ id: string; bankTransactionId: string; status: string }>(page, 'clientTasks');
@@ -45,27 +33,8 @@ beforeAll(async () => {
   const org = (await sandboxOrgs(e2e.sandbox))[0];
   if (!org) throw new Error('no organisation');
   tenantId = org.tenantId;
-  const full = (await (await fetch(`${e2e.sandbox.url}/__sandbox/orgs`)).json()) as {
-    tenantId: string;
-    accounts: { AccountID: string; Name: string }[];
-  }[];
-  const account = full
-    .find((o) => o.tenantId === tenantId)
-    ?.accounts.find((x) => x.Name === 'Uncategorized Expense');
-  if (!account) throw new Error('no Uncategorized Expense');
-  uncategorizedId = account.AccountID;
-  options = await e2e.options();
-  await fillFirstRun(options, { name: 'Ada Admin', email: 'ada@firm.test', role: 'Admin' });
-  await answerXeroSignIn(
-    e2e.browser.context,
-    () => options.getByRole('button', { name: '+ Add Another Xero company' }).click(),
-    [org.name],
-  );
-  const dialog = options.getByRole('dialog', { name: `Choose a workspace for ${isolated(org.name)}` });
-  await dialog.getByRole('button', { name: 'Link workspace' }).click();
-  await dialog.waitFor({ state: 'hidden' });
-  await ask({ type: 'accounts.save', tenantId, monitoredAccountIds: [uncategorizedId], types: ['SPEND'] });
-  await ask({ type: 'sync.now', tenantId });
+  const uncategorizedId = await accountIdOf(e2e.sandbox, tenantId, 'Uncategorized Expense');
+  options = await connectAndSync(e2e, org, uncategorizedId);
 });
 afterAll(async () => {
   await e2e?.close();

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { SANDBOX_DEFAULT_PORT, SANDBOX_DEMO_USER } from '@/lib/config/sandbox-build';
+import { isolated } from '@/lib/text/hostile';
 import { type Sandbox, startSandbox } from '../../../sandbox/server';
 import { type LaunchedExtension, launchWithExtension } from '../../../scripts/chromium';
 import { readAllFromStore } from '../../support/extension-db';
@@ -114,4 +115,41 @@ export function sendFromPage<T = unknown>(page: Page, message: Record<string, un
     ).chrome;
     return runtime.sendMessage(m);
   }, message) as Promise<T>;
+}
+
+/** The AccountID of a named account in an organisation's chart (from the sandbox's ground truth). */
+export async function accountIdOf(sandbox: Sandbox, tenantId: string, name: string): Promise<string> {
+  const full = (await (await fetch(`${sandbox.url}/__sandbox/orgs`)).json()) as {
+    tenantId: string;
+    accounts: { AccountID: string; Name: string }[];
+  }[];
+  const account = full.find((o) => o.tenantId === tenantId)?.accounts.find((x) => x.Name === name);
+  if (!account) throw new Error(`no account named ${name}`);
+  return account.AccountID;
+}
+
+/**
+ * An Admin on a fresh options page connects `org`, links it to a new workspace, monitors one account
+ * for Spend Money and runs a first sync. Returns the options page.
+ */
+export async function connectAndSync(e2e: E2E, org: SandboxOrg, monitoredAccountId: string): Promise<Page> {
+  const options = await e2e.options();
+  await fillFirstRun(options, { name: 'Ada Admin', email: 'ada@firm.test', role: 'Admin' });
+  await answerXeroSignIn(
+    e2e.browser.context,
+    () => options.getByRole('button', { name: '+ Add Another Xero company' }).click(),
+    [org.name],
+  );
+  const dialog = options.getByRole('dialog', { name: `Choose a workspace for ${isolated(org.name)}` });
+  await dialog.getByRole('button', { name: 'Link workspace' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  const ask = (message: Record<string, unknown>) => sendFromPage(options, message);
+  await ask({
+    type: 'accounts.save',
+    tenantId: org.tenantId,
+    monitoredAccountIds: [monitoredAccountId],
+    types: ['SPEND'],
+  });
+  await ask({ type: 'sync.now', tenantId: org.tenantId });
+  return options;
 }

@@ -1,8 +1,16 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type Sandbox, startSandbox } from '../../../sandbox/server';
-import { startTestBackground } from '../support/background';
 import { control } from '../sync/support';
-import { ADMIN, notesOf, outboxSettled, stageFile, statusOf, taskWorld, truthOf } from './support';
+import {
+  dyingOn,
+  nextWorker,
+  notesOf,
+  outboxSettled,
+  stageFile,
+  statusOf,
+  taskWorld,
+  truthOf,
+} from './support';
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -43,20 +51,8 @@ test('writes interrupted by Xero faults (offline, 500, 429, dropped connection) 
 
 test('a worker stopped after Xero applied a write but before it recorded that: the next worker repeats it with the same Idempotency-Key, applied once', async () => {
   // The first worker's History call reaches Xero, then the worker dies before the answer comes back.
-  let reachedXero: () => void = () => undefined;
-  const reached = new Promise<void>((resolve) => {
-    reachedXero = resolve;
-  });
-  const dyingFetch: typeof fetch = async (input, init) => {
-    const response = await fetch(input, init);
-    const url = input instanceof Request ? input.url : String(input);
-    if (url.endsWith('/History')) {
-      reachedXero();
-      return new Promise<Response>(() => undefined);
-    }
-    return response;
-  };
-  const w = await taskWorld(sandbox, { fetch: dyingFetch });
+  const dying = dyingOn((_, url) => url.endsWith('/History'));
+  const w = await taskWorld(sandbox, { fetch: dying.fetch });
   const fileId = await stageFile(w.h.db, w.task, 'invoice.pdf', 'invoice bytes');
   await w.bg.ask({
     type: 'tasks.recordAnswer',
@@ -66,22 +62,14 @@ test('a worker stopped after Xero applied a write but before it recorded that: t
     fileIds: [fileId],
   });
   await w.bg.ask({ type: 'tasks.close', taskIds: [w.task.id], recode: true });
-  await reached;
+  await dying.reached;
   // Xero has the note; Client Hub still has the write as running (its answer never came).
   expect(notesOf(await truthOf(sandbox, w.tenantId, w.bankTransactionId))).toHaveLength(1);
   expect(await w.h.db.outbox.where('state').equals('running').count()).toBe(1);
   expect(await statusOf(w.h.db, w.task.id)).toBe('Answered');
-  w.bg.background.tasks.outbox.stop();
 
   // A new worker on the same IndexedDB (the dead one's Web Lock is gone with it).
-  const next = startTestBackground({
-    sandboxUrl: sandbox.url,
-    db: w.h.db,
-    launchSignIn: async () => {
-      throw new Error('no sign-in');
-    },
-  });
-  await next.ask({ type: 'setup.saveFirmUser', user: ADMIN });
+  await nextWorker(sandbox, w);
   await outboxSettled(w.h.db);
   expect(await statusOf(w.h.db, w.task.id)).toBe('Closed');
   const truth = await truthOf(sandbox, w.tenantId, w.bankTransactionId);

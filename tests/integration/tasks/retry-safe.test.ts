@@ -1,8 +1,7 @@
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
 import { type Sandbox, startSandbox } from '../../../sandbox/server';
-import { startTestBackground } from '../support/background';
 import { control } from '../sync/support';
-import { ADMIN, notesOf, outboxSettled, statusOf, taskWorld, truthOf } from './support';
+import { dyingOn, nextWorker, notesOf, outboxSettled, statusOf, taskWorld, truthOf } from './support';
 
 /**
  * Writes that stay right after any retry: a History note is never written twice even when Xero has
@@ -39,41 +38,6 @@ const jobsOf = async (w: Awaited<ReturnType<typeof taskWorld>>, kind: 'history' 
     .filter((j) => j.payload.kind === kind)
     .toArray();
 
-/** A fetch whose first matching write reaches Xero, then never answers: the worker "dies" there. */
-function dyingOn(matches: (method: string, url: string) => boolean) {
-  let reachedXero: () => void = () => undefined;
-  const reached = new Promise<void>((resolve) => {
-    reachedXero = resolve;
-  });
-  let died = false;
-  const fetchThatDies: typeof fetch = async (input, init) => {
-    const response = await fetch(input, init);
-    const url = input instanceof Request ? input.url : String(input);
-    const method = (input instanceof Request ? input.method : init?.method) ?? 'GET';
-    if (!died && matches(method, url)) {
-      died = true;
-      reachedXero();
-      return new Promise<Response>(() => undefined);
-    }
-    return response;
-  };
-  return { fetch: fetchThatDies, reached };
-}
-
-/** A new background (service worker) on the same IndexedDB, the dead one's outbox stopped. */
-async function nextWorker(w: Awaited<ReturnType<typeof taskWorld>>) {
-  w.bg.background.tasks.outbox.stop();
-  const next = startTestBackground({
-    sandboxUrl: sandbox.url,
-    db: w.h.db,
-    launchSignIn: async () => {
-      throw new Error('no sign-in');
-    },
-  });
-  await next.ask({ type: 'setup.saveFirmUser', user: ADMIN });
-  return next;
-}
-
 test('a note that reached Xero before the worker died is not written again after Xero forgot its key', async () => {
   const dying = dyingOn((method, url) => method === 'PUT' && url.endsWith('/History'));
   const w = await taskWorld(sandbox, { fetch: dying.fetch });
@@ -90,7 +54,7 @@ test('a note that reached Xero before the worker died is not written again after
 
   // Xero no longer knows the key: only reading History can tell the note is there.
   await forgetKeys();
-  const next = await nextWorker(w);
+  const next = await nextWorker(sandbox, w);
   await outboxSettled(w.h.db);
   expect(await statusOf(w.h.db, w.task.id)).toBe('Closed');
   expect(notesOf(await truthOf(sandbox, w.tenantId, w.bankTransactionId))).toEqual([
@@ -191,7 +155,7 @@ test('a recode that reached Xero before the worker died is seen as done by the n
   await dying.reached;
   // Past the key's window too: the transaction itself shows the recode is there.
   await forgetKeys();
-  const next = await nextWorker(w);
+  const next = await nextWorker(sandbox, w);
   await outboxSettled(w.h.db);
   const [recode] = await jobsOf(w, 'recode');
   expect(recode?.state).toBe('done');

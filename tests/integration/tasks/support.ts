@@ -162,3 +162,38 @@ export async function outboxSettled(db: ClientHubDb, timeout = 45_000) {
 export async function statusOf(db: ClientHubDb, taskId: string) {
   return (await db.clientTasks.where('id').equals(taskId).first())?.status;
 }
+
+/** A fetch whose first matching write reaches Xero, then never answers: the worker "dies" there. */
+export function dyingOn(matches: (method: string, url: string) => boolean) {
+  let reachedXero: () => void = () => undefined;
+  const reached = new Promise<void>((resolve) => {
+    reachedXero = resolve;
+  });
+  let died = false;
+  const fetchThatDies: typeof fetch = async (input, init) => {
+    const response = await fetch(input, init);
+    const url = input instanceof Request ? input.url : String(input);
+    const method = (input instanceof Request ? input.method : init?.method) ?? 'GET';
+    if (!died && matches(method, url)) {
+      died = true;
+      reachedXero();
+      return new Promise<Response>(() => undefined);
+    }
+    return response;
+  };
+  return { fetch: fetchThatDies, reached };
+}
+
+/** A new background (service worker) on the same IndexedDB, the dead one's outbox stopped. */
+export async function nextWorker(sandbox: Sandbox, w: Awaited<ReturnType<typeof taskWorld>>) {
+  w.bg.background.tasks.outbox.stop();
+  const next = startTestBackground({
+    sandboxUrl: sandbox.url,
+    db: w.h.db,
+    launchSignIn: async () => {
+      throw new Error('no sign-in');
+    },
+  });
+  await next.ask({ type: 'setup.saveFirmUser', user: ADMIN });
+  return next;
+}
