@@ -115,6 +115,9 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
       if (result.state === 'queued') {
         return `Xero could not be reached, so ${result.name} will be removed as soon as it can be. Nothing is lost.`;
       }
+      if (result.state === 'cancelled') {
+        return `${result.name} was connected again while it was being removed, so nothing was removed.`;
+      }
       return `Removed ${result.name}: disconnected in Xero and deleted from Client Hub on this computer${
         result.tasksDeleted > 0
           ? `, with its ${result.tasksDeleted} Client Task${result.tasksDeleted === 1 ? '' : 's'}`

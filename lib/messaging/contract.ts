@@ -95,7 +95,7 @@ export const responseSchemas = {
   'connections.refresh': z.object({ reconnected: z.boolean() }),
   'connections.remove': z.object({
     name: z.string(),
-    state: z.enum(['removed', 'queued']),
+    state: z.enum(['removed', 'queued', 'cancelled']),
     revokedSignIn: z.boolean(),
     tasksDeleted: z.number(),
   }),

@@ -1,4 +1,5 @@
 import type { WithLock } from '../auth/token-manager';
+import { companyIsConnected } from '../db/company-data';
 import type { ClientHubDb } from '../db/database';
 import { type Connection, connectionSchema } from '../db/records';
 import { describeFailure, failureFromThrown, type Problem, type XeroFailure } from '../errors';
@@ -78,6 +79,8 @@ export interface SyncOptions {
 }
 
 export const SYNC_LOCK_PREFIX = 'client-hub-sync:';
+/** The company's sync lock: its sync holds it, and so does Remove. */
+export const companyLockName = (tenantId: string) => `${SYNC_LOCK_PREFIX}${tenantId}`;
 const DEFAULT_OVERLAP_MS = 5 * 60_000;
 
 /** Which transactions a company's tasks come from: a different scope needs a new backfill. */
@@ -138,7 +141,10 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       if (read.ok) accounts.push(read.record);
       else quarantined.push({ ...read.quarantine, tenantId: connection.tenantId, at: now });
     });
-    await db.transaction('rw', [db.accounts, db.quarantine], async () => {
+    await db.transaction('rw', [db.accounts, db.quarantine, db.connections, db.pendingRemovals], async () => {
+      // Removed while Xero answered: write nothing of it.
+      if (!(await companyIsConnected(db, connection.tenantId)))
+        throw new FailureError({ kind: 'connection', reason: 'removed' });
       await db.accounts.where('tenantId').equals(connection.tenantId).delete();
       await db.accounts.bulkPut(accounts);
       await db.quarantine.bulkPut(quarantined);
@@ -215,6 +221,8 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     const { signal } = options;
     const connection = await requireConnection(tenantId);
     if (!connection.grantId || connection.monitoredAccountIds.length === 0) return null;
+    // Being removed (Xero could not be reached yet): nothing of it is synced any more.
+    if (await db.pendingRemovals.get(tenantId)) return null;
     const types = await typesFor(tenantId);
     const scope: TaskScope = {
       monitoredAccountIds: new Set(connection.monitoredAccountIds.map((id) => id.toLowerCase())),
@@ -498,8 +506,21 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     const { tenantId } = context;
     return db.transaction(
       'rw',
-      [db.clientTasks, db.taskActivity, db.bankTransactions, db.quarantine, db.syncCursors, db.syncRuns],
+      [
+        db.clientTasks,
+        db.taskActivity,
+        db.bankTransactions,
+        db.quarantine,
+        db.syncCursors,
+        db.syncRuns,
+        db.connections,
+        db.pendingRemovals,
+      ],
       async () => {
+        // A page read before Remove is not written after it (the lock makes this the rare case).
+        context.signal?.throwIfAborted();
+        if (!(await companyIsConnected(db, tenantId)))
+          throw new FailureError({ kind: 'connection', reason: 'removed' });
         const keys = records.map((r): [string, string] => [tenantId, r.bankTransactionId]);
         const existing = await db.clientTasks.bulkGet(keys);
         const tasks: ClientTask[] = [];
@@ -552,8 +573,34 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     return error instanceof FailureError ? error.failure : failureFromThrown(error);
   }
 
-  function syncOrganisation(tenantId: string, options: SyncOptions = {}): Promise<SyncRun | null> {
-    return deps.withLock(`${SYNC_LOCK_PREFIX}${tenantId}`, () => run(tenantId, options));
+  /** Syncs in flight or waiting for the lock, by tenant id: Remove aborts them. */
+  const inFlight = new Map<string, Set<AbortController>>();
+
+  async function syncOrganisation(tenantId: string, options: SyncOptions = {}): Promise<SyncRun | null> {
+    const controller = new AbortController();
+    const forward = () => controller.abort(options.signal?.reason);
+    if (options.signal?.aborted) forward();
+    options.signal?.addEventListener('abort', forward, { once: true });
+    const mine = inFlight.get(tenantId) ?? new Set();
+    mine.add(controller);
+    inFlight.set(tenantId, mine);
+    try {
+      return await deps.withLock(companyLockName(tenantId), async () =>
+        // Stopped while it waited for the lock: it never starts, so it writes nothing.
+        controller.signal.aborted ? null : run(tenantId, { ...options, signal: controller.signal }),
+      );
+    } finally {
+      options.signal?.removeEventListener('abort', forward);
+      mine.delete(controller);
+      if (mine.size === 0 && inFlight.get(tenantId) === mine) inFlight.delete(tenantId);
+    }
+  }
+
+  /** Aborts the company's syncs in flight or waiting: they stop at once and commit nothing more. */
+  function stop(tenantId: string) {
+    for (const controller of inFlight.get(tenantId) ?? []) {
+      controller.abort(new DOMException('The Xero company is being removed', 'AbortError'));
+    }
   }
 
   return {
@@ -564,6 +611,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
      * sync yet (no monitored accounts, or not connected).
      */
     syncOrganisation,
+    stop,
 
     /** Every connected Xero company, one after another (each is governed separately anyway). */
     async syncAll(options: SyncOptions = {}): Promise<(SyncRun | null)[]> {
