@@ -7,6 +7,7 @@ import { BackgroundError } from '@/lib/messaging/client';
 import type { MessageError, SetupState } from '@/lib/messaging/contract';
 import { ask } from '@/lib/messaging/extension';
 import { BackgroundStatus } from './BackgroundStatus';
+import { describeBackfillEnd, describeCheck } from './describe';
 import { FirstRunForm } from './FirstRunForm';
 import { useLiveQuery } from './hooks/useLiveQuery';
 import { IntegrationTable } from './IntegrationTable';
@@ -24,7 +25,7 @@ setInterval(() => {
 
 type OpenDialog =
   | { kind: 'workspace'; tenantId: string }
-  | { kind: 'accounts'; tenantId: string }
+  | { kind: 'accounts'; tenantId: string; openedAt: number }
   | { kind: 'remove'; tenantId: string }
   | null;
 
@@ -53,6 +54,8 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
   const [problem, setProblem] = useState<MessageError | null>(null);
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [workspaceQueue, setWorkspaceQueue] = useState<string[]>([]);
+  /** A backfill started by Manage Accounts: its "Looking for transactions…" notice ends with it. */
+  const [backfill, setBackfill] = useState<{ tenantId: string; since: number } | null>(null);
 
   useEffect(() => {
     ask({ type: 'setup.state' }).then(setSetup, (error) => setSetupProblem(asProblem(error)));
@@ -68,6 +71,15 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
       if (next) setDialog({ kind: 'workspace', tenantId: next });
     }
   }, [dialog, workspaceQueue]);
+
+  useEffect(() => {
+    if (!backfill) return;
+    const run = view.latestRuns[backfill.tenantId];
+    if (run?.reason !== 'accounts-saved' || run.startedAt < backfill.since || run.state === 'running') return;
+    setBackfill(null);
+    const row = view.connections.find((c) => c.tenantId === backfill.tenantId);
+    setStatus(describeBackfillEnd(row?.organisation?.name ?? row?.tenantName ?? 'The Xero company', run));
+  }, [backfill, view.latestRuns, view.connections]);
 
   if (setupProblem) return <ProblemNotice problem={setupProblem} />;
   if (!setup) return <p class="muted">Loading…</p>;
@@ -129,15 +141,7 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
     run('sync', async () => {
       const result = await ask({ type: 'sync.now' });
       return (
-        result.runs
-          .map((r) =>
-            r.problem
-              ? `${r.name}: ${r.problem.title}.`
-              : r.state === 'skipped'
-                ? `${r.name}: choose its accounts first.`
-                : `${r.name}: ${r.tasksCreated === 0 ? 'nothing new' : `${r.tasksCreated} new task(s)`}.`,
-          )
-          .join(' ') || 'No Xero company to check.'
+        result.runs.map((r) => `${r.name}: ${describeCheck(r)}.`).join(' ') || 'No Xero company to check.'
       );
     });
 
@@ -187,7 +191,10 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
               now={now.value}
               canChange={canChange}
               busyTenantId={busy}
-              onManageAccounts={(row) => setDialog({ kind: 'accounts', tenantId: row.tenantId })}
+              onManageAccounts={(row) => {
+                setBackfill(null);
+                setDialog({ kind: 'accounts', tenantId: row.tenantId, openedAt: Date.now() });
+              }}
               onRefresh={refresh}
               onRemove={(row) => setDialog({ kind: 'remove', tenantId: row.tenantId })}
               onChooseWorkspace={(row) => setDialog({ kind: 'workspace', tenantId: row.tenantId })}
@@ -273,11 +280,16 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
           row={dialogRow}
           canChange={canChange}
           onClose={() => setDialog(null)}
-          onSaved={(message) => setStatus(message)}
+          onSaved={(message) => {
+            setStatus(message);
+            // The backfill this save started began after the dialog opened.
+            setBackfill({ tenantId: dialogRow.tenantId, since: dialog.openedAt });
+          }}
         />
       )}
       {dialog?.kind === 'remove' && dialogRow && (
         <RemoveDialog
+          db={db}
           row={dialogRow}
           onClose={() => setDialog(null)}
           onConfirm={() => {

@@ -1,4 +1,6 @@
 import { Dexie, type Table } from 'dexie';
+import type { ClientTaskStatus } from '../sync/records';
+import type { TaskFile } from '../tasks/records';
 import type { ClientHubDb } from './database';
 
 /**
@@ -101,4 +103,34 @@ export async function companyIsConnected(db: ClientHubDb, tenantId: string): Pro
     db.pendingRemovals.get(tenantId),
   ]);
   return connection !== undefined && removal === undefined;
+}
+
+/** What Remove deletes from this computer, for its dialog to say before anyone confirms. */
+export interface RemovalImpact {
+  /** Client Tasks of the company, by status (statuses with none are left out). */
+  tasksByStatus: Partial<Record<ClientTaskStatus, number>>;
+  tasks: number;
+  /** Client answers recorded here and not (yet) in the transaction's History in Xero. */
+  unsentAnswers: number;
+  /** Files attached here that Xero does not have (staged, waiting or refused). */
+  unsentFiles: number;
+}
+
+export async function readRemovalImpact(db: ClientHubDb, tenantId: string): Promise<RemovalImpact> {
+  const tasks = await db.clientTasks.where('tenantId').equals(tenantId).toArray();
+  const tasksByStatus: RemovalImpact['tasksByStatus'] = {};
+  for (const task of tasks) tasksByStatus[task.status] = (tasksByStatus[task.status] ?? 0) + 1;
+  const taskIds = tasks.map((task) => task.id);
+  let unsentAnswers = 0;
+  for (let i = 0; i < taskIds.length; i += SLICE) {
+    unsentAnswers += await db.taskMessages
+      .where('taskId')
+      .anyOf(taskIds.slice(i, i + SLICE))
+      .filter((message) => message.from === 'client' && message.writtenToXeroAt === null)
+      .count();
+  }
+  const unsentFiles = await tenantRows(db.taskFiles, tenantId)
+    .filter((file: TaskFile) => file.state !== 'uploaded' && file.state !== 'duplicate')
+    .count();
+  return { tasksByStatus, tasks: tasks.length, unsentAnswers, unsentFiles };
 }

@@ -92,6 +92,23 @@ export function scopeKeyOf(monitoredAccountIds: readonly string[], types: readon
 const failureDetailOf = (error: unknown) =>
   (error instanceof Error ? error.message : String(error)).slice(0, 500);
 
+/** What one page did to tasks: updated ones split by what Xero did to them. */
+interface PageCounts {
+  created: number;
+  updated: number;
+  resolved: number;
+  cancelled: number;
+  reopened: number;
+  edited: number;
+}
+
+const COUNTED_KINDS: Partial<Record<TaskActivity['kind'], keyof PageCounts>> = {
+  'categorised-in-xero': 'resolved',
+  'removed-in-xero': 'cancelled',
+  'back-in-monitored-account': 'reopened',
+  'edited-in-xero': 'edited',
+};
+
 class PageUnreadable extends Error {
   constructor(readonly failure: XeroFailure) {
     super('page unreadable');
@@ -260,6 +277,10 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       expected: null,
       tasksCreated: 0,
       tasksUpdated: 0,
+      tasksResolved: 0,
+      tasksCancelled: 0,
+      tasksReopened: 0,
+      tasksEdited: 0,
       quarantined: 0,
       apiCalls: 0,
     };
@@ -451,6 +472,10 @@ export function createSyncEngine(deps: SyncEngineDeps) {
             scanned: syncRun.scanned + envelope.BankTransactions.length,
             tasksCreated: syncRun.tasksCreated + c.created,
             tasksUpdated: syncRun.tasksUpdated + c.updated,
+            tasksResolved: (syncRun.tasksResolved ?? 0) + c.resolved,
+            tasksCancelled: (syncRun.tasksCancelled ?? 0) + c.cancelled,
+            tasksReopened: (syncRun.tasksReopened ?? 0) + c.reopened,
+            tasksEdited: (syncRun.tasksEdited ?? 0) + c.edited,
             quarantined: syncRun.quarantined + quarantined.length,
           }),
         });
@@ -492,7 +517,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     accountsById: ReadonlyMap<string, AccountRecord>;
     at: number;
     signal: AbortSignal | undefined;
-    runUpdate: (counts: { created: number; updated: number }) => SyncRun;
+    runUpdate: (counts: PageCounts) => SyncRun;
   }
 
   /** One page: tasks, their activity, stored transactions, quarantine, cursor and run, all or nothing. */
@@ -522,14 +547,26 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         if (!(await companyIsConnected(db, tenantId)))
           throw new FailureError({ kind: 'connection', reason: 'removed' });
         const keys = records.map((r): [string, string] => [tenantId, r.bankTransactionId]);
-        const existing = await db.clientTasks.bulkGet(keys);
+        const [existing, known] = await Promise.all([
+          db.clientTasks.bulkGet(keys),
+          db.bankTransactions.bulkGet(keys),
+        ]);
         const tasks: ClientTask[] = [];
         const activity: TaskActivity[] = [];
         const stored: BankTransactionRecord[] = [];
-        let created = 0;
-        let updated = 0;
+        const counts: PageCounts = {
+          created: 0,
+          updated: 0,
+          resolved: 0,
+          cancelled: 0,
+          reopened: 0,
+          edited: 0,
+        };
         // Within one page the same transaction can appear once only; later pages see earlier commits.
         records.forEach((record, index) => {
+          // Older than what a write of ours stored (Xero answered our recode after this page was
+          // read): applying it would report our own change back, reversed.
+          if ((known[index]?.updatedDateUtc ?? Number.NEGATIVE_INFINITY) > record.updatedDateUtc) return;
           const outcome = applyTransaction(existing[index], record, scope, {
             tenantId,
             workspaceId: context.workspaceId,
@@ -541,8 +578,11 @@ export function createSyncEngine(deps: SyncEngineDeps) {
             if (existing[index]) stored.push(record);
             return;
           }
-          if (outcome.change === 'created') created++;
-          else updated++;
+          if (outcome.change === 'created') counts.created++;
+          else counts.updated++;
+          const kind = outcome.activity[0]?.kind;
+          const counted = kind ? COUNTED_KINDS[kind] : undefined;
+          if (outcome.change === 'updated' && counted) counts[counted]++;
           tasks.push(outcome.task);
           stored.push(record);
           for (const draft of outcome.activity) {
@@ -562,7 +602,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         // A worker stopped here loses this whole page, never half of it.
         context.signal?.throwIfAborted();
         await db.syncCursors.put(next);
-        const run = context.runUpdate({ created, updated });
+        const run = context.runUpdate(counts);
         await db.syncRuns.put(run);
         return { run };
       },

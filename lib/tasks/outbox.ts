@@ -13,6 +13,7 @@ import {
 } from '../errors';
 import type { XeroApi } from '../xero/api';
 import { FailureError } from '../xero/failure-error';
+import { markAttached, storeAsXeroHasIt, transactionFromAnswer } from './own-writes';
 import { type OutboxJob, outboxJobSchema, type TaskFile, taskFileSchema } from './records';
 import { attachmentsEnvelopeSchema, readAttachment, recodedLines, transactionEnvelopeSchema } from './xero';
 
@@ -137,7 +138,7 @@ export function createOutbox(deps: OutboxDeps) {
         );
         const accountWords = [payload.account.code, payload.account.name].filter(Boolean).join(' ');
         if (moved === 0) return `Nothing to recode: no line is in a monitored account any more`;
-        await api.call(transactionUrl(job), {
+        const response = await api.call(transactionUrl(job), {
           ...writeOptions(job, grantId),
           method: 'POST',
           headers: { ...writeOptions(job, grantId).headers, 'content-type': 'application/json' },
@@ -145,6 +146,9 @@ export function createOutbox(deps: OutboxDeps) {
             BankTransactions: [{ BankTransactionID: transaction.BankTransactionID, LineItems: lines }],
           }),
         });
+        // The task shows the account Xero has now, not the one the sync last saw.
+        const recoded = transactionFromAnswer(await response.json().catch(() => undefined), job.tenantId);
+        if (recoded) await storeAsXeroHasIt(db, recoded);
         return `Recoded ${moved} line${moved === 1 ? '' : 's'} to ${accountWords} in Xero`;
       }
       case 'attachment': {
@@ -183,6 +187,8 @@ export function createOutbox(deps: OutboxDeps) {
             });
           }
         });
+        const list = await db.xeroAttachments.get([job.tenantId, job.bankTransactionId]);
+        await markAttached(db, job.tenantId, job.bankTransactionId, list ? list.attachments.length : null);
         return `“${file.data.fileName}” attached to the transaction in Xero`;
       }
     }
