@@ -8,6 +8,7 @@ import type { MessageError, SetupState } from '@/lib/messaging/contract';
 import { ask } from '@/lib/messaging/extension';
 import { isolated } from '@/lib/text/hostile';
 import { BackgroundStatus } from './BackgroundStatus';
+import { describeBackfillEnd, describeCheck } from './describe';
 import { FirstRunForm } from './FirstRunForm';
 import { useLiveQuery } from './hooks/useLiveQuery';
 import { IntegrationTable } from './IntegrationTable';
@@ -25,7 +26,7 @@ setInterval(() => {
 
 type OpenDialog =
   | { kind: 'workspace'; tenantId: string }
-  | { kind: 'accounts'; tenantId: string }
+  | { kind: 'accounts'; tenantId: string; openedAt: number }
   | { kind: 'remove'; tenantId: string }
   | null;
 
@@ -54,6 +55,8 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
   const [problem, setProblem] = useState<MessageError | null>(null);
   const [dialog, setDialog] = useState<OpenDialog>(null);
   const [workspaceQueue, setWorkspaceQueue] = useState<string[]>([]);
+  /** A backfill started by Manage Accounts: its "Looking for transactions…" notice ends with it. */
+  const [backfill, setBackfill] = useState<{ tenantId: string; since: number } | null>(null);
 
   useEffect(() => {
     ask({ type: 'setup.state' }).then(setSetup, (error) => setSetupProblem(asProblem(error)));
@@ -69,6 +72,15 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
       if (next) setDialog({ kind: 'workspace', tenantId: next });
     }
   }, [dialog, workspaceQueue]);
+
+  useEffect(() => {
+    if (!backfill) return;
+    const run = view.latestRuns[backfill.tenantId];
+    if (run?.reason !== 'accounts-saved' || run.startedAt < backfill.since || run.state === 'running') return;
+    setBackfill(null);
+    const row = view.connections.find((c) => c.tenantId === backfill.tenantId);
+    setStatus(describeBackfillEnd(row?.organisation?.name ?? row?.tenantName ?? 'The Xero company', run));
+  }, [backfill, view.latestRuns, view.connections]);
 
   if (setupProblem) return <ProblemNotice problem={setupProblem} />;
   if (!setup) return <p class="muted">Loading…</p>;
@@ -117,6 +129,9 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
       if (result.state === 'queued') {
         return `Xero could not be reached, so ${isolated(result.name)} will be removed as soon as it can be. Nothing is lost.`;
       }
+      if (result.state === 'cancelled') {
+        return `${isolated(result.name)} was connected again while it was being removed, so nothing was removed.`;
+      }
       return `Removed ${isolated(result.name)}: disconnected in Xero and deleted from Client Hub on this computer${
         result.tasksDeleted > 0
           ? `, with its ${result.tasksDeleted} Client Task${result.tasksDeleted === 1 ? '' : 's'}`
@@ -128,15 +143,8 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
     run('sync', async () => {
       const result = await ask({ type: 'sync.now' });
       return (
-        result.runs
-          .map((r) =>
-            r.problem
-              ? `${isolated(r.name)}: ${r.problem.title}.`
-              : r.state === 'skipped'
-                ? `${isolated(r.name)}: choose its accounts first.`
-                : `${isolated(r.name)}: ${r.tasksCreated === 0 ? 'nothing new' : `${r.tasksCreated} new task(s)`}.`,
-          )
-          .join(' ') || 'No Xero company to check.'
+        result.runs.map((r) => `${isolated(r.name)}: ${describeCheck(r)}.`).join(' ') ||
+        'No Xero company to check.'
       );
     });
 
@@ -186,7 +194,10 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
               now={now.value}
               canChange={canChange}
               busyTenantId={busy}
-              onManageAccounts={(row) => setDialog({ kind: 'accounts', tenantId: row.tenantId })}
+              onManageAccounts={(row) => {
+                setBackfill(null);
+                setDialog({ kind: 'accounts', tenantId: row.tenantId, openedAt: Date.now() });
+              }}
               onRefresh={refresh}
               onRemove={(row) => setDialog({ kind: 'remove', tenantId: row.tenantId })}
               onChooseWorkspace={(row) => setDialog({ kind: 'workspace', tenantId: row.tenantId })}
@@ -272,11 +283,16 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
           row={dialogRow}
           canChange={canChange}
           onClose={() => setDialog(null)}
-          onSaved={(message) => setStatus(message)}
+          onSaved={(message) => {
+            setStatus(message);
+            // The backfill this save started began after the dialog opened.
+            setBackfill({ tenantId: dialogRow.tenantId, since: dialog.openedAt });
+          }}
         />
       )}
       {dialog?.kind === 'remove' && dialogRow && (
         <RemoveDialog
+          db={db}
           row={dialogRow}
           onClose={() => setDialog(null)}
           onConfirm={() => {

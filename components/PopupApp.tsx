@@ -6,6 +6,7 @@ import { BackgroundError } from '@/lib/messaging/client';
 import type { MessageError, ResponseOf } from '@/lib/messaging/contract';
 import { ask } from '@/lib/messaging/extension';
 import { BackgroundStatus } from './BackgroundStatus';
+import { describeCheck } from './describe';
 import { useLiveQuery } from './hooks/useLiveQuery';
 import { ProblemNotice } from './ProblemNotice';
 import { XeroText } from './XeroText';
@@ -100,14 +101,7 @@ export function PopupApp({ db }: { db: ClientHubDb }) {
               <ul class="plain" role="status">
                 {result.runs.map((run) => (
                   <li key={run.tenantId}>
-                    <XeroText text={run.name} />:{' '}
-                    {run.problem
-                      ? run.problem.title
-                      : run.state === 'skipped'
-                        ? 'choose its accounts first'
-                        : run.tasksCreated === 0
-                          ? 'nothing new'
-                          : `${run.tasksCreated} new task${run.tasksCreated === 1 ? '' : 's'}`}
+                    <XeroText text={run.name} />: {describeCheck(run)}
                   </li>
                 ))}
               </ul>

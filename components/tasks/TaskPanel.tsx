@@ -4,10 +4,11 @@ import type { ClientHubDb } from '@/lib/db/database';
 import { BackgroundError } from '@/lib/messaging/client';
 import type { MessageError } from '@/lib/messaging/contract';
 import { ask } from '@/lib/messaging/extension';
-import { fileProblem, keepStagedFile, megabytes } from '@/lib/tasks/files';
+import { fileProblem, fileSize, keepStagedFile } from '@/lib/tasks/files';
 import { xeroTransactionLink } from '@/lib/tasks/links';
 import type { ChosenAccount } from '@/lib/tasks/records';
 import { isolated } from '@/lib/text/hostile';
+import { activitySentence, asSentence, changeSentence } from '../describe';
 import { useLiveQuery } from '../hooks/useLiveQuery';
 import { ProblemNotice } from '../ProblemNotice';
 import { Amount, XeroText } from '../XeroText';
@@ -36,8 +37,8 @@ async function readPanel(db: ClientHubDb, taskId: string) {
     db.connections.get(task.tenantId),
   ]);
   const log = [
-    ...activity.map((a) => ({ id: a.id, at: a.at, text: a.text, changes: a.changes })),
-    ...events.map((e) => ({ id: e.id, at: e.at, text: e.text, changes: [] })),
+    ...activity.map((a) => ({ id: a.id, at: a.at, text: activitySentence(a), changes: a.changes })),
+    ...events.map((e) => ({ id: e.id, at: e.at, text: asSentence(e.text), changes: [] })),
   ].sort((a, b) => b.at - a.at);
   return {
     task,
@@ -74,6 +75,8 @@ export function TaskPanel({ db, taskId, isAdmin, onClose }: Props) {
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<MessageError | null>(null);
   const [status, setStatus] = useState<string | null>(null);
+  /** A Close is writing to Xero: its notice ends when the writes do. */
+  const [closing, setClosing] = useState<null | 'requested' | 'writing'>(null);
   const heading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
@@ -82,7 +85,25 @@ export function TaskPanel({ db, taskId, isAdmin, onClose }: Props) {
     setStatus(null);
     // Attachments added in Xero: read the list only when Xero says the transaction changed.
     ask({ type: 'tasks.refreshAttachments', taskId }).catch(() => undefined);
+    setClosing(null);
   }, [taskId]);
+
+  const writingNow = view ? view.writing : undefined;
+  const statusNow = view ? view.task.status : undefined;
+  useEffect(() => {
+    if (closing === null) return;
+    // The page may hear of the Close's writes after its answer: wait until they were seen, unless
+    // the task is already Closed by the time the page looks.
+    if (closing === 'requested' && writingNow) {
+      setClosing('writing');
+      return;
+    }
+    const ended = statusNow === 'Closed' || (closing === 'writing' && writingNow === false);
+    if (!ended) return;
+    setClosing(null);
+    // A write that failed for good shows under "Not written to Xero" with its reason.
+    setStatus(statusNow === 'Closed' ? 'Closed: Xero has the answer.' : null);
+  }, [closing, writingNow, statusNow]);
 
   if (view === undefined) return <aside class="task-panel card" aria-busy="true" />;
   if (view === null) {
@@ -267,7 +288,7 @@ export function TaskPanel({ db, taskId, isAdmin, onClose }: Props) {
         <ul class="files">
           {(inXero?.attachments ?? []).map((a) => (
             <li key={a.attachmentId}>
-              <XeroText text={a.fileName} /> <span class="muted">in Xero · {megabytes(a.contentLength)}</span>
+              <XeroText text={a.fileName} /> <span class="muted">in Xero · {fileSize(a.contentLength)}</span>
             </li>
           ))}
           {queued.map((f) => (
@@ -341,7 +362,7 @@ export function TaskPanel({ db, taskId, isAdmin, onClose }: Props) {
               <ul class="files">
                 {staged.map((f) => (
                   <li key={f.id}>
-                    <XeroText text={f.name} /> <span class="muted">{megabytes(f.size)}</span>{' '}
+                    <XeroText text={f.name} /> <span class="muted">{fileSize(f.size)}</span>{' '}
                     <button
                       type="button"
                       onClick={() => {
@@ -413,6 +434,7 @@ export function TaskPanel({ db, taskId, isAdmin, onClose }: Props) {
                     taskIds: [task.id],
                     recode: Boolean(lastAccount && isAdmin && recode),
                   });
+                  if (r.writing > 0) setClosing('requested');
                   return r.writing > 0
                     ? 'Writing to Xero; the task closes when Xero has it.'
                     : r.closed > 0
@@ -450,9 +472,7 @@ export function TaskPanel({ db, taskId, isAdmin, onClose }: Props) {
               {entry.changes.length > 0 && (
                 <ul>
                   {entry.changes.map((c) => (
-                    <li key={c.field}>
-                      {c.field}: <XeroText text={c.from} /> → <XeroText text={c.to} />
-                    </li>
+                    <li key={c.field}>{changeSentence(c)}</li>
                   ))}
                 </ul>
               )}

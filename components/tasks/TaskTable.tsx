@@ -4,7 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ClientTask } from '@/lib/sync/records';
 import { isolated } from '@/lib/text/hostile';
 import { Amount, XeroText } from '../XeroText';
-import { ageInDays, type SortKey } from './data';
+import { ageInDays, days, type SortKey, transactionAgeInDays } from './data';
 
 export const ROW_HEIGHT = 40;
 const OVERSCAN = 6;
@@ -114,7 +114,7 @@ export function TaskTable(props: Props) {
               />
             </th>
             <th role="columnheader" scope="col" aria-sort={ariaSort('date')}>
-              {sortButton('date', 'Date')}
+              {sortButton('date', 'Transaction date')}
             </th>
             <th role="columnheader" scope="col">
               Contact
@@ -129,7 +129,7 @@ export function TaskTable(props: Props) {
               Bank account
             </th>
             <th role="columnheader" scope="col" class="num" aria-sort={ariaSort('age')}>
-              {sortButton('age', 'Age')}
+              {sortButton('age', 'Task waiting')}
             </th>
           </tr>
         </thead>
@@ -191,6 +191,7 @@ interface RowProps {
 /** One task's row: re-rendered only when what it shows changes, not on every scroll. */
 const Row = memo(function Row({ index, task, selected, open, companyName, now, actions }: RowProps) {
   const s = task.snapshot;
+  const transactionAge = transactionAgeInDays(task, now);
   return (
     <tr
       role="row"
@@ -230,7 +231,10 @@ const Row = memo(function Row({ index, task, selected, open, companyName, now, a
           onChange={() => actions.toggle(task.id)}
         />
       </td>
-      <td role="cell">{s.date}</td>
+      <td role="cell">
+        {s.date}
+        {transactionAge !== null && <span class="sub">{days(transactionAge)} ago</span>}
+      </td>
       <td role="cell" class="clip" title={isolated(s.contactName)}>
         <XeroText text={s.contactName} />
         <XeroText class="company" text={companyName} />
@@ -244,8 +248,8 @@ const Row = memo(function Row({ index, task, selected, open, companyName, now, a
       <td role="cell" class="clip">
         <XeroText text={s.bankAccount.name} />
       </td>
-      <td role="cell" class="num">
-        {ageInDays(task, now)} d
+      <td role="cell" class="num" title="Since Client Hub created this task">
+        {days(ageInDays(task, now))}
       </td>
     </tr>
   );

@@ -36,8 +36,17 @@ export async function countsIn(
   >;
 }
 
+/** How long the task has waited: days since Client Hub created it (not the transaction's date). */
 export const ageInDays = (task: ClientTask, now: number) =>
   Math.max(0, Math.floor((now - task.createdAt) / 86_400_000));
+
+/** How old the transaction is: days since the date it has in Xero. */
+export const transactionAgeInDays = (task: ClientTask, now: number) => {
+  const dated = Date.parse(`${task.snapshot.date}T00:00:00Z`);
+  return Number.isNaN(dated) ? null : Math.max(0, Math.floor((now - dated) / 86_400_000));
+};
+
+export const days = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
 
 // One formatter, not one per call: toLocaleString with options builds a new one each time.
 const twoDecimals = new Intl.NumberFormat(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
@@ -60,7 +69,8 @@ export function tasksCsv(
       'Currency',
       'Bank account',
       'Status',
-      'Age (days)',
+      'Transaction age (days)',
+      'Task waiting (days)',
       'Transaction ID',
     ],
     tasks.map((t) => [
@@ -73,6 +83,7 @@ export function tasksCsv(
       t.snapshot.currency,
       t.snapshot.bankAccount.name,
       t.status,
+      transactionAgeInDays(t, now),
       ageInDays(t, now),
       t.bankTransactionId,
     ]),

@@ -11,7 +11,7 @@ import { pageRequestSchemas } from '../messaging/page-contract';
 import { createMessageRouter, type Handlers, type Sender } from '../messaging/router';
 import { loadFirmUser, readManagedPolicy, saveFirmUser } from '../settings/firm';
 import { dayLimitFor, loadSyncPreferences } from '../settings/sync-preferences';
-import { createGovernor, createSyncEngine } from '../sync';
+import { companyLockName, createGovernor, createSyncEngine, type SyncEngine } from '../sync';
 import { startClientTasks } from '../tasks/handlers';
 import { createXeroApi } from '../xero/api';
 import { describeError } from './describe-error';
@@ -76,6 +76,8 @@ export function startBackground(deps: BackgroundDeps) {
     withLock: deps.withLock,
   });
   let connections: ReturnType<typeof createConnectionService> | undefined;
+  // Remove aborts the company's sync: the service is made first, so it reaches the engine by reference.
+  let syncEngine: SyncEngine | undefined;
   // One governor per worker: every Xero call of the extension is made here, so it sees them all.
   const governor = createGovernor({
     now: deps.now,
@@ -101,6 +103,8 @@ export function startBackground(deps: BackgroundDeps) {
     launchSignIn: deps.launchWebAuthFlow,
     pendingSignIns: deps.pendingSignIns,
     newId: deps.newId,
+    withCompanyLock: (tenantId, task) => deps.withLock(companyLockName(tenantId), task),
+    stopCompanyWork: (tenantId) => syncEngine?.stop(tenantId),
   });
   const service = connections;
   const engine = createSyncEngine({
@@ -112,6 +116,7 @@ export function startBackground(deps: BackgroundDeps) {
     governor,
     onProgress: () => scheduleBadgeRefresh(),
   });
+  syncEngine = engine;
 
   async function setupState(): Promise<SetupState> {
     const managed = await policy();

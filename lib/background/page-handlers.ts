@@ -1,4 +1,5 @@
 import { Dexie } from 'dexie';
+import { companyIsConnected } from '../db/company-data';
 import type { ClientHubDb } from '../db/database';
 import { type Connection, connectionSchema } from '../db/records';
 import type { TaskSummary, TasksChanged } from '../messaging/page-contract';
@@ -168,7 +169,17 @@ export function createTaskGateway(deps: Pick<PageHandlerDeps, 'db' | 'api' | 'no
     try {
       // The same rule as the sync: one task per (company, transaction). The compound primary key makes
       // a second row impossible even if a sync or another context got there first.
-      return await db.transaction('rw', [db.clientTasks, db.taskActivity, db.bankTransactions], async () => {
+      const tables = [
+        db.clientTasks,
+        db.taskActivity,
+        db.bankTransactions,
+        db.connections,
+        db.pendingRemovals,
+      ];
+      return await db.transaction('rw', tables, async () => {
+        // Removed while Xero answered: nothing of the company is written back.
+        if (!(await companyIsConnected(db, tenantId)))
+          throw new FailureError({ kind: 'connection', reason: 'removed' });
         const raced = await storedTask(tenantId, record.bankTransactionId);
         if (raced) return { task: raced, created: false };
         await db.clientTasks.add(task);

@@ -46,6 +46,10 @@ export function createSyncHandlers(deps: SyncHandlerDeps): SyncHandlers {
       scanned: run?.scanned ?? 0,
       tasksCreated: run?.tasksCreated ?? 0,
       tasksUpdated: run?.tasksUpdated ?? 0,
+      tasksResolved: run?.tasksResolved ?? 0,
+      tasksCancelled: run?.tasksCancelled ?? 0,
+      tasksReopened: run?.tasksReopened ?? 0,
+      tasksEdited: run?.tasksEdited ?? 0,
       ...(run?.problem ? { problem: run.problem } : {}),
     };
   }

@@ -30,6 +30,13 @@ export interface ConnectionServiceDeps {
   launchSignIn: (url: string) => Promise<string>;
   pendingSignIns: PendingSignInStore;
   newId: () => string;
+  /**
+   * The company's sync lock (Web Locks in the browser): Remove holds it, so no sync page of the
+   * company is written while, or after, its data is deleted.
+   */
+  withCompanyLock: <T>(tenantId: string, task: () => Promise<T>) => Promise<T>;
+  /** Aborts the company's work in flight (its sync), so Remove does not wait for a whole backfill. */
+  stopCompanyWork?: (tenantId: string) => void;
 }
 
 export interface SignInResult {
@@ -39,8 +46,11 @@ export interface SignInResult {
 
 export interface RemovalResult {
   name: string;
-  /** Removed in Xero now, or queued until Xero can be reached. */
-  state: 'removed' | 'queued';
+  /**
+   * Removed in Xero now, queued until Xero can be reached, or cancelled because an Admin connected
+   * the company again before a queued Remove could finish.
+   */
+  state: 'removed' | 'queued' | 'cancelled';
   revokedSignIn: boolean;
   /** Client Tasks deleted from this computer with the company. */
   tasksDeleted: number;
@@ -61,6 +71,8 @@ const healthy = (at: number): Health => ({ state: 'healthy', checkedAt: at });
 export function createConnectionService(deps: ConnectionServiceDeps) {
   const { db, api, tokens } = deps;
   const now = () => deps.oauth.now();
+  /** Removals in flight in this context, by tenant id: a sign-in of the same company aborts them. */
+  const removing = new Map<string, AbortController>();
 
   function problemFor(failure: XeroFailure, row?: Pick<Connection, 'tenantName'>, grantLastUsedAt?: number) {
     return describeFailure(
@@ -158,7 +170,13 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
     const result: SignInResult = { added: [], refreshed: [] };
     for (const xeroConnection of ticked) {
       if (xeroConnection.tenantType !== 'ORGANISATION') continue;
-      const existing = await db.connections.get(xeroConnection.tenantId);
+      // Connecting a company again cancels its queued Remove: a removal in flight stops before it
+      // deletes anything (it re-reads its queue row in the same transaction as its deletes).
+      removing.get(xeroConnection.tenantId)?.abort();
+      const existing = await db.transaction('rw', [db.connections, db.pendingRemovals], async () => {
+        await db.pendingRemovals.delete(xeroConnection.tenantId);
+        return db.connections.get(xeroConnection.tenantId);
+      });
       const name = xeroConnection.tenantName ?? existing?.tenantName ?? 'Xero company';
       if (existing) {
         // Same company again: re-attach to the new sign-in, keep its workspace and accounts.
@@ -341,7 +359,17 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
     async retryPendingRemovals() {
       const pending = await db.pendingRemovals.toArray();
       const results: RemovalResult[] = [];
-      for (const removal of pending) results.push(await finishRemoval(removal.tenantId));
+      for (const removal of pending) {
+        // Cancelled by a sign-in since the list was read: nothing to do.
+        results.push(
+          await finishRemoval(removal.tenantId).catch(() => ({
+            name: removal.tenantName,
+            state: 'cancelled' as const,
+            revokedSignIn: false,
+            tasksDeleted: 0,
+          })),
+        );
+      }
       return results;
     },
 
@@ -362,13 +390,35 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
   };
 
   async function finishRemoval(tenantId: string): Promise<RemovalResult> {
+    const controller = new AbortController();
+    removing.get(tenantId)?.abort();
+    removing.set(tenantId, controller);
+    // Abort first, then wait for the lock: a sync in flight stops at its next page instead of
+    // finishing a whole backfill, and whatever it had not committed is never written.
+    deps.stopCompanyWork?.(tenantId);
+    try {
+      return await deps.withCompanyLock(tenantId, () => removeUnderLock(tenantId, controller.signal));
+    } finally {
+      if (removing.get(tenantId) === controller) removing.delete(tenantId);
+    }
+  }
+
+  async function removeUnderLock(tenantId: string, signal: AbortSignal): Promise<RemovalResult> {
     const removal = await db.pendingRemovals.get(tenantId);
     if (!removal) throw new FailureError({ kind: 'connection', reason: 'removed' });
+    const cancelled: RemovalResult = {
+      name: removal.tenantName,
+      state: 'cancelled',
+      revokedSignIn: false,
+      tasksDeleted: 0,
+    };
     let revokedSignIn = false;
     if (removal.grantId) {
       try {
-        await api.deleteConnection(removal.grantId, removal.xeroConnectionId);
+        signal.throwIfAborted();
+        await api.deleteConnection(removal.grantId, removal.xeroConnectionId, signal);
       } catch (error) {
+        if (signal.aborted) return cancelled;
         const failure = failureFromOAuthError(error);
         const code = classifyFailure(failure, { now: now() });
         // Already gone from Xero's side (or the whole sign-in is): nothing left to remove there.
@@ -385,17 +435,17 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
           return { name: removal.tenantName, state: 'queued', revokedSignIn: false, tasksDeleted: 0 };
         }
       }
+      // Connected again while Xero answered: the new sign-in's connection is not ours to revoke.
+      if (signal.aborted) return cancelled;
       revokedSignIn = await revokeIfUnused(removal.grantId, tenantId);
     }
-    const deleted = await db.transaction(
-      'rw',
-      [db.connections, db.pendingRemovals, ...companyDataTables(db)],
-      async () => {
-        await db.connections.delete(tenantId);
-        await db.pendingRemovals.delete(tenantId);
-        return deleteCompanyData(db, tenantId);
-      },
-    );
+    const deleted = await db.transaction('rw', companyDataTables(db), async () => {
+      // The queue row is read again here: a sign-in that cancelled this Remove wins, all or nothing.
+      const still = await db.pendingRemovals.get(tenantId);
+      if (!still || still.requestedAt !== removal.requestedAt) return null;
+      return deleteCompanyData(db, tenantId);
+    });
+    if (!deleted) return cancelled;
     await forgetUnusedGrants();
     return { name: removal.tenantName, state: 'removed', revokedSignIn, tasksDeleted: deleted.tasks };
   }

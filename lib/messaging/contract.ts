@@ -83,6 +83,11 @@ const syncRunSummarySchema = z.object({
   scanned: z.number(),
   tasksCreated: z.number(),
   tasksUpdated: z.number(),
+  /** Of tasksUpdated: categorised in Xero, deleted or voided there, back in a monitored account, edited. */
+  tasksResolved: z.number(),
+  tasksCancelled: z.number(),
+  tasksReopened: z.number(),
+  tasksEdited: z.number(),
   problem: problemSchema.optional(),
 });
 
@@ -95,7 +100,7 @@ export const responseSchemas = {
   'connections.refresh': z.object({ reconnected: z.boolean() }),
   'connections.remove': z.object({
     name: z.string(),
-    state: z.enum(['removed', 'queued']),
+    state: z.enum(['removed', 'queued', 'cancelled']),
     revokedSignIn: z.boolean(),
     tasksDeleted: z.number(),
   }),

@@ -1,4 +1,5 @@
 import type { WithLock } from '../auth/token-manager';
+import { companyIsConnected } from '../db/company-data';
 import type { ClientHubDb } from '../db/database';
 import { type Connection, connectionSchema } from '../db/records';
 import { describeFailure, failureFromThrown, type Problem, type XeroFailure } from '../errors';
@@ -78,6 +79,8 @@ export interface SyncOptions {
 }
 
 export const SYNC_LOCK_PREFIX = 'client-hub-sync:';
+/** The company's sync lock: its sync holds it, and so does Remove. */
+export const companyLockName = (tenantId: string) => `${SYNC_LOCK_PREFIX}${tenantId}`;
 const DEFAULT_OVERLAP_MS = 5 * 60_000;
 
 /** Which transactions a company's tasks come from: a different scope needs a new backfill. */
@@ -88,6 +91,23 @@ export function scopeKeyOf(monitoredAccountIds: readonly string[], types: readon
 
 const failureDetailOf = (error: unknown) =>
   (error instanceof Error ? error.message : String(error)).slice(0, 500);
+
+/** What one page did to tasks: updated ones split by what Xero did to them. */
+interface PageCounts {
+  created: number;
+  updated: number;
+  resolved: number;
+  cancelled: number;
+  reopened: number;
+  edited: number;
+}
+
+const COUNTED_KINDS: Partial<Record<TaskActivity['kind'], keyof PageCounts>> = {
+  'categorised-in-xero': 'resolved',
+  'removed-in-xero': 'cancelled',
+  'back-in-monitored-account': 'reopened',
+  'edited-in-xero': 'edited',
+};
 
 class PageUnreadable extends Error {
   constructor(readonly failure: XeroFailure) {
@@ -138,7 +158,10 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       if (read.ok) accounts.push(read.record);
       else quarantined.push({ ...read.quarantine, tenantId: connection.tenantId, at: now });
     });
-    await db.transaction('rw', [db.accounts, db.quarantine], async () => {
+    await db.transaction('rw', [db.accounts, db.quarantine, db.connections, db.pendingRemovals], async () => {
+      // Removed while Xero answered: write nothing of it.
+      if (!(await companyIsConnected(db, connection.tenantId)))
+        throw new FailureError({ kind: 'connection', reason: 'removed' });
       await db.accounts.where('tenantId').equals(connection.tenantId).delete();
       await db.accounts.bulkPut(accounts);
       await db.quarantine.bulkPut(quarantined);
@@ -215,6 +238,8 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     const { signal } = options;
     const connection = await requireConnection(tenantId);
     if (!connection.grantId || connection.monitoredAccountIds.length === 0) return null;
+    // Being removed (Xero could not be reached yet): nothing of it is synced any more.
+    if (await db.pendingRemovals.get(tenantId)) return null;
     const types = await typesFor(tenantId);
     const scope: TaskScope = {
       monitoredAccountIds: new Set(connection.monitoredAccountIds.map((id) => id.toLowerCase())),
@@ -252,6 +277,10 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       expected: null,
       tasksCreated: 0,
       tasksUpdated: 0,
+      tasksResolved: 0,
+      tasksCancelled: 0,
+      tasksReopened: 0,
+      tasksEdited: 0,
       quarantined: 0,
       apiCalls: 0,
     };
@@ -443,6 +472,10 @@ export function createSyncEngine(deps: SyncEngineDeps) {
             scanned: syncRun.scanned + envelope.BankTransactions.length,
             tasksCreated: syncRun.tasksCreated + c.created,
             tasksUpdated: syncRun.tasksUpdated + c.updated,
+            tasksResolved: (syncRun.tasksResolved ?? 0) + c.resolved,
+            tasksCancelled: (syncRun.tasksCancelled ?? 0) + c.cancelled,
+            tasksReopened: (syncRun.tasksReopened ?? 0) + c.reopened,
+            tasksEdited: (syncRun.tasksEdited ?? 0) + c.edited,
             quarantined: syncRun.quarantined + quarantined.length,
           }),
         });
@@ -484,7 +517,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     accountsById: ReadonlyMap<string, AccountRecord>;
     at: number;
     signal: AbortSignal | undefined;
-    runUpdate: (counts: { created: number; updated: number }) => SyncRun;
+    runUpdate: (counts: PageCounts) => SyncRun;
   }
 
   /** One page: tasks, their activity, stored transactions, quarantine, cursor and run, all or nothing. */
@@ -498,17 +531,42 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     const { tenantId } = context;
     return db.transaction(
       'rw',
-      [db.clientTasks, db.taskActivity, db.bankTransactions, db.quarantine, db.syncCursors, db.syncRuns],
+      [
+        db.clientTasks,
+        db.taskActivity,
+        db.bankTransactions,
+        db.quarantine,
+        db.syncCursors,
+        db.syncRuns,
+        db.connections,
+        db.pendingRemovals,
+      ],
       async () => {
+        // A page read before Remove is not written after it (the lock makes this the rare case).
+        context.signal?.throwIfAborted();
+        if (!(await companyIsConnected(db, tenantId)))
+          throw new FailureError({ kind: 'connection', reason: 'removed' });
         const keys = records.map((r): [string, string] => [tenantId, r.bankTransactionId]);
-        const existing = await db.clientTasks.bulkGet(keys);
+        const [existing, known] = await Promise.all([
+          db.clientTasks.bulkGet(keys),
+          db.bankTransactions.bulkGet(keys),
+        ]);
         const tasks: ClientTask[] = [];
         const activity: TaskActivity[] = [];
         const stored: BankTransactionRecord[] = [];
-        let created = 0;
-        let updated = 0;
+        const counts: PageCounts = {
+          created: 0,
+          updated: 0,
+          resolved: 0,
+          cancelled: 0,
+          reopened: 0,
+          edited: 0,
+        };
         // Within one page the same transaction can appear once only; later pages see earlier commits.
         records.forEach((record, index) => {
+          // Older than what a write of ours stored (Xero answered our recode after this page was
+          // read): applying it would report our own change back, reversed.
+          if ((known[index]?.updatedDateUtc ?? Number.NEGATIVE_INFINITY) > record.updatedDateUtc) return;
           const outcome = applyTransaction(existing[index], record, scope, {
             tenantId,
             workspaceId: context.workspaceId,
@@ -520,8 +578,11 @@ export function createSyncEngine(deps: SyncEngineDeps) {
             if (existing[index]) stored.push(record);
             return;
           }
-          if (outcome.change === 'created') created++;
-          else updated++;
+          if (outcome.change === 'created') counts.created++;
+          else counts.updated++;
+          const kind = outcome.activity[0]?.kind;
+          const counted = kind ? COUNTED_KINDS[kind] : undefined;
+          if (outcome.change === 'updated' && counted) counts[counted]++;
           tasks.push(outcome.task);
           stored.push(record);
           for (const draft of outcome.activity) {
@@ -541,7 +602,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         // A worker stopped here loses this whole page, never half of it.
         context.signal?.throwIfAborted();
         await db.syncCursors.put(next);
-        const run = context.runUpdate({ created, updated });
+        const run = context.runUpdate(counts);
         await db.syncRuns.put(run);
         return { run };
       },
@@ -552,8 +613,34 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     return error instanceof FailureError ? error.failure : failureFromThrown(error);
   }
 
-  function syncOrganisation(tenantId: string, options: SyncOptions = {}): Promise<SyncRun | null> {
-    return deps.withLock(`${SYNC_LOCK_PREFIX}${tenantId}`, () => run(tenantId, options));
+  /** Syncs in flight or waiting for the lock, by tenant id: Remove aborts them. */
+  const inFlight = new Map<string, Set<AbortController>>();
+
+  async function syncOrganisation(tenantId: string, options: SyncOptions = {}): Promise<SyncRun | null> {
+    const controller = new AbortController();
+    const forward = () => controller.abort(options.signal?.reason);
+    if (options.signal?.aborted) forward();
+    options.signal?.addEventListener('abort', forward, { once: true });
+    const mine = inFlight.get(tenantId) ?? new Set();
+    mine.add(controller);
+    inFlight.set(tenantId, mine);
+    try {
+      return await deps.withLock(companyLockName(tenantId), async () =>
+        // Stopped while it waited for the lock: it never starts, so it writes nothing.
+        controller.signal.aborted ? null : run(tenantId, { ...options, signal: controller.signal }),
+      );
+    } finally {
+      options.signal?.removeEventListener('abort', forward);
+      mine.delete(controller);
+      if (mine.size === 0 && inFlight.get(tenantId) === mine) inFlight.delete(tenantId);
+    }
+  }
+
+  /** Aborts the company's syncs in flight or waiting: they stop at once and commit nothing more. */
+  function stop(tenantId: string) {
+    for (const controller of inFlight.get(tenantId) ?? []) {
+      controller.abort(new DOMException('The Xero company is being removed', 'AbortError'));
+    }
   }
 
   return {
@@ -564,6 +651,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
      * sync yet (no monitored accounts, or not connected).
      */
     syncOrganisation,
+    stop,
 
     /** Every connected Xero company, one after another (each is governed separately anyway). */
     async syncAll(options: SyncOptions = {}): Promise<(SyncRun | null)[]> {

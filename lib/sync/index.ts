@@ -1,5 +1,6 @@
 export { type AccountChoices, accountChoices } from './accounts';
 export {
+  companyLockName,
   createSyncEngine,
   type SyncEngine,
   type SyncEngineDeps,

@@ -189,6 +189,11 @@ export const syncRunSchema = z.object({
   expected: z.number().int().nullable(),
   tasksCreated: z.number().int(),
   tasksUpdated: z.number().int(),
+  /** Of tasksUpdated, by what Xero did (runs stored before these were counted have none). */
+  tasksResolved: z.number().int().optional(),
+  tasksCancelled: z.number().int().optional(),
+  tasksReopened: z.number().int().optional(),
+  tasksEdited: z.number().int().optional(),
   quarantined: z.number().int(),
   apiCalls: z.number().int(),
   problem: problemSchema.optional(),

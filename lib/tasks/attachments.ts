@@ -1,3 +1,4 @@
+import { companyIsConnected } from '../db/company-data';
 import type { ClientHubDb } from '../db/database';
 import { connectionSchema } from '../db/records';
 import type { Priority } from '../sync/governor';
@@ -18,6 +19,12 @@ export interface XeroAttachmentsDeps {
 
 export function createXeroAttachments(deps: XeroAttachmentsDeps) {
   const { db, api } = deps;
+
+  /** A list read while the company was being removed is not written back. */
+  const putIfConnected = (list: XeroAttachmentList) =>
+    db.transaction('rw', [db.xeroAttachments, db.connections, db.pendingRemovals], async () => {
+      if (await companyIsConnected(db, list.tenantId)) await db.xeroAttachments.put(list);
+    });
 
   /** The list for one task: read from Xero only when stale. Null when it cannot be known (no connection). */
   async function refresh(
@@ -42,7 +49,7 @@ export function createXeroAttachments(deps: XeroAttachmentsDeps) {
         fetchedAt: deps.now(),
         attachments: [],
       };
-      await db.xeroAttachments.put(empty);
+      await putIfConnected(empty);
       return empty;
     }
     const connection = connectionSchema.safeParse(await db.connections.get(tenantId));
@@ -59,8 +66,8 @@ export function createXeroAttachments(deps: XeroAttachmentsDeps) {
       fetchedAt: deps.now(),
       attachments: envelope.Attachments.map(readAttachment),
     };
-    await db.transaction('rw', [db.xeroAttachments, db.clientTasks], async () => {
-      await db.xeroAttachments.put(list);
+    await putIfConnected(list);
+    await db.transaction('rw', [db.clientTasks], async () => {
       const current = await db.clientTasks.get(key);
       if (current) {
         await db.clientTasks.put({

@@ -51,13 +51,26 @@ export function safeFileName(original: string, taken: Iterable<string> = []): st
   return candidate;
 }
 
-export const megabytes = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+/** "69 B", "4.2 KB", "380 KB", "10.4 MB": a small file never reads as "0.0 MB". */
+export function fileSize(bytes: number): string {
+  const units = ['B', 'KB', 'MB', 'GB'];
+  // MB keep a decimal: "10 MB" for 10.4 MB would contradict "at most 10 MB".
+  const shown = (value: number, unit: number) => value.toFixed(unit >= 2 || value < 10 ? 1 : 0);
+  let value = Math.max(0, bytes);
+  let unit = 0;
+  // 1023.96 KB would read "1024 KB": move up a unit when the shown value reaches 1024.
+  while (unit < units.length - 1 && (unit === 0 ? value >= 1024 : Number(shown(value, unit)) >= 1024)) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${shown(value, unit)} ${units[unit]}`;
+}
 
 /** Why a file cannot go to Xero, in plain words, or undefined when it can. */
 export function fileProblem(file: { name: string; size: number }): string | undefined {
   if (file.size === 0) return `“${file.name}” is empty, so there is nothing to attach.`;
   if (file.size > MAX_ATTACHMENT_BYTES) {
-    return `“${file.name}” is ${megabytes(file.size)}. Xero accepts attachments of at most 10 MB: make it smaller (for example, scan at a lower resolution) and attach it again.`;
+    return `“${file.name}” is ${fileSize(file.size)}. Xero accepts attachments of at most 10 MB: make it smaller (for example, scan at a lower resolution) and attach it again.`;
   }
   return undefined;
 }

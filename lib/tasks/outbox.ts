@@ -14,6 +14,7 @@ import {
 import type { XeroApi } from '../xero/api';
 import { FailureError } from '../xero/failure-error';
 import { notesStillToWrite } from './notes';
+import { markAttached, storeAsXeroHasIt, transactionFromAnswer } from './own-writes';
 import {
   type OutboxJob,
   type OutboxPayload,
@@ -184,7 +185,7 @@ export function createOutbox(deps: OutboxDeps) {
         }
         const { lines, moved } = recodedLines(transaction.LineItems, from, payload.account.id);
         if (moved === 0) return `Nothing to recode: no line is in a monitored account any more`;
-        await api.call(transactionUrl(job), {
+        const response = await api.call(transactionUrl(job), {
           ...writeOptions(job, grantId),
           method: 'POST',
           headers: { ...writeOptions(job, grantId).headers, 'content-type': 'application/json' },
@@ -192,6 +193,9 @@ export function createOutbox(deps: OutboxDeps) {
             BankTransactions: [{ BankTransactionID: transaction.BankTransactionID, LineItems: lines }],
           }),
         });
+        // The task shows the account Xero has now, not the one the sync last saw.
+        const recoded = transactionFromAnswer(await response.json().catch(() => undefined), job.tenantId);
+        if (recoded) await storeAsXeroHasIt(db, recoded);
         return `Recoded ${moved} line${moved === 1 ? '' : 's'} to ${accountWords} in Xero`;
       }
       case 'attachment': {
@@ -230,6 +234,8 @@ export function createOutbox(deps: OutboxDeps) {
             });
           }
         });
+        const list = await db.xeroAttachments.get([job.tenantId, job.bankTransactionId]);
+        await markAttached(db, job.tenantId, job.bankTransactionId, list ? list.attachments.length : null);
         return `“${file.data.fileName}” attached to the transaction in Xero`;
       }
     }

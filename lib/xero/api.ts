@@ -180,10 +180,11 @@ export function createXeroApi(deps: XeroApiDeps) {
         xeroConnectionsSchema,
       );
     },
-    async deleteConnection(grantId: string, connectionId: string) {
+    async deleteConnection(grantId: string, connectionId: string, signal?: AbortSignal) {
       await call(`${endpoints.connections}/${encodeURIComponent(connectionId)}`, {
         grantId,
         method: 'DELETE',
+        ...(signal ? { signal } : {}),
       });
     },
     async organisation(grantId: string, tenantId: string) {

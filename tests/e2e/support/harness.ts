@@ -4,7 +4,7 @@ import { SANDBOX_DEFAULT_PORT, SANDBOX_DEMO_USER } from '@/lib/config/sandbox-bu
 import { isolated } from '@/lib/text/hostile';
 import { type Sandbox, startSandbox } from '../../../sandbox/server';
 import { type LaunchedExtension, launchWithExtension } from '../../../scripts/chromium';
-import { readAllFromStore } from '../../support/extension-db';
+import { readAllFromStore, readEveryStore } from '../../support/extension-db';
 
 /** The sandbox build (built by `npm run test:e2e` before the tests run). */
 export const EXTENSION_DIR = path.resolve(import.meta.dirname, '../../../.output/chrome-mv3-sandbox');
@@ -97,6 +97,11 @@ export async function sandboxOrgs(sandbox: Sandbox): Promise<SandboxOrg[]> {
 /** Reads a whole object store of the extension's IndexedDB from one of its pages. */
 export async function readStore<T>(page: Page, store: string): Promise<T[]> {
   return (await page.evaluate(readAllFromStore, store)) as T[];
+}
+
+/** Every object store of the extension's IndexedDB, each row as JSON, read from one of its pages. */
+export async function readEveryStoreOf(page: Page): Promise<Record<string, string[]>> {
+  return page.evaluate(readEveryStore);
 }
 
 /** Stops the extension's service worker the way Chrome does when it idles or crashes it. */

@@ -6,7 +6,7 @@ import { xeroConfigFor } from '@/lib/config/xero';
 import { createConnectionService } from '@/lib/connections/service';
 import { ClientHubDb } from '@/lib/db/database';
 import { type Connection, connectionSchema } from '@/lib/db/records';
-import { createSyncEngine, type SyncEngineDeps } from '@/lib/sync/engine';
+import { companyLockName, createSyncEngine, type SyncEngineDeps } from '@/lib/sync/engine';
 import { createGovernor, type GovernorOptions } from '@/lib/sync/governor';
 import type { SupportedType } from '@/lib/sync/records';
 import { createXeroApi } from '@/lib/xero/api';
@@ -178,6 +178,8 @@ export async function harness(sandbox: Sandbox, options: HarnessOptions = {}) {
     },
     pendingSignIns: { save: async () => undefined, take: async () => undefined },
     newId: () => crypto.randomUUID(),
+    withCompanyLock: (tenantId, task) => locks(companyLockName(tenantId), task),
+    stopCompanyWork: (tenantId) => engine.stop(tenantId),
   });
 
   const companies = [];
@@ -216,7 +218,7 @@ export async function harness(sandbox: Sandbox, options: HarnessOptions = {}) {
     ...(governor ? { governor } : {}),
     ...options.engine,
   });
-  return { db, api, tokens, governor, engine, companies, grant, locks };
+  return { db, api, tokens, governor, engine, companies, grant, locks, connections: connectionService };
 }
 
 /** Every task of a company, checked for duplicates on the way. */

@@ -221,3 +221,40 @@ test('Xero’s validation errors come back in plain words and the task stays ope
   expect(recode?.problem?.message).toMatch(/Xero says: ".*archived/);
   expect(await statusOf(w.h.db, w.task.id)).toBe('Answered');
 });
+
+test('after a Close with recoding and a file, the task shows what Xero now holds and the next sync reports none of our writes back', async () => {
+  const w = await taskWorld(sandbox);
+  expect(w.task.snapshot.accountCoded?.id).toBe(w.monitoredId.toLowerCase());
+  expect(w.task.snapshot.hasAttachments).toBe(false);
+  const fileId = await stageFile(w.h.db, w.task, 'till-slip.pdf', receipt);
+  await w.bg.ask({
+    type: 'tasks.recordAnswer',
+    taskId: w.task.id,
+    text: 'Paper for the printer',
+    account: w.expense,
+    fileIds: [fileId],
+  });
+  await w.bg.ask({ type: 'tasks.close', taskIds: [w.task.id], recode: true });
+  await outboxSettled(w.h.db);
+  expect(await statusOf(w.h.db, w.task.id)).toBe('Closed');
+
+  // "Coded to" is the account Xero has now, without waiting for a sync.
+  const closed = await w.h.db.clientTasks.get([w.tenantId, w.bankTransactionId]);
+  expect(closed?.snapshot.accountCoded).toEqual({
+    id: w.expense.id,
+    code: w.expense.code,
+    name: w.expense.name,
+  });
+  expect(closed?.snapshot.hasAttachments).toBe(true);
+
+  const activityBefore = await w.h.db.taskActivity.where('taskId').equals(w.task.id).count();
+  sandbox.clock.advance(60_000);
+  const run = await w.h.engine.syncOrganisation(w.tenantId);
+  expect(run?.state).toBe('succeeded');
+  const activity = await w.h.db.taskActivity.where('taskId').equals(w.task.id).toArray();
+  expect(activity.map((a) => a.kind)).not.toContain('edited-in-xero');
+  expect(activity).toHaveLength(activityBefore);
+  expect((await w.h.db.clientTasks.get([w.tenantId, w.bankTransactionId]))?.snapshot).toEqual(
+    closed?.snapshot,
+  );
+});
