@@ -155,8 +155,12 @@ function createBadge(
     if (refocus) button?.focus();
     closePopup();
   };
-  const showProblem = (message: string) => {
-    const problem = element('div', { class: 'problem', id: 'problem', role: 'alert' }, message);
+  const showProblem = (message: string, note = false) => {
+    const problem = element(
+      'div',
+      { class: note ? 'problem note' : 'problem', id: 'problem', role: note ? 'status' : 'alert' },
+      message,
+    );
     problem.append(element('button', { type: 'button', class: 'close', 'aria-label': 'Dismiss' }, '×'));
     openPopup(problem);
   };
@@ -172,7 +176,8 @@ function createBadge(
       previous.kind === next.kind &&
       (next.kind !== 'task' ||
         (previous.kind === 'task' && previous.status === next.status && previous.taskId === next.taskId)) &&
-      next.kind !== 'failed';
+      next.kind !== 'failed' &&
+      next.kind !== 'other';
     if (same && button) return;
     if (button) {
       // A failure's problem and a task's menu belong to the state that opened them.
@@ -197,6 +202,11 @@ function createBadge(
       button.setAttribute('aria-describedby', 'problem');
       button.textContent = 'Push failed, try again';
       showProblem(next.message);
+    } else if (next.kind === 'other') {
+      // Says what the row is; a click shows the whole sentence, nothing is pushed.
+      button.className = 'badge other';
+      button.title = next.message;
+      button.textContent = next.label;
     } else {
       const words = STATUS_WORDS[next.status];
       button.className = `badge ${next.status}`;
@@ -222,6 +232,7 @@ function createBadge(
       if (!(target instanceof Element)) return;
       if (target === button) {
         if (state.kind === 'none' || state.kind === 'failed') actions.push(id);
+        else if (state.kind === 'other') showProblem(state.message, true);
         else if (state.kind === 'task') {
           if (menuItem) closeMenu(false);
           else openMenu();

@@ -173,8 +173,11 @@ describe('badges in Xero’s pages', () => {
     expect(await lastHost.evaluate((host) => host.shadowRoot === null)).toBe(true);
     const before = await lastRow.evaluate((row) => row.getBoundingClientRect().height);
     await lastRow.scrollIntoViewIfNeeded();
+    // Ids the sync has not seen are checked with Xero before Push is offered: a round trip.
     await expect
-      .poll(() => lastHost.evaluate((host) => host.shadowRoot?.querySelector('[data-state]') !== null))
+      .poll(() => lastHost.evaluate((host) => host.shadowRoot?.querySelector('[data-state]') !== null), {
+        timeout: 15_000,
+      })
       .toBe(true);
     expect(await lastRow.evaluate((row) => row.getBoundingClientRect().height)).toBe(before);
 
@@ -182,7 +185,9 @@ describe('badges in Xero’s pages', () => {
     await expect.poll(() => badgeOf(page, synced.BankTransactionID).textContent()).toBe('Task: Open');
     const other = pushable([]);
     await showRow(page, other.BankTransactionID);
-    expect(await badgeOf(page, other.BankTransactionID).getAttribute('data-state')).toBe('none');
+    await expect
+      .poll(() => badgeOf(page, other.BankTransactionID).getAttribute('data-state'), { timeout: 15_000 })
+      .toBe('none');
     expect(await badgeOf(page, other.BankTransactionID).textContent()).toBe('Push to Client Hub');
     await page.close();
   });
@@ -193,7 +198,7 @@ describe('badges in Xero’s pages', () => {
     const target = pushable([]);
     await showRow(page, target.BankTransactionID);
     const badge = badgeOf(page, target.BankTransactionID);
-    await expect.poll(() => badge.textContent()).toBe('Push to Client Hub');
+    await expect.poll(() => badge.textContent(), { timeout: 15_000 }).toBe('Push to Client Hub');
     const before = await storedTasks();
     await badge.dblclick();
     await expect.poll(() => badge.textContent(), { timeout: 15_000 }).toBe('Task: Open');
@@ -215,7 +220,7 @@ describe('badges in Xero’s pages', () => {
     for (const page of [one, two]) await showRow(page, target.BankTransactionID);
     for (const page of [one, two])
       await expect
-        .poll(() => badgeOf(page, target.BankTransactionID).textContent())
+        .poll(() => badgeOf(page, target.BankTransactionID).textContent(), { timeout: 15_000 })
         .toBe('Push to Client Hub');
     const before = (await storedTasks()).length;
     await Promise.all([
@@ -237,7 +242,9 @@ describe('badges in Xero’s pages', () => {
     await one.goto(listUrl(synced.BankAccount.AccountID));
     await two.goto(listUrl(synced.BankAccount.AccountID));
     for (const page of [one, two]) await showRow(page, target.BankTransactionID);
-    await expect.poll(() => badgeOf(two, target.BankTransactionID).textContent()).toBe('Push to Client Hub');
+    await expect
+      .poll(() => badgeOf(two, target.BankTransactionID).textContent(), { timeout: 15_000 })
+      .toBe('Push to Client Hub');
     await badgeOf(one, target.BankTransactionID).click();
     await expect
       .poll(() => badgeOf(two, target.BankTransactionID).textContent(), { timeout: 15_000 })
