@@ -1,13 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  answerXeroSignIn,
-  type E2E,
-  fillFirstRun,
-  type SandboxOrg,
-  sandboxOrgs,
-  startE2E,
-} from './support/harness';
+import { connectFirstCompany, type XeroTransaction } from './support/connected';
+import { type E2E, type SandboxOrg, startE2E } from './support/harness';
 
 /**
  * Xero's pages as they are in 2026 (sandbox/pages, `?header=`): the content script finds the right
@@ -16,16 +10,7 @@ import {
  * One connected company (A, Spend Money only, "Uncategorized Expense" monitored and synced).
  */
 
-interface XeroTransaction {
-  BankTransactionID: string;
-  Type: string;
-  Status: string;
-  BankAccount: { AccountID: string };
-  LineItems: { AccountID?: string }[];
-}
-
 let e2e: E2E;
-let options: Page;
 let a: SandboxOrg;
 let transactions: XeroTransaction[];
 let synced: XeroTransaction;
@@ -34,15 +19,6 @@ const pushed = new Set<string>();
 
 const base = () => e2e.sandbox.url;
 const HEADERS = ['xerov2', 'narrow', 'no-name', 'xrh', 'xnav'] as const;
-
-function ask<T>(message: Record<string, unknown>): Promise<T> {
-  return options.evaluate(async (m) => {
-    const runtime = (
-      globalThis as unknown as { chrome: { runtime: { sendMessage(x: unknown): Promise<unknown> } } }
-    ).chrome.runtime;
-    return runtime.sendMessage(m);
-  }, message) as Promise<T>;
-}
 
 /** `header` only through the page's URL; the organisation through the session (`tenant=`), as Xero's. */
 const listUrl = (header: string, extra = '') =>
@@ -93,61 +69,9 @@ function pushable(): XeroTransaction {
 
 beforeAll(async () => {
   e2e = await startE2E();
-  const users = (await (await fetch(`${base()}/__sandbox/users`)).json()) as {
-    email: string;
-    tenantIds: string[];
-  }[];
-  const demo = users.find((u) => u.email === 'demo@sandbox.test');
-  const orgs = (await sandboxOrgs(e2e.sandbox)).filter((o) => demo?.tenantIds.includes(o.tenantId));
-  if (!orgs[0]) throw new Error('the demo user needs an organisation');
-  a = orgs[0];
+  ({ a, transactions, synced, uncategorizedId } = await connectFirstCompany(e2e));
   // The first organisation's short code has "!" and "-" after the first "!".
   expect(a.shortCode.slice(1)).toMatch(/[!-]/);
-  const full = (await (await fetch(`${base()}/__sandbox/orgs`)).json()) as {
-    tenantId: string;
-    accounts: { AccountID: string; Name: string }[];
-  }[];
-  const account = full
-    .find((o) => o.tenantId === a.tenantId)
-    ?.accounts.find((x) => x.Name === 'Uncategorized Expense');
-  if (!account) throw new Error('no Uncategorized Expense account');
-  uncategorizedId = account.AccountID;
-  transactions = (await (
-    await fetch(`${base()}/__sandbox/orgs/${a.tenantId}/bank-transactions`)
-  ).json()) as XeroTransaction[];
-
-  options = await e2e.options();
-  await fillFirstRun(options, { name: 'Ada Admin', email: 'ada@firm.test', role: 'Admin' });
-  await answerXeroSignIn(
-    e2e.browser.context,
-    () => options.getByRole('button', { name: '+ Add Another Xero company' }).click(),
-    [a.name],
-  );
-  const dialog = options.getByRole('dialog', { name: `Choose a workspace for ${a.name}` });
-  await dialog.getByRole('button', { name: 'Link workspace' }).click();
-  await dialog.waitFor({ state: 'hidden' });
-  await ask({
-    type: 'accounts.save',
-    tenantId: a.tenantId,
-    monitoredAccountIds: [uncategorizedId],
-    types: ['SPEND'],
-  });
-  await ask({ type: 'sync.now', tenantId: a.tenantId });
-  const tasks = (await options.evaluate(
-    () =>
-      new Promise((resolve) => {
-        const open = indexedDB.open('client-hub');
-        open.onsuccess = () => {
-          const all = open.result.transaction('clientTasks').objectStore('clientTasks').getAll();
-          all.onsuccess = () => resolve(all.result);
-        };
-      }),
-  )) as { bankTransactionId: string }[];
-  const first = transactions.find((t) =>
-    tasks.some((task) => task.bankTransactionId === t.BankTransactionID),
-  );
-  if (!first) throw new Error('the sync made no task');
-  synced = first;
 });
 afterAll(async () => {
   await e2e?.close();
