@@ -155,9 +155,13 @@ function createBadge(
     if (refocus) button?.focus();
     closePopup();
   };
-  const showProblem = (message: string) => {
+  const showProblem = (message: string, note = false) => {
     // The message may name a Xero company or contact: isolated, so its direction controls stay inside.
-    const problem = element('div', { class: 'problem', id: 'problem', role: 'alert' });
+    const problem = element('div', {
+      class: note ? 'problem note' : 'problem',
+      id: 'problem',
+      role: note ? 'status' : 'alert',
+    });
     problem.append(element('bdi', {}, message));
     problem.append(element('button', { type: 'button', class: 'close', 'aria-label': 'Dismiss' }, '×'));
     openPopup(problem);
@@ -174,7 +178,8 @@ function createBadge(
       previous.kind === next.kind &&
       (next.kind !== 'task' ||
         (previous.kind === 'task' && previous.status === next.status && previous.taskId === next.taskId)) &&
-      next.kind !== 'failed';
+      next.kind !== 'failed' &&
+      next.kind !== 'other';
     if (same && button) return;
     if (button) {
       // A failure's problem and a task's menu belong to the state that opened them.
@@ -199,6 +204,11 @@ function createBadge(
       button.setAttribute('aria-describedby', 'problem');
       button.textContent = 'Push failed, try again';
       showProblem(next.message);
+    } else if (next.kind === 'other') {
+      // Says what the row is; a click shows the whole sentence, nothing is pushed.
+      button.className = 'badge other';
+      button.title = next.message;
+      button.textContent = next.label;
     } else {
       const words = STATUS_WORDS[next.status];
       button.className = `badge ${next.status}`;
@@ -224,6 +234,7 @@ function createBadge(
       if (!(target instanceof Element)) return;
       if (target === button) {
         if (state.kind === 'none' || state.kind === 'failed') actions.push(id);
+        else if (state.kind === 'other') showProblem(state.message, true);
         else if (state.kind === 'task') {
           if (menuItem) closeMenu(false);
           else openMenu();

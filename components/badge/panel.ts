@@ -42,6 +42,8 @@ function statusOf(state: BadgeState): Node[] {
       return [element('span', { class: 'muted' }, 'Creating the Client Task…')];
     case 'failed':
       return [element('span', { class: 'problem' }, element('bdi', {}, state.message))];
+    case 'other':
+      return [element('span', { class: 'muted' }, element('bdi', {}, state.message))];
     case 'task': {
       const line = element('span', {}, 'Client Task: ', element('strong', {}, STATUS_WORDS[state.status]));
       const activity = state.latestActivity;
@@ -106,8 +108,11 @@ export function mountPanel(container: ParentNode, state: BadgeState, actions: Pa
   return { update };
 }
 
-/** For admins only, once: this Xero company's transactions cannot become tasks until it is connected. */
-export function mountNotConnectedHint(container: ParentNode, onDismiss: () => void): void {
+/**
+ * For admins only, once: this Xero company's transactions cannot become tasks until it is connected,
+ * or (with `reason`) Client Hub is not sure which company the page shows, and says why.
+ */
+export function mountNotConnectedHint(container: ParentNode, onDismiss: () => void, reason?: string): void {
   const dismiss = element('button', { type: 'button', 'aria-label': 'Dismiss Client Hub hint' }, '×');
   dismiss.addEventListener('click', onDismiss);
   container.append(
@@ -117,7 +122,7 @@ export function mountNotConnectedHint(container: ParentNode, onDismiss: () => vo
       element(
         'span',
         {},
-        'Client Hub: this Xero company is not connected. Connect it in Client Hub’s options.',
+        reason ?? 'Client Hub: this Xero company is not connected. Connect it in Client Hub’s options.',
       ),
       dismiss,
     ),

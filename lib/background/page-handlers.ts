@@ -2,7 +2,7 @@ import { Dexie } from 'dexie';
 import { companyIsConnected } from '../db/company-data';
 import type { ClientHubDb } from '../db/database';
 import { type Connection, connectionSchema } from '../db/records';
-import type { TaskSummary, TasksChanged } from '../messaging/page-contract';
+import type { NotPushable, TaskSummary, TasksChanged } from '../messaging/page-contract';
 import type { Handlers } from '../messaging/router';
 import {
   type BankTransactionRecord,
@@ -17,6 +17,8 @@ import { snapshotOf } from '../sync/rules';
 import { bankTransactionsPageSchema, readBankTransaction } from '../sync/xero-bank';
 import type { XeroApi } from '../xero/api';
 import { FailureError } from '../xero/failure-error';
+import { decideOrganisation } from './page-organisation';
+import { createTransactionKinds, notPushableBecause } from './transaction-kinds';
 
 /**
  * What the content script in Xero's pages asks the background: which connected Xero company a page
@@ -31,7 +33,7 @@ export interface TaskGateway {
     tenantId: string,
     bankTransactionIds: readonly string[],
     includeActivity: boolean,
-  ): Promise<TaskSummary[]>;
+  ): Promise<{ tasks: TaskSummary[]; notPushable: NotPushable[] }>;
   push(tenantId: string, bankTransactionId: string): Promise<{ task: ClientTask; created: boolean }>;
 }
 
@@ -65,31 +67,6 @@ export class PushRefused extends Error {
   }
 }
 
-const stripBang = (code: string) => code.replace(/^!/, '');
-const SHORT_CODE_IN_URL = /\/app\/(![A-Za-z0-9]+)(?:[/?#]|$)/;
-
-/** Which connection a page shows: short code first (unique), then the name Xero puts in its header. */
-export function matchConnection(
-  connections: readonly Connection[],
-  page: { url: string; shortCode?: string | undefined; organisationName?: string | undefined },
-): Connection[] {
-  const code = page.shortCode ?? SHORT_CODE_IN_URL.exec(page.url)?.[1];
-  if (code) {
-    const byCode = connections.filter(
-      (c) => c.organisation?.shortCode && stripBang(c.organisation.shortCode) === stripBang(code),
-    );
-    if (byCode.length > 0) return byCode;
-  }
-  const name = page.organisationName?.replace(/\s+/g, ' ').trim();
-  if (!name) return [];
-  const exact = connections.filter((c) => (c.organisation?.name ?? c.tenantName).trim() === name);
-  if (exact.length > 0) return exact;
-  const folded = name.toLocaleLowerCase();
-  return connections.filter(
-    (c) => (c.organisation?.name ?? c.tenantName).trim().toLocaleLowerCase() === folded,
-  );
-}
-
 function validConnections(rows: unknown[]): Connection[] {
   return rows.flatMap((row) => {
     const parsed = connectionSchema.safeParse(row);
@@ -99,6 +76,7 @@ function validConnections(rows: unknown[]): Connection[] {
 
 export function createTaskGateway(deps: Pick<PageHandlerDeps, 'db' | 'api' | 'now' | 'newId'>): TaskGateway {
   const { db } = deps;
+  const kinds = createTransactionKinds(deps);
   /** Double clicks and two tabs ask the same worker: they share one push. */
   const inFlight = new Map<string, Promise<{ task: ClientTask; created: boolean }>>();
 
@@ -127,6 +105,11 @@ export function createTaskGateway(deps: Pick<PageHandlerDeps, 'db' | 'api' | 'no
     return read.record;
   }
 
+  async function typesOf(tenantId: string): Promise<SupportedType[]> {
+    const settings = syncSettingsSchema.safeParse(await db.syncSettings.get(tenantId));
+    return settings.success ? settings.data.types : [...DEFAULT_TYPES];
+  }
+
   async function push(tenantId: string, bankTransactionId: string) {
     const existing = await storedTask(tenantId, bankTransactionId);
     if (existing) return { task: existing, created: false };
@@ -140,14 +123,16 @@ export function createTaskGateway(deps: Pick<PageHandlerDeps, 'db' | 'api' | 'no
         'This transaction was deleted or voided in Xero, so it cannot become a Client Task.',
       );
     }
-    const settings = syncSettingsSchema.safeParse(await db.syncSettings.get(tenantId));
-    const types: SupportedType[] = settings.success ? settings.data.types : [...DEFAULT_TYPES];
+    const types = await typesOf(tenantId);
     if (record.type !== 'SPEND' && record.type !== 'RECEIVE') {
       throw new PushRefused(
         'transaction-type-unsupported',
         'Transfers, prepayments and overpayments cannot become Client Tasks. Only Spend and Receive Money can.',
       );
     }
+    // Push follows the types the company chose in Manage Accounts, as the sync does.
+    const notChosen = notPushableBecause(record.bankTransactionId, record, types);
+    if (notChosen) throw new PushRefused('transaction-type-not-chosen', notChosen.message);
     const accounts = await db.accounts.where('tenantId').equals(tenantId).toArray();
     const accountsById = new Map(accounts.map((a) => [a.accountId, a]));
     const scope = {
@@ -210,7 +195,14 @@ export function createTaskGateway(deps: Pick<PageHandlerDeps, 'db' | 'api' | 'no
         const parsed = clientTaskSchema.safeParse(row);
         return parsed.success ? [parsed.data] : [];
       });
-      return Promise.all(
+      const withTask = new Set(tasks.map((task) => task.bankTransactionId));
+      const rest = ids.filter((id) => !withTask.has(id));
+      const connection =
+        rest.length > 0 ? validConnections([await db.connections.get(tenantId)])[0] : undefined;
+      const notPushable = connection
+        ? await kinds.notPushable(connection, rest, await typesOf(tenantId))
+        : [];
+      const summaries = await Promise.all(
         tasks.map(async (task): Promise<TaskSummary> => {
           const summary = { bankTransactionId: task.bankTransactionId, taskId: task.id, status: task.status };
           if (!includeActivity) return summary;
@@ -226,6 +218,7 @@ export function createTaskGateway(deps: Pick<PageHandlerDeps, 'db' | 'api' | 'no
           };
         }),
       );
+      return { tasks: summaries, notPushable };
     },
     push(tenantId, bankTransactionId) {
       const id = bankTransactionId.toLowerCase();
@@ -279,30 +272,25 @@ export function createPageHandlers(deps: PageHandlerDeps, gateway: TaskGateway =
   const handlers: PageHandlers = {
     'xero.pageContext': async (page) => {
       const connections = validConnections(await db.connections.toArray());
-      let matches = matchConnection(connections, page);
-      if (matches.length > 1 && page.bankTransactionIds?.length) {
-        // Two connected companies with the same name: the one that knows the page's transactions.
-        const ids = page.bankTransactionIds.map((id) => id.toLowerCase());
-        const known = await Promise.all(
-          matches.map(async (c) => {
-            const keys = ids.map((id): [string, string] => [c.tenantId, id]);
-            const found = [
-              ...(await db.bankTransactions.bulkGet(keys)),
-              ...(await db.clientTasks.bulkGet(keys)),
-            ];
-            return found.some(Boolean);
-          }),
-        );
-        matches = matches.filter((_, index) => known[index]);
-      }
+      const verdict = await decideOrganisation(connections, page, async (tenantId, ids) => {
+        const keys = ids.map((id): [string, string] => [tenantId, id.toLowerCase()]);
+        const found = [...(await db.bankTransactions.bulkGet(keys)), ...(await db.clientTasks.bulkGet(keys))];
+        return found.some(Boolean);
+      });
       return {
-        tenantId: matches.length === 1 ? (matches[0]?.tenantId ?? null) : null,
+        tenantId: verdict.kind === 'connected' ? verdict.tenantId : null,
         isAdmin: await deps.isAdmin(),
+        ...(verdict.kind === 'uncertain' ? { uncertain: verdict.reason } : {}),
       };
     },
-    'tasks.lookup': async ({ tenantId, bankTransactionIds, includeActivity }) => ({
-      tasks: await gateway.lookup(tenantId, bankTransactionIds, includeActivity === true),
-    }),
+    'tasks.lookup': async ({ tenantId, bankTransactionIds, includeActivity }) => {
+      const { tasks, notPushable } = await gateway.lookup(
+        tenantId,
+        bankTransactionIds,
+        includeActivity === true,
+      );
+      return notPushable.length > 0 ? { tasks, notPushable } : { tasks };
+    },
     'tasks.push': async ({ tenantId, bankTransactionId }) => {
       const { task, created } = await gateway.push(tenantId, bankTransactionId);
       // The storage watcher tells the tabs too; this is quicker and covers a worker without BroadcastChannel.

@@ -7,7 +7,9 @@ export type BadgeState =
   | { kind: 'none' }
   | { kind: 'pending' }
   | { kind: 'task'; taskId: string; status: TaskStatus; latestActivity?: { text: string; at: number } | null }
-  | { kind: 'failed'; message: string };
+  | { kind: 'failed'; message: string }
+  /** Not a transaction that can become a task (a payment, a transfer, deleted, a type not chosen). */
+  | { kind: 'other'; label: string; message: string };
 
 type Ask = typeof askBackground;
 
@@ -35,16 +37,18 @@ export function createTaskStore(tenantId: string, ask: Ask) {
     for (let start = 0; start < ids.length; start += LOOKUP_BATCH_MAX) {
       const batch = ids.slice(start, start + LOOKUP_BATCH_MAX);
       try {
-        const { tasks } = await ask({
+        const { tasks, notPushable } = await ask({
           type: 'tasks.lookup',
           tenantId,
           bankTransactionIds: batch,
           ...(includeActivity ? { includeActivity } : {}),
         });
         const found = new Map(tasks.map((task) => [task.bankTransactionId, task]));
+        const others = new Map(notPushable?.map((other) => [other.bankTransactionId, other]));
         for (const id of batch) {
           if (states.get(id)?.kind === 'pending') continue;
           const task = found.get(id);
+          const other = others.get(id);
           set(
             id,
             task
@@ -54,7 +58,9 @@ export function createTaskStore(tenantId: string, ask: Ask) {
                   status: task.status,
                   ...(task.latestActivity !== undefined ? { latestActivity: task.latestActivity } : {}),
                 }
-              : { kind: 'none' },
+              : other
+                ? { kind: 'other', label: other.label, message: other.message }
+                : { kind: 'none' },
           );
         }
       } catch (error) {
@@ -93,7 +99,9 @@ export function createTaskStore(tenantId: string, ask: Ask) {
       await Promise.all([lookup(plain), withActivity.size > 0 ? lookup([...withActivity], true) : undefined]);
     },
     async push(id: string): Promise<void> {
-      if (states.get(id)?.kind === 'pending') return;
+      const kind = states.get(id)?.kind;
+      // Only what may become a task: a payment's or transfer's badge never pushes.
+      if (kind === 'pending' || kind === 'other' || kind === 'task') return;
       set(id, { kind: 'pending' });
       try {
         const result = await ask({ type: 'tasks.push', tenantId, bankTransactionId: id });

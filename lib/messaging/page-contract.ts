@@ -27,7 +27,12 @@ function buildRequests() {
       type: z.literal('xero.pageContext'),
       url: z.string().check(z.maxLength(4096)),
       organisationName: z.optional(z.string().check(z.maxLength(255))),
+      /** The header shortened the name ("DCG"): it names no organisation. */
+      nameAbbreviated: z.optional(z.boolean()),
+      /** From the URL (`/app/!0X0!!/…`). */
       shortCode: z.optional(z.string().check(z.maxLength(32))),
+      /** The most frequent short code in the page's own navigation links. */
+      navigationShortCode: z.optional(z.string().check(z.maxLength(32))),
       /** A few ids from the page: tell apart two connected companies with the same name. */
       bankTransactionIds: z.optional(z.array(bankTransactionIdSchema).check(z.maxLength(20))),
     }),
@@ -66,9 +71,27 @@ export const taskSummarySchema = v.object({
   latestActivity: v.optional(v.nullable(v.object({ text: v.string(), at: v.number() }))),
 });
 
+/** A transaction on the page that cannot become a Client Task, and what it is, in the user's words. */
+export const notPushableSchema = v.object({
+  bankTransactionId: v.string(),
+  /** Short, for the badge: "Payment or transfer", "Transfer", "Deleted in Xero", "Receive Money". */
+  label: v.string(),
+  /** The whole sentence: "Transfer: Client Tasks are for Spend and Receive Money." */
+  message: v.string(),
+});
+
 export const pageResponseSchemas = {
-  'xero.pageContext': v.object({ tenantId: v.nullable(v.string()), isAdmin: v.boolean() }),
-  'tasks.lookup': v.object({ tasks: v.array(taskSummarySchema) }),
+  'xero.pageContext': v.object({
+    tenantId: v.nullable(v.string()),
+    isAdmin: v.boolean(),
+    /** Not sure which organisation the page shows: why, for the Admin's hint. */
+    uncertain: v.optional(v.string()),
+  }),
+  'tasks.lookup': v.object({
+    tasks: v.array(taskSummarySchema),
+    /** Of the ids without a task, those that cannot have one (payments, transfers, deleted, …). */
+    notPushable: v.optional(v.array(notPushableSchema)),
+  }),
   'tasks.push': v.object({ taskId: v.string(), status: taskStatusSchema, created: v.boolean() }),
   'tasks.open': v.object({ opened: v.boolean() }),
 } as const;
@@ -127,5 +150,6 @@ export type PageRequestType = keyof typeof pageRequestSchemas;
 export type PageRequestOf<T extends PageRequestType> = z.infer<(typeof pageRequestSchemas)[T]>;
 export type PageResponseOf<T extends PageRequestType> = v.InferOutput<(typeof pageResponseSchemas)[T]>;
 export type TasksChanged = v.InferOutput<typeof tasksChangedSchema>;
+export type NotPushable = v.InferOutput<typeof notPushableSchema>;
 export type MessageError = v.InferOutput<typeof messageErrorSchema>;
 export type Envelope = v.InferOutput<typeof envelopeSchema>;

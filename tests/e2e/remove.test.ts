@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { isolated } from '@/lib/text/hostile';
 import {
   answerXeroSignIn,
   type E2E,
@@ -55,7 +56,7 @@ beforeAll(async () => {
     [a.name, b.name],
   );
   for (const org of [a, b]) {
-    const dialog = page.getByRole('dialog', { name: `Choose a workspace for ${org.name}` });
+    const dialog = page.getByRole('dialog', { name: `Choose a workspace for ${isolated(org.name)}` });
     await dialog.getByRole('button', { name: 'Link workspace' }).click();
     await dialog.waitFor({ state: 'hidden' });
   }

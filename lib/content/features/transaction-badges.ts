@@ -3,7 +3,12 @@ import { createThrottledBatch } from '../batch';
 import type { PageFeature } from '../features';
 import { observe, type Watcher } from '../observe';
 import { createSlicedQueue } from '../slices';
-import { bankTransactionIdOfLink, TRANSACTION_LINK_SELECTOR } from '../xero-pages';
+import {
+  bankTransactionIdOfLink,
+  isInRedrawnRows,
+  pageKindOf,
+  TRANSACTION_LINK_SELECTOR,
+} from '../xero-pages';
 
 /** One slice of our work stays far below a 50 ms long task, even on a slow, busy machine. */
 const SLICE_BUDGET_MS = 8;
@@ -81,10 +86,13 @@ export const transactionBadges: PageFeature = {
         around: (slice) => (watcher ? watcher.quietly(slice) : slice()),
       },
     );
+    // Reconcile's statement lines are redrawn by Xero: nothing of ours goes into them.
+    const onReconcile = pageKindOf(page.url) === 'reconcile';
     watcher = observe(
       TRANSACTION_LINK_SELECTOR,
       (element) => {
-        if (element instanceof HTMLAnchorElement) mount.push(element);
+        if (element instanceof HTMLAnchorElement && !(onReconcile && isInRedrawnRows(element)))
+          mount.push(element);
       },
       { signal },
     );

@@ -1,10 +1,13 @@
 import { describe, expect, test } from 'vitest';
-import { matchConnection } from '@/lib/background/page-handlers';
+import { decideOrganisation, initialsOf, type PageSignals } from '@/lib/background/page-organisation';
 import {
   bankTransactionIdOf,
   bankTransactionIdOfLink,
+  looksAbbreviated,
+  mostFrequentShortCode,
   pageKindOf,
   shortCodeOf,
+  shortCodeOfHref,
   TRANSACTION_LINK_SELECTOR,
 } from '@/lib/content/xero-pages';
 import type { Connection } from '@/lib/db/records';
@@ -20,6 +23,10 @@ describe('which Xero page this is', () => {
     [`/Bank/ViewTransaction.aspx?bankTransactionID=${ID}`, 'transaction'],
     ['/bank/viewtransaction.aspx', 'transaction'],
     ['/app/!EYJ4f/bank', 'app'],
+    ['/app/!0X0!!/homepage', 'app'],
+    ['/BankRec/BankRec.aspx?accountID=abc', 'reconcile'],
+    ['/bankrec/bankrec.aspx', 'reconcile'],
+    ['/Bank/BankRec.aspx', 'other'],
     ['/app/!EYJ4f', 'app'],
     ['/app/EYJ4f/bank', 'other'],
     ['/Dashboard/', 'other'],
@@ -30,6 +37,37 @@ describe('which Xero page this is', () => {
   test('the short code comes from /app/!{ShortCode}/ URLs only', () => {
     expect(shortCodeOf(url('/app/!EYJ4f/bank/account/1'))).toBe('!EYJ4f');
     expect(shortCodeOf(url('/Bank/BankAccounts.aspx?shortcode=!EYJ4f'))).toBeUndefined();
+    expect(shortCodeOf(url('/app/onboarding-ui'))).toBeUndefined();
+  });
+
+  // Real short codes (XERO-API-NOTES "The Xero web app"): "!" and "-" may follow the first "!".
+  test.each(['!0X0!!', '!G4KH-', '!-jCNg', '!!MbJQ', '!EYJ4f', '!tyoCr'])('%s is read whole', (code) => {
+    expect(shortCodeOf(url(`/app/${code}/dashboard`))).toBe(code);
+    expect(shortCodeOf(url(`/app/${code}`))).toBe(code);
+    expect(shortCodeOf(url(`/app/${code}?x=1`))).toBe(code);
+    expect(shortCodeOfHref(`/app/${code}/homepage`)).toBe(code);
+    expect(shortCodeOfHref(`https://go.xero.com/app/${code}/contacts#top`)).toBe(code);
+    expect(shortCodeOfHref(`/app/${code}?from=nav`)).toBe(code);
+  });
+
+  test('the page’s own short code is the most frequent in its links; a tie is no answer', () => {
+    const nav = [
+      '/app/!0X0!!/homepage',
+      '/app/!0X0!!/sales',
+      '/Bank/BankAccounts.aspx',
+      '/app/!0X0!!/contacts',
+    ];
+    expect(mostFrequentShortCode([...nav, '/app/!G4KH-/homepage', '/app/!-jCNg/homepage'])).toBe('!0X0!!');
+    expect(mostFrequentShortCode(['/app/!G4KH-/a', '/app/!-jCNg/a'])).toBeUndefined();
+    expect(mostFrequentShortCode(['/Bank/BankAccounts.aspx'])).toBeUndefined();
+  });
+
+  test('an abbreviated name is a short run of capitals: "DCG", not "Demo Company (Global)"', () => {
+    expect(looksAbbreviated('DCG')).toBe(true);
+    expect(looksAbbreviated('HLC')).toBe(true);
+    expect(looksAbbreviated('Demo Company (Global)')).toBe(false);
+    expect(looksAbbreviated('Harbour Lane Cafe')).toBe(false);
+    expect(initialsOf('Demo Company (Global)')).toBe('DCG');
   });
 });
 
@@ -61,7 +99,7 @@ describe('transactions from URLs and links', () => {
   });
 });
 
-describe('which connected Xero company a page belongs to', () => {
+describe('which connected Xero company a page belongs to, signal by signal', () => {
   const connection = (tenantId: string, name: string, shortCode?: string): Connection => ({
     tenantId,
     xeroConnectionId: `c-${tenantId}`,
@@ -75,40 +113,106 @@ describe('which connected Xero company a page belongs to', () => {
     lastSyncedAt: null,
     health: { state: 'healthy', checkedAt: 1 },
   });
-  const connections = [
-    connection('t1', 'Harbour Lane Cafe', '!EYJ4f'),
-    connection('t2', 'Thames Mill Studio', '!tyoCr'),
-    connection('t3', 'Twin Co'),
-    connection('t4', 'Twin Co'),
-  ];
-
-  test('by short code in the URL, before any name', () => {
-    const found = matchConnection(connections, {
-      url: 'https://go.xero.com/app/!tyoCr/bank',
-      organisationName: 'x',
-    });
-    expect(found.map((c) => c.tenantId)).toEqual(['t2']);
-  });
-
-  test('by the name in the header, exact first, then ignoring case and spacing', () => {
-    expect(
-      matchConnection(connections, { url: 'u', organisationName: 'Harbour Lane Cafe' }).map(
-        (c) => c.tenantId,
-      ),
-    ).toEqual(['t1']);
-    expect(
-      matchConnection(connections, { url: 'u', organisationName: ' harbour  lane cafe ' }).map(
-        (c) => c.tenantId,
-      ),
-    ).toEqual(['t1']);
-  });
-
-  test('a company that is not connected, or a name shared by two, is not one company', () => {
-    expect(matchConnection(connections, { url: 'u', organisationName: 'Kangaroo Point Plumbing' })).toEqual(
-      [],
+  const demo = connection('t1', 'Demo Company (Global)', '!0X0!!');
+  const thames = connection('t2', 'Thames Mill Studio', '!G4KH-');
+  const twinA = connection('t3', 'Twin Co', '!-jCNg');
+  const twinB = connection('t4', 'Twin Co', '!!MbJQ');
+  const all = [demo, thames, twinA, twinB];
+  /** Transaction ids each company knows (synced or pushed). */
+  const known: Record<string, string[]> = { t1: ['id-demo'], t2: ['id-thames'], t3: ['id-twin-a'], t4: [] };
+  const decide = (page: Omit<PageSignals, 'url'> & { url?: string }, connections = all) =>
+    decideOrganisation(
+      connections,
+      { url: 'https://go.xero.com/Bank/BankAccounts.aspx', ...page },
+      async (t, ids) => ids.some((id) => known[t]?.includes(id)),
     );
-    expect(matchConnection(connections, { url: 'u' })).toEqual([]);
-    expect(matchConnection(connections, { url: 'u', organisationName: 'Twin Co' })).toHaveLength(2);
+  const tenantOf = async (page: Parameters<typeof decide>[0], connections = all) => {
+    const verdict = await decide(page, connections);
+    return verdict.kind === 'connected' ? `${verdict.tenantId} by ${verdict.by}` : verdict.kind;
+  };
+
+  test('1. the short code in the URL, before everything else', async () => {
+    expect(
+      await tenantOf({
+        url: 'https://go.xero.com/app/!G4KH-/bank',
+        organisationName: 'Demo Company (Global)',
+      }),
+    ).toBe('t2 by url');
+    expect(await tenantOf({ shortCode: '!0X0!!', navigationShortCode: '!G4KH-' })).toBe('t1 by url');
+    // A code no connection has: another organisation, whatever else the page says.
+    expect(
+      await tenantOf({ shortCode: '!zzzzz', navigationShortCode: '!0X0!!', organisationName: 'Twin Co' }),
+    ).toBe('not-connected');
+  });
+
+  test('2. the short code in the navigation links, on legacy pages', async () => {
+    expect(
+      await tenantOf({ navigationShortCode: '!0X0!!', organisationName: 'DCG', nameAbbreviated: true }),
+    ).toBe('t1 by navigation');
+    expect(await tenantOf({ navigationShortCode: '!-jCNg', organisationName: 'Twin Co' })).toBe(
+      't3 by navigation',
+    );
+    expect(await tenantOf({ navigationShortCode: '!nope!' })).toBe('not-connected');
+  });
+
+  test('3. the name, only when it is not abbreviated', async () => {
+    expect(await tenantOf({ organisationName: 'Thames Mill Studio' })).toBe('t2 by name');
+    expect(await tenantOf({ organisationName: ' thames  mill studio ' })).toBe('t2 by name');
+    expect(await tenantOf({ organisationName: 'Kangaroo Point Plumbing' })).toBe('not-connected');
+    const short = await decide({ organisationName: 'DCG', nameAbbreviated: true });
+    expect(short.kind).toBe('uncertain');
+    // Initials of a connected company count as abbreviated even if the page did not say so.
+    expect((await decide({ organisationName: 'DCG' })).kind).toBe('uncertain');
+    // …but a company really called "DCG" is named by it.
+    const dcg = connection('t9', 'DCG', '!DCG00');
+    expect(await tenantOf({ organisationName: 'DCG' }, [thames, dcg])).toBe('t9 by name');
+  });
+
+  test('4. which connected company knows the page’s transactions', async () => {
+    expect(await tenantOf({ bankTransactionIds: ['id-thames', 'id-unknown'] })).toBe('t2 by transactions');
+    expect(await tenantOf({ organisationName: 'Twin Co', bankTransactionIds: ['id-twin-a'] })).toBe(
+      't3 by transactions',
+    );
+    const twins = await decide({ organisationName: 'Twin Co', bankTransactionIds: ['id-unknown'] });
+    expect(twins).toMatchObject({
+      kind: 'uncertain',
+      reason: expect.stringContaining('two connected organisations'),
+    });
+    expect(await tenantOf({ bankTransactionIds: ['id-unknown'] })).toBe('uncertain');
+  });
+
+  test('never the wrong company: a weaker signal pointing elsewhere makes the page uncertain', async () => {
+    expect(
+      (await decide({ navigationShortCode: '!0X0!!', organisationName: 'Thames Mill Studio' })).kind,
+    ).toBe('uncertain');
+    expect((await decide({ navigationShortCode: '!0X0!!', bankTransactionIds: ['id-thames'] })).kind).toBe(
+      'uncertain',
+    );
+    expect(
+      (await decide({ organisationName: 'Thames Mill Studio', bankTransactionIds: ['id-demo'] })).kind,
+    ).toBe('uncertain');
+    // Signals that agree, or say nothing, do not.
+    expect(
+      await tenantOf({ navigationShortCode: '!0X0!!', bankTransactionIds: ['id-demo', 'id-unknown'] }),
+    ).toBe('t1 by navigation');
+  });
+
+  test('nothing to go on: uncertain, with a reason an Admin can read', async () => {
+    const verdict = await decide({});
+    expect(verdict).toMatchObject({ kind: 'uncertain', reason: expect.stringContaining('neither') });
+  });
+
+  test('a connection with no short code on record can still be found by name when the code matches none', async () => {
+    const old = connection('t5', 'Old Co');
+    expect(await tenantOf({ navigationShortCode: '!0ld00', organisationName: 'Old Co' }, [demo, old])).toBe(
+      't5 by name',
+    );
+    expect(
+      await tenantOf({ navigationShortCode: '!0ld00', organisationName: 'Demo Company (Global)' }, [
+        demo,
+        old,
+      ]),
+    ).toBe('not-connected');
   });
 });
 
