@@ -22,11 +22,15 @@ export interface ManifestInput {
 /**
  * The content security policy of the extension's pages and its background (Chrome applies it to the
  * service worker too). Scripts only from the package, no plugins, no `<base>`, no form posts; the only
- * network the extension makes is the background's calls to Xero's identity and API hosts (sign-in runs
- * in the browser's own window, and the pages talk to the background by messages, not fetch).
+ * network the extension makes is the background's: tokens at Xero's identity host, the API, and one
+ * look at the authorize page on the login host before sign-in opens (it catches a wrong client id or
+ * redirect URI). Sign-in itself runs in the browser's own window; the pages talk to the background by
+ * messages, not fetch.
  */
 export function extensionPagesCsp(xero: XeroConfig, dev = false): string {
-  const connect = [...new Set([xero.identityBase, xero.apiBase].map((base) => new URL(base).origin))];
+  const connect = [
+    ...new Set([xero.identityBase, xero.loginBase, xero.apiBase].map((base) => new URL(base).origin)),
+  ];
   if (dev) connect.push('http://localhost:*', 'ws://localhost:*');
   return [
     "default-src 'self'",

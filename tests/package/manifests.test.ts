@@ -44,7 +44,8 @@ const expected = {
   web_accessible_resources: undefined,
   externally_connectable: undefined,
   // Ours, stricter than the browsers' MV3 default: no remote code, no eval, no plugins, no <base>, and the
-  // pages and background connect only to Xero's token and API hosts.
+  // pages and background connect only to Xero's identity (tokens), login (the authorize page's check
+  // before sign-in) and API hosts.
   content_security_policy: {
     extension_pages: [
       "default-src 'self'",
@@ -54,7 +55,7 @@ const expected = {
       "form-action 'none'",
       "frame-src 'none'",
       "img-src 'self' data: blob:",
-      'connect-src https://identity.xero.com https://api.xero.com',
+      'connect-src https://identity.xero.com https://login.xero.com https://api.xero.com',
     ].join('; '),
   },
   // The stores assign the production id; the sandbox build's pinned key must never ship.

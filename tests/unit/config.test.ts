@@ -87,7 +87,7 @@ describe('content security policy of the extension’s pages and background', ()
         .map(([k, ...v]) => [k, v]),
     );
 
-  test('scripts only from the package, no plugins or <base>, and network only to Xero’s token and API hosts', () => {
+  test('scripts only from the package, no plugins or <base>, and network only to Xero’s identity, login and API hosts', () => {
     const production = xeroConfigFor({ mode: 'production', clientId: 'abc' });
     for (const browser of ['chrome', 'firefox']) {
       const csp = manifestFor({ browser, xero: production }).content_security_policy.extension_pages;
@@ -99,8 +99,19 @@ describe('content security policy of the extension’s pages and background', ()
         'form-action': ["'none'"],
         'frame-src': ["'none'"],
         'img-src': ["'self'", 'data:', 'blob:'],
-        'connect-src': ['https://identity.xero.com', 'https://api.xero.com'],
+        'connect-src': ['https://identity.xero.com', 'https://login.xero.com', 'https://api.xero.com'],
       });
+    }
+  });
+
+  test('every Xero endpoint the background calls is allowed (a refused fetch would look like Xero being down)', () => {
+    for (const xero of [
+      xeroConfigFor({ mode: 'production', clientId: 'abc' }),
+      xeroConfigFor({ mode: 'sandbox', sandboxUrl: 'http://127.0.0.1:5123' }),
+    ]) {
+      const allowed = directives(extensionPagesCsp(xero))['connect-src'];
+      for (const url of Object.values(xeroEndpoints(xero)))
+        expect(allowed, url).toContain(new URL(url).origin);
     }
   });
 
