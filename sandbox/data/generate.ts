@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { USER_TEMPLATES } from '../config.ts';
+import { Habits, olderHistoryCount } from './habits.ts';
 import type {
   Account,
   Attachment,
@@ -34,7 +35,7 @@ export interface GeneratedWorld {
 export function generateWorld(seed: number, scale: number, anchorMs: number): GeneratedWorld {
   const anchor = Math.floor(anchorMs / DAY_MS) * DAY_MS;
   const organisations = ORGANISATION_TEMPLATES.map((template, index) =>
-    generateOrganisation(template, createPrng(seed, index + 1), scale, anchor),
+    generateOrganisation(template, createPrng(seed, index + 1), createPrng(seed, index + 501), scale, anchor),
   );
   const userPrng = createPrng(seed, 99);
   const users = USER_TEMPLATES.map((template) => ({
@@ -63,6 +64,7 @@ function shortCode(prng: Prng): string {
 function generateOrganisation(
   template: OrganisationTemplate,
   prng: Prng,
+  habitsPrng: Prng,
   scale: number,
   anchor: number,
 ): OrganisationData {
@@ -99,13 +101,30 @@ function generateOrganisation(
     transactionsById: new Map(),
     attachments: new Map(),
     history: new Map(),
+    suggestionTruth: new Map(),
   };
   const generator = new TransactionGenerator(data, roles, prng, anchor);
-  for (let i = 0; i < scale; i++) {
-    const transaction = generator.next();
+  // Habits draw from their own stream: the main stream (and every count tests rely on) is unchanged.
+  const byRole = (...wanted: AccountRole[]) => new Set(wanted.flatMap((role) => roles.get(role) ?? []));
+  const habits = new Habits(
+    data,
+    byRole('uncategorizedExpense', 'uncategorizedIncome', 'suspense', 'askMyAccountant', 'pushToClientHub'),
+    byRole('expense', 'sales', 'otherRevenue', 'interest'),
+    habitsPrng,
+    anchor,
+  );
+  habits.addNewContacts();
+  const add = (transaction: BankTransaction) => {
     data.transactions.push(transaction);
     data.transactionsById.set(transaction.bankTransactionId, transaction);
+  };
+  for (let i = 0; i < scale; i++) {
+    const transaction = generator.next();
+    habits.shapeRecent(transaction);
+    add(transaction);
   }
+  for (const transaction of habits.olderHistory(olderHistoryCount(scale))) add(transaction);
+  data.suggestionTruth = habits.truth;
   return data;
 }
 
