@@ -2,6 +2,7 @@ import type { WithLock } from '../auth/token-manager';
 import type { ClientHubDb } from '../db/database';
 import { type Connection, connectionSchema } from '../db/records';
 import { describeFailure, failureFromThrown, type Problem, type XeroFailure } from '../errors';
+import { historyChangesOf } from '../suggestions/entries';
 import type { XeroApi } from '../xero/api';
 import { FailureError } from '../xero/failure-error';
 import type { Governor } from './governor';
@@ -498,7 +499,15 @@ export function createSyncEngine(deps: SyncEngineDeps) {
     const { tenantId } = context;
     return db.transaction(
       'rw',
-      [db.clientTasks, db.taskActivity, db.bankTransactions, db.quarantine, db.syncCursors, db.syncRuns],
+      [
+        db.clientTasks,
+        db.taskActivity,
+        db.bankTransactions,
+        db.quarantine,
+        db.syncCursors,
+        db.syncRuns,
+        db.historyEntries,
+      ],
       async () => {
         const keys = records.map((r): [string, string] => [tenantId, r.bankTransactionId]);
         const existing = await db.clientTasks.bulkGet(keys);
@@ -531,6 +540,10 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         await db.clientTasks.bulkPut(tasks);
         await db.taskActivity.bulkAdd(activity);
         await db.bankTransactions.bulkPut(stored);
+        // Every page read keeps the suggestions' history current (If-Modified-Since, no extra calls).
+        const history = historyChangesOf(records);
+        await db.historyEntries.bulkPut(history.put);
+        await db.historyEntries.bulkDelete(history.remove);
         if (quarantined.length > 0) await db.quarantine.bulkPut(quarantined);
         if ((await db.quarantine.where('tenantId').equals(tenantId).count()) > 0) {
           // A record Xero now sends readable leaves quarantine.

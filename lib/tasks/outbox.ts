@@ -124,6 +124,8 @@ export function createOutbox(deps: OutboxDeps) {
         });
         const at = deps.now();
         await db.taskMessages.where('id').anyOf(payload.messageIds).modify({ writtenToXeroAt: at });
+        // A note of Client Hub's own (an accepted suggestion), not a client's answer.
+        if (payload.messageIds.length === 0) return "Note written to the transaction's History in Xero";
         return payload.notes.length === 1
           ? "Client's answer written to the transaction's History in Xero"
           : `Client's answer written to the transaction's History in Xero as ${payload.notes.length} numbered notes`;
