@@ -1,4 +1,5 @@
 import { runPageBench } from './page';
+import { runSuggestionsBench } from './suggestions';
 import { runSyncBench } from './sync';
 import { runTasksBench } from './tasks';
 
@@ -8,6 +9,8 @@ const parts: { name: string; run: () => Promise<unknown> }[] = [
   { name: 'page', run: () => runPageBench() },
   // Client Tasks: the page with 10,000 tasks (needs `npm run build:sandbox`) and outbox throughput.
   { name: 'tasks', run: () => runTasksBench() },
+  // Suggested accounts: coverage and precision against the sandbox's hidden truth, calls, speed.
+  { name: 'suggestions', run: () => runSuggestionsBench() },
 ];
 
 for (const part of parts) {

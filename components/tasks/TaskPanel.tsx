@@ -9,6 +9,7 @@ import { xeroTransactionLink } from '@/lib/tasks/links';
 import type { ChosenAccount } from '@/lib/tasks/records';
 import { useLiveQuery } from '../hooks/useLiveQuery';
 import { ProblemNotice } from '../ProblemNotice';
+import { SuggestionSection } from '../suggestions/SuggestionSection';
 import { money } from './data';
 
 const asProblem = (error: unknown): MessageError =>
@@ -200,6 +201,13 @@ export function TaskPanel({ db, taskId, isAdmin, onClose }: Props) {
           Go to Xero
         </a>
       </section>
+
+      <SuggestionSection
+        db={db}
+        taskId={task.id}
+        isAdmin={isAdmin}
+        open={task.status === 'Open' || task.status === 'Answered'}
+      />
 
       <section aria-labelledby="conversation">
         <h3 id="conversation">Conversation</h3>

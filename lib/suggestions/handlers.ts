@@ -20,7 +20,7 @@ export interface SuggestionsDeps {
   firmUser: () => Promise<FirmUser | null>;
 }
 
-type SuggestionHandlers = Pick<Handlers, keyof typeof suggestionRequestSchemas>;
+type SuggestionHandlers = Pick<Handlers, keyof typeof suggestionRequestSchemas | 'suggestions.forTask'>;
 
 /** The background's suggested accounts: the history read, suggestions, and Accept / Ask the client. */
 export function startSuggestions(deps: SuggestionsDeps) {
@@ -48,6 +48,11 @@ export function startSuggestions(deps: SuggestionsDeps) {
 
   const handlers: SuggestionHandlers = {
     'suggestions.forTasks': async ({ taskIds }) => ({ suggestions: await service.forTasks(taskIds) }),
+    // From the badge's menu inside Xero: ids and words only, shown there as text.
+    'suggestions.forTask': async ({ taskId }) => {
+      const [suggestion] = await service.forTasks([taskId]);
+      return { suggestion: suggestion ?? null };
+    },
     'suggestions.forWorkspace': async ({ workspaceId }) => ({
       suggestions: await service.forWorkspace(workspaceId),
     }),

@@ -20,6 +20,8 @@ const WORD_MIN = 3;
 const WORD_SHARE = 0.8;
 /** How alike two descriptions must be (shared words / all words) to count as "the same purchase". */
 const SAME_WORDS = 0.5;
+/** How many of a contact's latest transactions count ("8 of the last 8 …"). */
+const RECENT = 40;
 
 const PARKING = [/uncategori[sz]ed/i, /suspense/i, /ask my accountant/i, /push to client hub/i, /clearing/i];
 const TAX = /\b(gst|vat|sales tax|tax payable|withholding)\b/i;
@@ -38,7 +40,25 @@ export interface HistoryIndex {
   byName: Map<string, Compact[]>;
   byWord: Map<string, Map<string, number>>;
   entries: number;
+  /**
+   * Tallies already worked out for a contact (and for a contact and some words), for one set of
+   * usable accounts: a firm's tasks come from the same few dozen contacts, so each is counted once.
+   */
+  memo: Memo;
 }
+
+interface Memo {
+  usable: ReadonlyMap<string, AccountRecord> | null;
+  tallies: Map<string, Tally>;
+  /** Whole answers by what the task shows (contact, words), with the transactions they counted. */
+  answers: Map<string, { suggestion: Omit<Suggestion, 'taskId'>; counted: ReadonlySet<string> }>;
+}
+
+const freshMemo = (usable: ReadonlyMap<string, AccountRecord> | null): Memo => ({
+  usable,
+  tallies: new Map(),
+  answers: new Map(),
+});
 
 const key = (type: string, id: string) => `${type}|${id}`;
 
@@ -56,8 +76,16 @@ export function historyFromDate(now: number, months = HISTORY_MONTHS): string {
 }
 
 export function buildHistoryIndex(entries: readonly HistoryEntry[], fromDate: string): HistoryIndex {
-  const index: HistoryIndex = { byContact: new Map(), byName: new Map(), byWord: new Map(), entries: 0 };
-  for (const entry of entries) {
+  const index: HistoryIndex = {
+    byContact: new Map(),
+    byName: new Map(),
+    byWord: new Map(),
+    entries: 0,
+    memo: freshMemo(null),
+  };
+  // Newest first, once: every contact's list comes out in date order.
+  const sorted = [...entries].sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
+  for (const entry of sorted) {
     if (entry.date < fromDate || entry.accountIds.length === 0) continue;
     index.entries++;
     const compact: Compact = {
@@ -79,8 +107,6 @@ export function buildHistoryIndex(entries: readonly HistoryEntry[], fromDate: st
       for (const accountId of entry.accountIds) counts.set(accountId, (counts.get(accountId) ?? 0) + 1);
     }
   }
-  for (const list of [...index.byContact.values(), ...index.byName.values()])
-    list.sort((a, b) => (a.date < b.date ? 1 : a.date > b.date ? -1 : 0));
   return index;
 }
 
@@ -110,7 +136,7 @@ export interface TaskToScore {
   reference: string;
 }
 
-interface Tally {
+export interface Tally {
   total: number;
   counts: Map<string, { count: number; latest: string }>;
   /** Entries that only went to accounts no longer usable (archived since, deleted). */
@@ -138,6 +164,23 @@ function tally(
     }
   }
   return result;
+}
+
+/** A tally through the index's memo, unless the task's own transaction is among the entries. */
+function tallyOf(
+  index: HistoryIndex,
+  memoKey: string,
+  entries: readonly Compact[],
+  usable: ReadonlyMap<string, AccountRecord>,
+  skipId: string,
+): Tally {
+  if (entries.some((e) => e.id === skipId)) return tally(entries, usable, skipId);
+  let found = index.memo.tallies.get(memoKey);
+  if (!found) {
+    found = tally(entries, usable, skipId);
+    index.memo.tallies.set(memoKey, found);
+  }
+  return found;
 }
 
 /** Accounts by how often they were used, the most recently used first among equals. */
@@ -176,6 +219,26 @@ export function suggestAccount(
   usable: ReadonlyMap<string, AccountRecord>,
   task: TaskToScore,
 ): Suggestion {
+  if (index.memo.usable !== usable) index.memo = freshMemo(usable);
+  // Tasks showing the same contact and words get the same answer, unless one counted the task itself.
+  // A reference is mostly a number ("INV-1234"): only its words tell tasks apart.
+  const shown = `${task.type}|${task.contactId}|${task.contactName}|${task.description}|${tokensOf(task.reference).join(' ')}`;
+  const known = index.memo.answers.get(shown);
+  if (known && !known.counted.has(task.bankTransactionId))
+    return { ...known.suggestion, taskId: task.taskId };
+  const counted = new Set<string>();
+  const suggestion = score(index, usable, task, counted);
+  const { taskId: _, ...answer } = suggestion;
+  index.memo.answers.set(shown, { suggestion: answer, counted });
+  return suggestion;
+}
+
+function score(
+  index: HistoryIndex,
+  usable: ReadonlyMap<string, AccountRecord>,
+  task: TaskToScore,
+  counted: Set<string>,
+): Suggestion {
   const type: Kind = task.type === 'RECEIVE' ? 'RECEIVE' : 'SPEND';
   const what = type === 'SPEND' ? 'payments to' : 'receipts from';
   const name = task.contactName.trim() || 'this contact';
@@ -199,17 +262,23 @@ export function suggestAccount(
 
   const byId = task.contactId ? index.byContact.get(key(type, task.contactId.toLowerCase())) : undefined;
   const nameKey = nameKeyOf(task.contactName);
-  const history = byId?.length ? byId : nameKey ? index.byName.get(key(type, nameKey)) : undefined;
+  // The contact's most recent transactions: habits change, and it keeps each task's work small.
+  const groupKey = byId?.length ? `id|${type}|${task.contactId.toLowerCase()}` : `name|${type}|${nameKey}`;
+  const history = (byId?.length ? byId : nameKey ? index.byName.get(key(type, nameKey)) : undefined)?.slice(
+    0,
+    RECENT,
+  );
   // The contact's own words say little about the purchase ("Uber" in "Uber trip").
   const nameWords = new Set(tokensOf(task.contactName));
   const taskWords = new Set(tokensOf(task.description, task.reference).filter((w) => !nameWords.has(w)));
 
+  for (const entry of history ?? []) counted.add(entry.id);
   if (history?.length) {
     const formerNames = [...new Set(history.map((e) => e.contactName.trim()))].filter(
       (n) => n && nameKeyOf(n) !== nameKey,
     );
     const who = `${what} ${name}${formerNames.length > 0 ? ` (formerly ${formerNames.slice(0, 2).join(', ')})` : ''}`;
-    const all = tally(history, usable, task.bankTransactionId);
+    const all = tallyOf(index, groupKey, history, usable, task.bankTransactionId);
     const overall = confidenceOf(all);
     const droppedWords = () => {
       const [id, n] = [...all.dropped].sort((a, b) => b[1] - a[1])[0] ?? [];
@@ -217,14 +286,17 @@ export function suggestAccount(
     };
     // The same contact, bought the same thing: settles contacts used for two kinds of purchase.
     if (overall?.confidence !== 'high' && taskWords.size > 0) {
-      const alike = history.filter(
-        (e) =>
-          similarity(
-            taskWords,
-            e.tokens.filter((w) => !nameWords.has(w)),
-          ) >= SAME_WORDS,
-      );
-      const same = tally(alike, usable, task.bankTransactionId);
+      const alikeKey = `${groupKey}|${[...taskWords].sort().join(' ')}|${[...nameWords].join(' ')}`;
+      const alike = index.memo.tallies.has(alikeKey)
+        ? []
+        : history.filter(
+            (e) =>
+              similarity(
+                taskWords,
+                e.tokens.filter((w) => !nameWords.has(w)),
+              ) >= SAME_WORDS,
+          );
+      const same = tallyOf(index, alikeKey, alike, usable, task.bankTransactionId);
       const narrow = confidenceOf(same);
       if (narrow && narrow.confidence !== 'none') {
         const account = usable.get(narrow.accountId) as AccountRecord;
