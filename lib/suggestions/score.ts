@@ -48,13 +48,13 @@ export interface HistoryIndex {
 }
 
 interface Memo {
-  usable: ReadonlyMap<string, AccountRecord> | null;
+  usable: UsableAccounts | null;
   tallies: Map<string, Tally>;
   /** Whole answers by what the task shows (contact, words), with the transactions they counted. */
   answers: Map<string, { suggestion: Omit<Suggestion, 'taskId'>; counted: ReadonlySet<string> }>;
 }
 
-const freshMemo = (usable: ReadonlyMap<string, AccountRecord> | null): Memo => ({
+const freshMemo = (usable: UsableAccounts | null): Memo => ({
   usable,
   tallies: new Map(),
   answers: new Map(),
@@ -114,17 +114,30 @@ export function buildHistoryIndex(entries: readonly HistoryEntry[], fromDate: st
 export function suggestableAccounts(
   chart: readonly AccountRecord[],
   monitoredAccountIds: readonly string[],
-): Map<string, AccountRecord> {
+): UsableAccounts {
   const monitored = new Set(monitoredAccountIds.map((id) => id.toLowerCase()));
   const usable = new Map<string, AccountRecord>();
+  const parked = new Set<string>();
   for (const account of chart) {
-    if (account.status !== 'ACTIVE' || account.isBankAccount || account.systemAccount) continue;
-    if (monitored.has(account.accountId) || account.type === 'BANK') continue;
-    if (PARKING.some((pattern) => pattern.test(account.name)) || TAX.test(account.name)) continue;
-    usable.set(account.accountId, account);
+    if (account.status !== 'ACTIVE') continue;
+    const never =
+      account.isBankAccount ||
+      Boolean(account.systemAccount) ||
+      monitored.has(account.accountId) ||
+      account.type === 'BANK' ||
+      PARKING.some((pattern) => pattern.test(account.name)) ||
+      TAX.test(account.name);
+    if (never) parked.add(account.accountId);
+    else usable.set(account.accountId, account);
   }
-  return usable;
+  return Object.assign(usable, { parked });
 }
+
+/**
+ * Accounts a suggestion may name, by AccountID; `parked` are the active ones it never names (bank,
+ * system, tax, parking, monitored): history there is not "archived since", just not evidence.
+ */
+export type UsableAccounts = ReadonlyMap<string, AccountRecord> & { readonly parked?: ReadonlySet<string> };
 
 export interface TaskToScore {
   taskId: string;
@@ -143,17 +156,15 @@ export interface Tally {
   dropped: Map<string, number>;
 }
 
-function tally(
-  entries: readonly Compact[],
-  usable: ReadonlyMap<string, AccountRecord>,
-  skipId: string,
-): Tally {
+function tally(entries: readonly Compact[], usable: UsableAccounts, skipId: string): Tally {
   const result: Tally = { total: 0, counts: new Map(), dropped: new Map() };
   for (const entry of entries) {
     if (entry.id === skipId) continue;
     const accounts = entry.accountIds.filter((id) => usable.has(id));
     if (accounts.length === 0) {
-      for (const id of entry.accountIds) result.dropped.set(id, (result.dropped.get(id) ?? 0) + 1);
+      // Archived or deleted since (not somewhere money only waits, like the task's own account).
+      const retired = entry.accountIds.filter((id) => !usable.parked?.has(id));
+      for (const id of retired) result.dropped.set(id, (result.dropped.get(id) ?? 0) + 1);
       continue;
     }
     result.total++;
@@ -166,15 +177,18 @@ function tally(
   return result;
 }
 
+/** Whether an entry is evidence at all: coded to an account a suggestion may name. */
+const counts = (entry: Compact, usable: UsableAccounts) => entry.accountIds.some((id) => usable.has(id));
+
 /** A tally through the index's memo, unless the task's own transaction is among the entries. */
 function tallyOf(
   index: HistoryIndex,
   memoKey: string,
   entries: readonly Compact[],
-  usable: ReadonlyMap<string, AccountRecord>,
+  usable: UsableAccounts,
   skipId: string,
 ): Tally {
-  if (entries.some((e) => e.id === skipId)) return tally(entries, usable, skipId);
+  if (entries.some((e) => e.id === skipId && counts(e, usable))) return tally(entries, usable, skipId);
   let found = index.memo.tallies.get(memoKey);
   if (!found) {
     found = tally(entries, usable, skipId);
@@ -214,11 +228,7 @@ function similarity(a: ReadonlySet<string>, b: readonly string[]): number {
  * The most likely account for one task, with its evidence in words. `index` and `usable` are built
  * once per company; this reads only the task's contact and words.
  */
-export function suggestAccount(
-  index: HistoryIndex,
-  usable: ReadonlyMap<string, AccountRecord>,
-  task: TaskToScore,
-): Suggestion {
+export function suggestAccount(index: HistoryIndex, usable: UsableAccounts, task: TaskToScore): Suggestion {
   if (index.memo.usable !== usable) index.memo = freshMemo(usable);
   // Tasks showing the same contact and words get the same answer, unless one counted the task itself.
   // A reference is mostly a number ("INV-1234"): only its words tell tasks apart.
@@ -235,7 +245,7 @@ export function suggestAccount(
 
 function score(
   index: HistoryIndex,
-  usable: ReadonlyMap<string, AccountRecord>,
+  usable: UsableAccounts,
   task: TaskToScore,
   counted: Set<string>,
 ): Suggestion {
@@ -272,7 +282,7 @@ function score(
   const nameWords = new Set(tokensOf(task.contactName));
   const taskWords = new Set(tokensOf(task.description, task.reference).filter((w) => !nameWords.has(w)));
 
-  for (const entry of history ?? []) counted.add(entry.id);
+  for (const entry of history ?? []) if (counts(entry, usable)) counted.add(entry.id);
   if (history?.length) {
     const formerNames = [...new Set(history.map((e) => e.contactName.trim()))].filter(
       (n) => n && nameKeyOf(n) !== nameKey,

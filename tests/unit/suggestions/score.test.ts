@@ -139,8 +139,13 @@ describe('history entries', () => {
 
 describe('scoring', () => {
   test('a steady contact: high, with the evidence in words', () => {
+    // Its own transaction and another still waiting in Uncategorized are no evidence, and no "archived".
     const index = buildHistoryIndex(
-      times(8, () => entry('Mercury Energy', '445')),
+      [
+        ...times(8, () => entry('Mercury Energy', '445')),
+        entry('Mercury Energy', '498', { bankTransactionId: 'bt-task' }),
+        entry('Mercury Energy', '498'),
+      ],
       FROM,
     );
     const s = suggestAccount(index, usable, task('Mercury Energy'));
@@ -150,6 +155,14 @@ describe('scoring', () => {
       '8 of the last 8 payments to Mercury Energy were coded to 445 Light, Power, Heating',
     );
     expect(s.question).toBeNull();
+    // The same contact and words again: the same answer, for that task.
+    const again = suggestAccount(
+      index,
+      usable,
+      task('Mercury Energy', { taskId: 'task-2', bankTransactionId: 'bt-x' }),
+    );
+    expect({ ...again, taskId: s.taskId }).toEqual(s);
+    expect(again.taskId).toBe('task-2');
   });
 
   test('mostly one account: possible, asked as a question', () => {
