@@ -1,5 +1,6 @@
 import { runHubBench } from './hub';
 import { runPageBench } from './page';
+import { runSuggestionsBench } from './suggestions';
 import { runSyncBench } from './sync';
 import { runTasksBench } from './tasks';
 
@@ -11,6 +12,8 @@ const parts: { name: string; run: () => Promise<unknown> }[] = [
   { name: 'tasks', run: () => runTasksBench() },
   // The Client Hub server on PGlite and PostgreSQL (DATABASE_URL; `npm run bench` sets it when PostgreSQL is installed).
   { name: 'hub', run: () => runHubBench() },
+  // Suggested accounts: coverage and precision against the sandbox's hidden truth, calls, speed.
+  { name: 'suggestions', run: () => runSuggestionsBench() },
 ];
 
 for (const part of parts) {

@@ -67,7 +67,8 @@ function memoryPeak() {
   };
 }
 
-async function setUp(sandbox: Sandbox) {
+/** One signed-in firm with the sandbox's `orgIndex`th company connected (other benches use it too). */
+export async function setUp(sandbox: Sandbox, orgIndex = 0) {
   const now = () => sandbox.clock.now();
   const config = xeroConfigFor({ mode: 'sandbox', sandboxUrl: sandbox.url });
   const db = new ClientHubDb(`bench-${Date.now()}-${Math.random()}`);
@@ -78,8 +79,8 @@ async function setUp(sandbox: Sandbox) {
     server: (clientId) => xeroAuthServer(config, clientId, { fetch, now }),
   });
   const orgs = orgsSchema.parse(await (await fetch(`${sandbox.url}/__sandbox/orgs`)).json());
-  const org = orgs[0];
-  if (!org) throw new Error('sandbox has no organisation');
+  const org = orgs[orgIndex];
+  if (!org) throw new Error(`sandbox has no organisation ${orgIndex}`);
   const minted = z
     .object({
       access_token: z.string(),

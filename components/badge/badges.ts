@@ -1,4 +1,5 @@
 import { type BadgeState, LOADING } from '@/lib/content/task-store';
+import type { SuggestionView } from '@/lib/messaging/page-contract';
 import css from './badge.css?inline';
 import { STATUS_WORDS } from './labels';
 import { styledShadowRoot } from './shadow';
@@ -25,6 +26,20 @@ export interface BadgeActions {
   drawn(views: DrawnBadge[]): void;
   push(bankTransactionId: string): void;
   openTask(taskId: string): void;
+  /** The task's suggested account, asked for when its menu opens (never at page load). */
+  suggestionFor?(taskId: string): Promise<SuggestionView | null>;
+}
+
+/** The suggestion in the menu: the account in bold, then the evidence, all set as text. */
+function suggestionNodes(suggestion: SuggestionView | null): Node[] {
+  if (!suggestion?.account) return [document.createTextNode(suggestion?.evidence ?? 'No suggested account.')];
+  const words = [suggestion.account.code, suggestion.account.name].filter(Boolean).join(' ');
+  const title = element(
+    'strong',
+    {},
+    suggestion.confidence === 'high' ? `Suggested: ${words}` : `Possibly ${words}`,
+  );
+  return [title, document.createTextNode(suggestion.evidence)];
 }
 
 /** A drawn badge, for the code that follows its transaction's status. */
@@ -137,6 +152,18 @@ function createBadge(
     const item = element('button', { type: 'button', role: 'menuitem' }, 'Open task');
     const menu = element('div', { class: 'menu', role: 'menu', 'aria-label': 'Client Task' });
     menu.append(item);
+    if (actions.suggestionFor) {
+      const note = element(
+        'p',
+        { class: 'suggestion', 'data-testid': 'badge-suggestion' },
+        'Looking for a suggested account…',
+      );
+      menu.append(note);
+      actions.suggestionFor(state.taskId).then(
+        (suggestion) => note.replaceChildren(...suggestionNodes(suggestion)),
+        () => note.replaceChildren('No suggested account.'),
+      );
+    }
     openPopup(menu);
     menuItem = item;
     button.setAttribute('aria-expanded', 'true');

@@ -11,6 +11,7 @@ import { isolated } from '@/lib/text/hostile';
 import { activitySentence, asSentence, changeSentence } from '../describe';
 import { useLiveQuery } from '../hooks/useLiveQuery';
 import { ProblemNotice } from '../ProblemNotice';
+import { SuggestionSection } from '../suggestions/SuggestionSection';
 import { Amount, XeroText } from '../XeroText';
 
 const asProblem = (error: unknown): MessageError =>
@@ -236,6 +237,13 @@ export function TaskPanel({ db, taskId, isAdmin, onClose }: Props) {
           Go to Xero
         </a>
       </section>
+
+      <SuggestionSection
+        db={db}
+        taskId={task.id}
+        isAdmin={isAdmin}
+        open={task.status === 'Open' || task.status === 'Answered'}
+      />
 
       <section aria-labelledby="conversation">
         <h3 id="conversation">Conversation</h3>

@@ -8,7 +8,8 @@ import { rememberCounts, rememberedCounts } from '@/lib/tasks/count-cache';
 import { isolated } from '@/lib/text/hostile';
 import { useLiveQuery } from '../hooks/useLiveQuery';
 import { ProblemNotice } from '../ProblemNotice';
-import { countsIn, NO_WORKSPACE, type SortKey, STATUSES, tasksCsv } from './data';
+import { BulkAccept } from '../suggestions/BulkAccept';
+import { countsIn, money, NO_WORKSPACE, type SortKey, STATUSES, tasksCsv } from './data';
 import { TaskPanel } from './TaskPanel';
 import { TaskTable } from './TaskTable';
 import { useTaskList } from './useTaskList';
@@ -284,6 +285,20 @@ export function TasksPage({ db }: { db: ClientHubDb }) {
         <button type="button" onClick={exportCsv} disabled={!tabList.complete || list.length === 0}>
           Export CSV{chosen.length > 0 ? ' (selected)' : ''}
         </button>
+        {isAdmin && current !== null && (
+          <BulkAccept
+            workspaceId={current === NO_WORKSPACE ? null : current}
+            describe={async (taskId) => {
+              const task = await db.clientTasks.where('id').equals(taskId).first();
+              return task
+                ? {
+                    contact: task.snapshot.contactName,
+                    amount: money(task.snapshot.amount, task.snapshot.currency),
+                  }
+                : null;
+            }}
+          />
+        )}
       </div>
       {problem && <ProblemNotice problem={problem} />}
       {notice && (

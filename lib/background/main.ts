@@ -11,6 +11,7 @@ import { pageRequestSchemas } from '../messaging/page-contract';
 import { createMessageRouter, type Handlers, type Sender } from '../messaging/router';
 import { loadFirmUser, readManagedPolicy, saveFirmUser } from '../settings/firm';
 import { dayLimitFor, loadSyncPreferences } from '../settings/sync-preferences';
+import { startSuggestions } from '../suggestions/handlers';
 import { companyLockName, createGovernor, createSyncEngine, type SyncEngine } from '../sync';
 import { startClientTasks } from '../tasks/handlers';
 import { createXeroApi } from '../xero/api';
@@ -155,8 +156,24 @@ export function startBackground(deps: BackgroundDeps) {
     withLock: deps.withLock,
     firmUser: async () => loadFirmUser(deps.db, await policy()),
   });
+  // Suggested accounts from the company's own history; Accept writes through the same outbox.
+  const suggestions = startSuggestions({
+    db: deps.db,
+    api,
+    now: deps.now,
+    newId: deps.newId,
+    outbox: tasks.outbox,
+    governor,
+    firmUser: async () => loadFirmUser(deps.db, await policy()),
+  });
+  /** After a company's sync: attachments' follow-up, and the history read (once per company). */
+  const afterSync = async (tenantId: string) => {
+    await tasks.attachments.afterSync(tenantId).catch(() => undefined);
+    await suggestions.history.afterSync(tenantId).catch(() => undefined);
+  };
   const handlers: Handlers = {
     ...tasks.handlers,
+    ...suggestions.handlers,
     ...pages.handlers,
     'background.status': async () => ({
       version: deps.version,
@@ -193,7 +210,7 @@ export function startBackground(deps: BackgroundDeps) {
         deps.alarms.create(SCHEDULE_ALARM, { periodInMinutes: intervalMinutes });
       },
       setDayBudget: (perDay) => governor.setDayBudget(perDay),
-      afterSync: (tenantId) => tasks.attachments.afterSync(tenantId),
+      afterSync,
     }),
   };
   const route = createMessageRouter(
@@ -237,8 +254,7 @@ export function startBackground(deps: BackgroundDeps) {
     syncing ??= (async () => {
       await checkNow().catch(() => undefined);
       for (const run of await engine.syncAll({ reason }).catch(() => [])) {
-        if (run?.state === 'succeeded')
-          await tasks.attachments.afterSync(run.tenantId).catch(() => undefined);
+        if (run?.state === 'succeeded') await afterSync(run.tenantId);
       }
       // What nobody will read again (lib/db/storage.ts RETENTION): abandoned staged files, finished writes.
       await cleanUpStorage(deps.db, deps.now()).catch(() => undefined);
@@ -285,5 +301,5 @@ export function startBackground(deps: BackgroundDeps) {
     });
   // Removals queued while Xero was unreachable finish on the next start.
   void service.retryPendingRemovals().catch(() => undefined);
-  return { startedAt, connections: service, tokens, api, engine, governor, syncAll, tasks };
+  return { startedAt, connections: service, tokens, api, engine, governor, syncAll, tasks, suggestions };
 }

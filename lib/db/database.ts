@@ -1,4 +1,6 @@
 import { Dexie, type EntityTable, type Table } from 'dexie';
+import { historyEntryOf } from '../suggestions/entries';
+import type { HistoryCursor, HistoryEntry } from '../suggestions/records';
 import type {
   AccountRecord,
   BankTransactionRecord,
@@ -9,6 +11,7 @@ import type {
   SyncSettings,
   TaskActivity,
 } from '../sync/records';
+import { bankTransactionRecordSchema } from '../sync/records';
 import type {
   CloseRequest,
   OutboxJob,
@@ -50,6 +53,9 @@ export class ClientHubDb extends Dexie {
   closeRequests!: EntityTable<CloseRequest, 'id'>;
   xeroAttachments!: Table<XeroAttachmentList, [string, string]>;
   taskEvents!: EntityTable<TaskEvent, 'id'>;
+  // v5: suggested accounts (lib/suggestions): how the company coded its bank transactions.
+  historyEntries!: Table<HistoryEntry, [string, string]>;
+  historyCursors!: EntityTable<HistoryCursor, 'tenantId'>;
 
   constructor(name = 'client-hub', options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
@@ -88,5 +94,21 @@ export class ClientHubDb extends Dexie {
         '[tenantId+bankTransactionId], &id, tenantId, workspaceId, status, [workspaceId+status], ' +
         '[workspaceId+status+snapshot.date], [workspaceId+status+snapshot.amount], [workspaceId+status+createdAt]',
     });
+    // v5: the history index for suggested accounts. The transactions the sync already stored seed it
+    // (by name: they were stored without ContactID), so suggestions start before the twelve-month read.
+    this.version(5)
+      .stores({
+        historyEntries: '[tenantId+bankTransactionId], tenantId, [tenantId+contactId], [tenantId+nameKey]',
+        historyCursors: 'tenantId',
+      })
+      .upgrade(async (tx) => {
+        const entries: HistoryEntry[] = [];
+        await tx.table('bankTransactions').each((row: unknown) => {
+          const parsed = bankTransactionRecordSchema.safeParse(row);
+          const entry = parsed.success ? historyEntryOf(parsed.data) : null;
+          if (entry) entries.push(entry);
+        });
+        await tx.table('historyEntries').bulkPut(entries);
+      });
   }
 }

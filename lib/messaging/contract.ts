@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { firmUserSchema, roleSchema } from '../db/records';
 import { problemSchema } from '../errors';
 import { syncPreferencesSchema } from '../settings/sync-preferences';
+import { suggestionRequestSchemas, suggestionResponseSchemas } from '../suggestions/messages';
 import { supportedTypeSchema } from '../sync/records';
 import { taskRequestSchemas, taskResponseSchemas } from '../tasks/messages';
 import { pageRequestSchemas, pageResponseSchemas } from './page-contract';
@@ -66,6 +67,7 @@ export const requestSchemas = {
   }),
   ...pageRequestSchemas,
   ...taskRequestSchemas,
+  ...suggestionRequestSchemas,
 } as const;
 
 const accountChoiceSchema = z.object({
@@ -116,6 +118,7 @@ export const responseSchemas = {
   'sync.savePreferences': syncPreferencesSchema,
   ...pageResponseSchemas,
   ...taskResponseSchemas,
+  ...suggestionResponseSchemas,
 } as const;
 
 export type RequestType = keyof typeof requestSchemas;

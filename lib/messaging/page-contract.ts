@@ -50,6 +50,8 @@ function buildRequests() {
       bankTransactionId: bankTransactionIdSchema,
     }),
     'tasks.open': z.object({ type: z.literal('tasks.open'), taskId: taskIdSchema }),
+    /** The badge's menu, when it opens: the task's suggested account (lib/suggestions). */
+    'suggestions.forTask': z.object({ type: z.literal('suggestions.forTask'), taskId: taskIdSchema }),
   } as const;
   return { bankTransactionIdSchema, taskIdSchema, pageRequestSchemas };
 }
@@ -94,6 +96,16 @@ export const pageResponseSchemas = {
   }),
   'tasks.push': v.object({ taskId: v.string(), status: taskStatusSchema, created: v.boolean() }),
   'tasks.open': v.object({ opened: v.boolean() }),
+  'suggestions.forTask': v.object({
+    suggestion: v.nullable(
+      v.object({
+        confidence: v.picklist(['high', 'possible', 'none']),
+        account: v.nullable(v.object({ id: v.string(), code: v.string(), name: v.string() })),
+        evidence: v.string(),
+        question: v.nullable(v.string()),
+      }),
+    ),
+  }),
 } as const;
 
 /** From the background to Xero tabs: tasks of this company (all when null) changed; ask again. */
@@ -146,6 +158,9 @@ export const pageRequestSchemas = /* @__PURE__ */ request('pageRequestSchemas');
 
 export type TaskStatus = v.InferOutput<typeof taskStatusSchema>;
 export type TaskSummary = v.InferOutput<typeof taskSummarySchema>;
+export type SuggestionView = NonNullable<
+  v.InferOutput<(typeof pageResponseSchemas)['suggestions.forTask']>['suggestion']
+>;
 export type PageRequestType = keyof typeof pageRequestSchemas;
 export type PageRequestOf<T extends PageRequestType> = z.infer<(typeof pageRequestSchemas)[T]>;
 export type PageResponseOf<T extends PageRequestType> = v.InferOutput<(typeof pageResponseSchemas)[T]>;

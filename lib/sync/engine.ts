@@ -3,6 +3,7 @@ import { companyIsConnected } from '../db/company-data';
 import type { ClientHubDb } from '../db/database';
 import { type Connection, connectionSchema } from '../db/records';
 import { describeFailure, failureFromThrown, type Problem, type XeroFailure } from '../errors';
+import { historyChangesOf } from '../suggestions/entries';
 import type { XeroApi } from '../xero/api';
 import { FailureError } from '../xero/failure-error';
 import type { Governor } from './governor';
@@ -540,6 +541,7 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         db.syncRuns,
         db.connections,
         db.pendingRemovals,
+        db.historyEntries,
       ],
       async () => {
         // A page read before Remove is not written after it (the lock makes this the rare case).
@@ -592,6 +594,10 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         await db.clientTasks.bulkPut(tasks);
         await db.taskActivity.bulkAdd(activity);
         await db.bankTransactions.bulkPut(stored);
+        // Every page read keeps the suggestions' history current (If-Modified-Since, no extra calls).
+        const history = historyChangesOf(records);
+        await db.historyEntries.bulkPut(history.put);
+        await db.historyEntries.bulkDelete(history.remove);
         if (quarantined.length > 0) await db.quarantine.bulkPut(quarantined);
         if ((await db.quarantine.where('tenantId').equals(tenantId).count()) > 0) {
           // A record Xero now sends readable leaves quarantine.

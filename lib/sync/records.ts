@@ -22,6 +22,8 @@ export const accountRecordSchema = z.object({
   description: z.string().optional(),
   /** Bank accounts are where money moves, never where a transaction is coded. */
   isBankAccount: z.boolean(),
+  /** Xero's SystemAccount (DEBTORS, CREDITORS, GST, …): never a suggestion. */
+  systemAccount: z.string().optional(),
   updatedAt: z.number().optional(),
 });
 export type AccountRecord = z.infer<typeof accountRecordSchema>;
@@ -45,6 +47,8 @@ export const bankTransactionRecordSchema = z.object({
   /** Xero's transaction date, `YYYY-MM-DD` (a calendar date, no time zone). */
   date: z.string(),
   contactName: z.string(),
+  /** Lower-cased ContactID (absent on records stored before it was kept). */
+  contactId: z.string().optional(),
   description: z.string(),
   reference: z.string(),
   total: z.number(),

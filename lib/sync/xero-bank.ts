@@ -76,6 +76,7 @@ export const xeroAccountSchema = z.object({
   Status: text,
   Description: z.string().nullish(),
   BankAccountType: z.string().nullish(),
+  SystemAccount: z.string().nullish(),
   UpdatedDateUTC: xeroDateSchema.optional(),
 });
 
@@ -163,6 +164,7 @@ export function readBankTransaction(
       status: t.Status,
       date,
       contactName: t.Contact?.Name ?? '',
+      ...(t.Contact?.ContactID ? { contactId: t.Contact.ContactID.toLowerCase() } : {}),
       description: lineItems
         .map((line) => line.description.trim())
         .filter((d) => d.length > 0)
@@ -205,6 +207,7 @@ export function readAccount(raw: unknown, tenantId: string, position: string): P
       status: a.Status,
       ...(a.Description ? { description: a.Description } : {}),
       isBankAccount: a.Type === 'BANK' || Boolean(a.BankAccountType),
+      ...(a.SystemAccount ? { systemAccount: a.SystemAccount } : {}),
       ...(a.UpdatedDateUTC !== undefined ? { updatedAt: a.UpdatedDateUTC } : {}),
     },
   };

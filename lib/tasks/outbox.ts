@@ -158,6 +158,8 @@ export function createOutbox(deps: OutboxDeps) {
         }
         const at = deps.now();
         await db.taskMessages.where('id').anyOf(payload.messageIds).modify({ writtenToXeroAt: at });
+        // A note of Client Hub's own (an accepted suggestion), not a client's answer.
+        if (payload.messageIds.length === 0) return "Note written to the transaction's History in Xero";
         if (notes.length === 0)
           return "Client's answer was already in the transaction's History in Xero: not written twice";
         return payload.notes.length === 1

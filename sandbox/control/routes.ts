@@ -148,6 +148,19 @@ export function controlRoutes(ctx: SandboxContext): Hono {
     return c.json(data.transactions.map((t) => groundTruth(data, t)));
   });
 
+  // The right account for each generated uncategorised transaction: for benches and tests only.
+  app.get('/orgs/:tenantId/suggestion-truth', (c) => {
+    const data = org(c.req.param('tenantId'));
+    if (!data) return problem('unknown tenantId', 404);
+    return c.json(
+      [...data.suggestionTruth].map(([bankTransactionId, truth]) => ({
+        BankTransactionID: bankTransactionId,
+        AccountCode: truth.accountCode,
+        Scenario: truth.scenario,
+      })),
+    );
+  });
+
   app.get('/orgs/:tenantId/bank-transactions/:id', (c) => {
     const data = org(c.req.param('tenantId'));
     const transaction = data?.transactionsById.get(c.req.param('id').toLowerCase());

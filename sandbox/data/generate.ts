@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { USER_TEMPLATES } from '../config.ts';
+import { Habits, olderHistoryCount } from './habits.ts';
 import type {
   Account,
   Attachment,
@@ -49,6 +50,7 @@ export function generateWorld(seed: number, scale: number, anchorMs: number): Ge
       template,
       createPrng(seed, index + 1),
       createPrng(seed, 5000 + index),
+      createPrng(seed, index + 501),
       scale,
       anchor,
       index === 0,
@@ -89,6 +91,7 @@ function generateOrganisation(
   template: OrganisationTemplate,
   prng: Prng,
   textPrng: Prng,
+  habitsPrng: Prng,
   scale: number,
   anchor: number,
   punctuatedShortCode: boolean,
@@ -129,13 +132,30 @@ function generateOrganisation(
     transactionsById: new Map(),
     attachments: new Map(),
     history: new Map(),
+    suggestionTruth: new Map(),
   };
   const generator = new TransactionGenerator(data, roles, prng, textPrng, anchor);
-  for (let i = 0; i < scale; i++) {
-    const transaction = generator.next();
+  // Habits draw from their own stream: the main stream (and every count tests rely on) is unchanged.
+  const byRole = (...wanted: AccountRole[]) => new Set(wanted.flatMap((role) => roles.get(role) ?? []));
+  const habits = new Habits(
+    data,
+    byRole('uncategorizedExpense', 'uncategorizedIncome', 'suspense', 'askMyAccountant', 'pushToClientHub'),
+    byRole('expense', 'sales', 'otherRevenue', 'interest'),
+    habitsPrng,
+    anchor,
+  );
+  habits.addNewContacts();
+  const add = (transaction: BankTransaction) => {
     data.transactions.push(transaction);
     data.transactionsById.set(transaction.bankTransactionId, transaction);
+  };
+  for (let i = 0; i < scale; i++) {
+    const transaction = generator.next();
+    habits.shapeRecent(transaction);
+    add(transaction);
   }
+  for (const transaction of habits.olderHistory(olderHistoryCount(scale))) add(transaction);
+  data.suggestionTruth = habits.truth;
   return data;
 }
 

@@ -105,6 +105,8 @@ export interface OrganisationData {
   transactionsById: Map<string, BankTransaction>;
   attachments: Map<string, Attachment[]>;
   history: Map<string, HistoryRecord[]>;
+  /** The right account for each generated uncategorised transaction (never served by the Xero API). */
+  suggestionTruth: Map<string, { accountCode: string; scenario: string }>;
 }
 
 export interface SandboxUser {

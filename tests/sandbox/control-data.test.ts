@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateWorld } from '../../sandbox/data/generate.ts';
+import { olderHistoryCount } from '../../sandbox/data/habits.ts';
 import { totalsOf } from '../../sandbox/data/model.ts';
 import type { Sandbox } from '../../sandbox/server.ts';
 import { api, control, mint, start, tenantIds } from './helpers.ts';
@@ -136,7 +137,7 @@ describe('control API edits show up as Xero changes', () => {
   it('reset regenerates the data and forgets connections', async () => {
     const reset = await control(sandbox, 'POST', '/reset', { seed: 7, scale: 50 });
     expect(await reset.json()).toEqual({ seed: 7, scale: 50 });
-    expect(sandbox.state.organisations[0]?.transactions).toHaveLength(50);
+    expect(sandbox.state.organisations[0]?.transactions).toHaveLength(50 + olderHistoryCount(50));
     expect((await api(sandbox, token, tenantIds(sandbox)[0], 'Organisation')).status).toBe(403);
   });
 });
@@ -179,11 +180,47 @@ describe('demo data', () => {
     }
   });
 
+  it('has twelve months of coded history with habits, and a hidden truth for every uncategorised transaction', async () => {
+    const world = generateWorld(1, 2000, anchor);
+    const org = world.organisations[0];
+    if (!org) throw new Error('no org');
+    const codes = new Map(org.accounts.map((a) => [a.accountId, a.code]));
+    const oldest = Math.min(...org.transactions.map((t) => t.date));
+    expect((anchor - oldest) / 86_400_000).toBeGreaterThan(330);
+    const parked = new Set(['498', '299', '850', '497', '496']);
+    const waiting = org.transactions.filter(
+      (t) =>
+        (t.type === 'SPEND' || t.type === 'RECEIVE') &&
+        t.lineItems.some((l) => parked.has(codes.get(l.accountId) ?? '')),
+    );
+    expect(waiting.length).toBeGreaterThan(100);
+    expect(waiting.every((t) => org.suggestionTruth.has(t.bankTransactionId))).toBe(true);
+    const scenarios = new Set([...org.suggestionTruth.values()].map((t) => t.scenario));
+    for (const scenario of ['steady', 'by-description', 'mixed', 'new-contact', 'renamed', 'archived-since'])
+      expect(scenarios).toContain(scenario);
+    // A steady contact's coded payments all go to its one account.
+    const power = org.transactions.filter(
+      (t) => t.type === 'SPEND' && t.contact.name === 'Bayside Power Co' && !waiting.includes(t),
+    );
+    const powerCodes = power.flatMap((t) => t.lineItems.map((l) => codes.get(l.accountId)));
+    expect(powerCodes.filter((c) => c === '445').length / powerCodes.length).toBeGreaterThan(0.9);
+    // Over the control API only; Xero's API has no such thing.
+    const tenantId = sandbox.state.organisations[0]?.organisation.tenantId ?? '';
+    const truth = (await (await control(sandbox, 'GET', `/orgs/${tenantId}/suggestion-truth`)).json()) as {
+      BankTransactionID: string;
+      AccountCode: string;
+    }[];
+    expect(truth.length).toBe(sandbox.state.organisations[0]?.suggestionTruth.size);
+    expect(truth[0]?.AccountCode).toMatch(/^\d{3}$/);
+  });
+
   it('generates 50,000 transactions per organisation in a couple of seconds', () => {
     const started = performance.now();
     const world = generateWorld(1, 50_000, anchor);
     expect(performance.now() - started).toBeLessThan(5000);
-    expect(world.organisations.every((o) => o.transactions.length === 50_000)).toBe(true);
+    expect(
+      world.organisations.every((o) => o.transactions.length === 50_000 + olderHistoryCount(50_000)),
+    ).toBe(true);
   });
 
   it('has the mix the product needs: uncategorised share, statuses, types, attachments, multi-line, hostile text, 120+ days', () => {
@@ -198,7 +235,8 @@ describe('demo data', () => {
       'Ask My Accountant',
       'Push to Client Hub',
     ]);
-    const moneyTx = org.transactions.filter((t) => t.type === 'SPEND' || t.type === 'RECEIVE');
+    // The first 2,000 are the recent window; older coded history follows them.
+    const moneyTx = org.transactions.slice(0, 2000).filter((t) => t.type === 'SPEND' || t.type === 'RECEIVE');
     const parkedShare =
       moneyTx.filter((t) => t.lineItems.some((l) => parked.has(names.get(l.accountId) ?? ''))).length /
       moneyTx.length;

@@ -1,6 +1,7 @@
 import { createBadges, type DrawnBadge } from '@/components/badge/badges';
 import { createThrottledBatch } from '../batch';
 import type { PageFeature } from '../features';
+import { askBackground } from '../messages';
 import { observe, type Watcher } from '../observe';
 import { createSlicedQueue } from '../slices';
 import {
@@ -53,6 +54,8 @@ export const transactionBadges: PageFeature = {
         },
         push: (id) => void store.push(id),
         openTask: (taskId) => void store.open(taskId).catch(() => undefined),
+        suggestionFor: async (taskId) =>
+          (await askBackground({ type: 'suggestions.forTask', taskId })).suggestion,
       },
       signal,
     );

@@ -68,6 +68,7 @@ describe('reading /BankTransactions records', () => {
       status: 'AUTHORISED',
       date: '2026-10-13',
       contactName: 'Acme Ltd',
+      contactId: 'c1',
       description: 'Paper; Pens',
       reference: 'INV-1',
       total: 12.5,

@@ -1,0 +1,166 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import {
+  answerXeroSignIn,
+  type E2E,
+  fillFirstRun,
+  readStore,
+  sandboxOrgs,
+  sendFromPage,
+  startE2E,
+} from './support/harness';
+
+/**
+ * Suggested accounts in headless Chromium with the built sandbox extension: the badge's menu inside
+ * Xero's page shows the task's suggestion, and the Client Tasks page accepts every high-confidence
+ * suggestion of the workspace after a preview; the sandbox then has the transactions recoded.
+ */
+
+interface Suggestion {
+  taskId: string;
+  confidence: 'high' | 'possible' | 'none';
+  account: { id: string; code: string; name: string } | null;
+  evidence: string;
+}
+interface Truth {
+  BankTransactionID: string;
+  BankAccount: { AccountID: string };
+  LineItems: { AccountID: string }[];
+  History: { Changes: string; Details: string }[];
+}
+interface StoredTask {
+  id: string;
+  bankTransactionId: string;
+  status: string;
+  workspaceId: string | null;
+}
+
+let e2e: E2E;
+let options: Page;
+let tenantId: string;
+
+const ask = async <T>(message: Record<string, unknown>): Promise<T> => {
+  const reply = await sendFromPage<{ ok: boolean; data: T; error?: { message: string } }>(options, message);
+  if (!reply.ok) throw new Error(reply.error?.message ?? 'background refused');
+  return reply.data;
+};
+const truthOf = async (id: string) =>
+  (await (
+    await fetch(`${e2e.sandbox.url}/__sandbox/orgs/${tenantId}/bank-transactions/${id}`)
+  ).json()) as Truth;
+
+async function workspaceSuggestions() {
+  const tasks = await readStore<StoredTask>(options, 'clientTasks');
+  const workspaceId = tasks[0]?.workspaceId ?? null;
+  const { suggestions } = await ask<{ suggestions: Suggestion[] }>({
+    type: 'suggestions.forWorkspace',
+    workspaceId,
+  });
+  return { tasks, suggestions };
+}
+
+beforeAll(async () => {
+  e2e = await startE2E({ seed: 31, scale: 800 });
+  const org = (await sandboxOrgs(e2e.sandbox))[0];
+  if (!org) throw new Error('no organisation');
+  tenantId = org.tenantId;
+  const full = (await (await fetch(`${e2e.sandbox.url}/__sandbox/orgs`)).json()) as {
+    tenantId: string;
+    accounts: { AccountID: string; Name: string }[];
+  }[];
+  const account = full
+    .find((o) => o.tenantId === tenantId)
+    ?.accounts.find((x) => x.Name === 'Uncategorized Expense');
+  if (!account) throw new Error('no Uncategorized Expense');
+  options = await e2e.options();
+  await fillFirstRun(options, { name: 'Ada Admin', email: 'ada@firm.test', role: 'Admin' });
+  await answerXeroSignIn(
+    e2e.browser.context,
+    () => options.getByRole('button', { name: '+ Add Another Xero company' }).click(),
+    [org.name],
+  );
+  const dialog = options.getByRole('dialog', { name: `Choose a workspace for ${org.name}` });
+  await dialog.getByRole('button', { name: 'Link workspace' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  await ask({ type: 'accounts.save', tenantId, monitoredAccountIds: [account.AccountID], types: ['SPEND'] });
+  // Waits for the backfill that saving started; after it, the twelve-month history read.
+  await ask({ type: 'sync.now', tenantId });
+});
+afterAll(async () => {
+  await e2e?.close();
+});
+
+test('the badge menu inside Xero shows the task’s suggested account and why', async () => {
+  const { tasks, suggestions } = await workspaceSuggestions();
+  const high = suggestions.find((s) => s.confidence === 'high');
+  const task = tasks.find((t) => t.id === high?.taskId);
+  if (!high?.account || !task) throw new Error('no high-confidence suggestion');
+  const truth = await truthOf(task.bankTransactionId);
+
+  const page = await e2e.browser.context.newPage();
+  await page.goto(
+    `${e2e.sandbox.url}/Bank/BankTransactions.aspx?accountID=${truth.BankAccount.AccountID}&tenant=${tenantId}&rows=1000`,
+  );
+  await page.locator(`a[href*="${task.bankTransactionId}"]`).first().scrollIntoViewIfNeeded();
+  const badge = page
+    .getByRole('row')
+    .filter({ has: page.locator(`a[href*="${task.bankTransactionId}"]`) })
+    .getByRole('button');
+  await expect.poll(() => badge.getAttribute('data-state')).toBe('task');
+  await badge.click();
+  const note = page.getByTestId('badge-suggestion');
+  await expect
+    .poll(() => note.textContent())
+    .toBe(`Suggested: ${high.account.code} ${high.account.name}${high.evidence}`);
+  expect(await note.locator('strong').textContent()).toBe(
+    `Suggested: ${high.account.code} ${high.account.name}`,
+  );
+  await page.close();
+});
+
+test('bulk accept on the Client Tasks page: a preview, then every high-confidence task recoded in Xero and closed', async () => {
+  const { tasks, suggestions } = await workspaceSuggestions();
+  const high = suggestions.filter((s) => s.confidence === 'high' && s.account);
+  expect(high.length).toBeGreaterThan(3);
+  const page = await e2e.browser.context.newPage();
+  await page.goto(`chrome-extension://${e2e.browser.extensionId}/tasks.html`);
+  await page.getByRole('button', { name: 'Accept high-confidence suggestions…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Accept suggested accounts' });
+  await expect
+    .poll(() => dialog.getByTestId('bulk-accept-summary').textContent())
+    .toContain(`${high.length} tasks will be recoded in Xero`);
+  // The preview lists every one with its account and evidence, as text.
+  expect(await dialog.locator('tbody tr').count()).toBe(high.length);
+  const first = high[0] as Suggestion;
+  await expect.poll(() => dialog.getByText(first.evidence, { exact: true }).count()).toBeGreaterThan(0);
+  await dialog.getByRole('button', { name: `Recode ${high.length} in Xero and close` }).click();
+  await expect
+    .poll(() => page.getByTestId('bulk-accept-result').textContent())
+    .toContain(`${high.length} tasks recoding in Xero`);
+
+  const ids = new Set(high.map((s) => s.taskId));
+  await expect
+    .poll(
+      async () =>
+        (await readStore<StoredTask>(options, 'clientTasks')).filter(
+          (t) => ids.has(t.id) && t.status === 'Closed',
+        ).length,
+      { timeout: 90_000, interval: 500 },
+    )
+    .toBe(high.length);
+  const task = tasks.find((t) => t.id === first.taskId) as StoredTask;
+  const truth = await truthOf(task.bankTransactionId);
+  expect(truth.LineItems.every((l) => l.AccountID.toLowerCase() === first.account?.id)).toBe(true);
+  expect(
+    truth.History.filter((h) => h.Changes === 'Note')
+      .map((h) => h.Details)
+      .join(' '),
+  ).toContain('coded from the company');
+  // Nothing high is left to accept; tasks not accepted are still open.
+  const after = await workspaceSuggestions();
+  expect(after.suggestions.filter((s) => s.confidence === 'high')).toEqual([]);
+  expect(after.tasks.filter((t) => t.status === 'Open').length).toBe(
+    tasks.filter((t) => t.status === 'Open').length - high.length,
+  );
+  await page.close();
+}, 180_000);
