@@ -32,6 +32,8 @@ export const COMPANY_SCOPE = {
   closeRequests: 'task',
   xeroAttachments: 'tenant',
   taskEvents: 'task',
+  historyEntries: 'tenant',
+  historyCursors: 'tenant',
 } as const satisfies Record<string, 'tenant' | 'task' | 'task+tenant' | 'shared'>;
 
 /** Task ids per IndexedDB request: anyOf() with tens of thousands of keys is one huge request. */

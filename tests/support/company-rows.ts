@@ -152,6 +152,29 @@ export function companyRows(tenantId: string, tag: string): Record<string, unkno
     taskEvents: [
       { id: `event-${tag}`, taskId: taskIds[0], at, kind: 'answer-recorded', text: 'Answer recorded' },
     ],
+    historyEntries: txIds.map((bankTransactionId) => ({
+      tenantId,
+      bankTransactionId,
+      type: 'SPEND',
+      date: '2026-10-01',
+      contactId: `contact-${tag}`,
+      contactName: `Contact ${tag}`,
+      nameKey: `contact ${tag}`,
+      accountIds: [`acct-${tag}`],
+      tokens: ['power'],
+    })),
+    historyCursors: [
+      {
+        tenantId,
+        fromDate: '2025-11-01',
+        modifiedSince: at,
+        page: 1,
+        done: true,
+        calls: 1,
+        scanned: 2,
+        finishedAt: at,
+      },
+    ],
   };
 }
 
