@@ -11,6 +11,7 @@ import { ageInDays, transactionAgeInDays } from '@/components/tasks/data';
 import { readRemovalImpact } from '@/lib/db/company-data';
 import { ClientHubDb } from '@/lib/db/database';
 import { fileProblem, fileSize } from '@/lib/tasks/files';
+import { isolated } from '@/lib/text/hostile';
 import { companyRows, seedCompany } from '../support/company-rows';
 
 const run = (counts: Partial<Parameters<typeof describeCheck>[0]> = {}) => ({
@@ -106,9 +107,15 @@ describe('activity as plain sentences', () => {
     );
     expect(activitySentence({ kind: 'removed-in-xero', text: 'Removed in Xero (voided)' })).toMatch(/voided/);
     expect(changeSentence({ field: 'Reference', from: 'A', to: 'B' })).toBe(
-      'Reference changed from “A” to “B”.',
+      `Reference changed from “${isolated('A')}” to “${isolated('B')}”.`,
     );
-    expect(changeSentence({ field: 'Reference', from: '', to: 'B' })).toBe('Reference set to “B”.');
+    expect(changeSentence({ field: 'Reference', from: '', to: 'B' })).toBe(
+      `Reference set to “${isolated('B')}”.`,
+    );
+    // A value from Xero cannot reorder the sentence around it.
+    expect(changeSentence({ field: 'Contact', from: '\u202eA', to: 'B' })).toBe(
+      `Contact changed from “${isolated('A')}” to “${isolated('B')}”.`,
+    );
     expect(asSentence("Client's answer written to the transaction's History in Xero")).toBe(
       "Client's answer written to the transaction's History in Xero.",
     );

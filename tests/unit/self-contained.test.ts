@@ -14,7 +14,7 @@ const SOURCE = /\.(ts|tsx|js|mjs|cjs|sh|json)$|^(run|demo\.sh)$/;
 /** Paths into the workspace beside the repository, or absolute paths to where it happens to be checked out. */
 const OUTSIDE = [
   /\.\.[/\\]+shared\b/,
-  /['"`]shared['"`]/,
+  /['"`]\.\.['"`],\s*['"`]shared['"`]/,
   /\/work\//,
   /\bhomedir\(\)/,
   new RegExp(repoRoot.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&')),
