@@ -214,10 +214,9 @@ describe('demo data', () => {
     expect(truth[0]?.AccountCode).toMatch(/^\d{3}$/);
   });
 
-  it('generates 50,000 transactions per organisation in a couple of seconds', () => {
-    const started = performance.now();
+  // How long generating takes is for a bench, not a timed test: this checks only what is made.
+  it('generates 50,000 transactions per organisation, plus their older history', () => {
     const world = generateWorld(1, 50_000, anchor);
-    expect(performance.now() - started).toBeLessThan(5000);
     expect(
       world.organisations.every((o) => o.transactions.length === 50_000 + olderHistoryCount(50_000)),
     ).toBe(true);
