@@ -205,8 +205,9 @@ function createBadge(
       previous.kind === next.kind &&
       (next.kind !== 'task' ||
         (previous.kind === 'task' && previous.status === next.status && previous.taskId === next.taskId)) &&
-      next.kind !== 'failed' &&
-      next.kind !== 'other';
+      (next.kind !== 'other' || (previous.kind === 'other' && previous.message === next.message)) &&
+      next.kind !== 'failed';
+    // Unchanged (e.g. asked again after a task changed elsewhere): an open note stays open.
     if (same && button) return;
     if (button) {
       // A failure's problem and a task's menu belong to the state that opened them.

@@ -1,6 +1,12 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { askFrom, connectFirstCompany, storedTasksFrom, type XeroTransaction } from './support/connected';
+import {
+  askFrom,
+  connectFirstCompany,
+  pushableIn,
+  storedTasksFrom,
+  type XeroTransaction,
+} from './support/connected';
 import { type E2E, type SandboxOrg, startE2E } from './support/harness';
 
 /**
@@ -30,18 +36,8 @@ const badgeOf = (page: Page, id: string) => rowOf(page, id).getByRole('button');
 const showRow = (page: Page, id: string) => page.locator(`a[href*="${id}"]`).first().scrollIntoViewIfNeeded();
 
 /** A Spend Money transaction of A in the same bank account as `synced`, with no task. */
-function pushable(exclude: string[]): XeroTransaction {
-  const found = transactions.find(
-    (t) =>
-      t.Type === 'SPEND' &&
-      t.Status === 'AUTHORISED' &&
-      t.BankAccount.AccountID === synced.BankAccount.AccountID &&
-      !t.LineItems.some((l) => l.AccountID === uncategorizedId) &&
-      !exclude.includes(t.BankTransactionID),
-  );
-  if (!found) throw new Error('no pushable transaction in the seed');
-  return found;
-}
+const pushable = (exclude: string[]) =>
+  pushableIn({ transactions, synced, uncategorizedId }, (id) => exclude.includes(id));
 
 beforeAll(async () => {
   e2e = await startE2E();

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { connectFirstCompany, type XeroTransaction } from './support/connected';
+import { connectFirstCompany, pushableIn, type XeroTransaction } from './support/connected';
 import { type E2E, type SandboxOrg, startE2E } from './support/harness';
 
 /**
@@ -53,16 +53,9 @@ async function idsOfRows(page: Page, source: string): Promise<string[]> {
       source,
     );
 }
+/** A fresh Spend Money transaction to push, never the same twice. */
 function pushable(): XeroTransaction {
-  const found = transactions.find(
-    (t) =>
-      t.Type === 'SPEND' &&
-      t.Status === 'AUTHORISED' &&
-      t.BankAccount.AccountID === synced.BankAccount.AccountID &&
-      !t.LineItems.some((l) => l.AccountID === uncategorizedId) &&
-      !pushed.has(t.BankTransactionID),
-  );
-  if (!found) throw new Error('no pushable transaction in the seed');
+  const found = pushableIn({ transactions, synced, uncategorizedId }, (id) => pushed.has(id));
   pushed.add(found.BankTransactionID);
   return found;
 }

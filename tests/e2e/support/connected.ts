@@ -101,3 +101,20 @@ export async function connectFirstCompany(e2e: E2E) {
   if (!synced) throw new Error('the sync made no task for a known transaction');
   return { a, b, options, transactions, synced, uncategorizedId: account.AccountID };
 }
+
+/** A Spend Money transaction in the same bank account as `synced`, not coded to the monitored account. */
+export function pushableIn(
+  world: { transactions: XeroTransaction[]; synced: XeroTransaction; uncategorizedId: string },
+  exclude: (id: string) => boolean,
+): XeroTransaction {
+  const found = world.transactions.find(
+    (t) =>
+      t.Type === 'SPEND' &&
+      t.Status === 'AUTHORISED' &&
+      t.BankAccount.AccountID === world.synced.BankAccount.AccountID &&
+      !t.LineItems.some((l) => l.AccountID === world.uncategorizedId) &&
+      !exclude(t.BankTransactionID),
+  );
+  if (!found) throw new Error('no pushable transaction in the seed');
+  return found;
+}
