@@ -3,12 +3,12 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { isolated } from '@/lib/text/hostile';
 import {
   answerXeroSignIn,
+  demoUserOrgs,
   type E2E,
   fillFirstRun,
   readEveryStoreOf,
   readStore,
   type SandboxOrg,
-  sandboxOrgs,
   sendFromPage,
   startE2E,
 } from './support/harness';
@@ -40,12 +40,7 @@ const tasksOf = async (tenantId: string) =>
 
 beforeAll(async () => {
   e2e = await startE2E();
-  const users = (await (await fetch(`${e2e.sandbox.url}/__sandbox/users`)).json()) as {
-    email: string;
-    tenantIds: string[];
-  }[];
-  const demo = users.find((u) => u.email === 'demo@sandbox.test');
-  const orgs = (await sandboxOrgs(e2e.sandbox)).filter((o) => demo?.tenantIds.includes(o.tenantId));
+  const orgs = await demoUserOrgs(e2e.sandbox);
   if (!orgs[0] || !orgs[1]) throw new Error('two organisations expected');
   [a, b] = [orgs[0], orgs[1]];
   page = await e2e.options();

@@ -58,10 +58,20 @@ test('record an answer with a file, Close, and Xero has the note and the attachm
     buffer: Buffer.from('%PDF-1.4 stamps receipt'),
   });
   await panel.getByRole('button', { name: 'Remove stamps<receipt>.pdf' }).waitFor();
+  // A 23-byte file reads "23 B", not "0.0 MB".
+  expect(
+    await panel.getByRole('listitem').filter({ hasText: 'stamps<receipt>.pdf' }).textContent(),
+  ).toContain('23 B');
   await panel.getByRole('button', { name: 'Record answer' }).click();
   await expect.poll(() => panel.getByTestId('task-status').textContent()).toBe('Answered');
   await panel.getByRole('button', { name: 'Close', exact: true }).click();
   await expect.poll(() => panel.getByTestId('task-status').textContent(), { timeout: 30_000 }).toBe('Closed');
+  // The Close's notice ends with its writes.
+  await expect.poll(() => panel.getByText(/Writing to Xero/).count()).toBe(0);
+  expect(await panel.getByRole('status').textContent()).toBe('Closed: Xero has the answer.');
+  // The list says which age is which: the transaction's date, and how long the task has waited.
+  await page.getByRole('columnheader', { name: 'Sort by transaction date' }).waitFor();
+  await page.getByRole('columnheader', { name: 'Sort by task waiting' }).waitFor();
 
   const after = await truthOf(task.bankTransactionId);
   expect(after.Attachments.length).toBe(before.Attachments.length + 1);

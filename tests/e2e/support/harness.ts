@@ -94,6 +94,16 @@ export async function sandboxOrgs(sandbox: Sandbox): Promise<SandboxOrg[]> {
   return (await (await fetch(`${sandbox.url}/__sandbox/orgs`)).json()) as SandboxOrg[];
 }
 
+/** The organisations the sandbox's demo user can connect (what the consent screen lists). */
+export async function demoUserOrgs(sandbox: Sandbox): Promise<SandboxOrg[]> {
+  const users = (await (await fetch(`${sandbox.url}/__sandbox/users`)).json()) as {
+    email: string;
+    tenantIds: string[];
+  }[];
+  const demo = users.find((u) => u.email === SANDBOX_DEMO_USER.email);
+  return (await sandboxOrgs(sandbox)).filter((o) => demo?.tenantIds.includes(o.tenantId));
+}
+
 /** Reads a whole object store of the extension's IndexedDB from one of its pages. */
 export async function readStore<T>(page: Page, store: string): Promise<T[]> {
   return (await page.evaluate(readAllFromStore, store)) as T[];
