@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { isolated } from '@/lib/text/hostile';
 import {
   answerXeroSignIn,
   type E2E,
@@ -79,7 +80,7 @@ beforeAll(async () => {
     () => options.getByRole('button', { name: '+ Add Another Xero company' }).click(),
     [org.name],
   );
-  const dialog = options.getByRole('dialog', { name: `Choose a workspace for ${org.name}` });
+  const dialog = options.getByRole('dialog', { name: `Choose a workspace for ${isolated(org.name)}` });
   await dialog.getByRole('button', { name: 'Link workspace' }).click();
   await dialog.waitFor({ state: 'hidden' });
   await ask({ type: 'accounts.save', tenantId, monitoredAccountIds: [account.AccountID], types: ['SPEND'] });
