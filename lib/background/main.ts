@@ -14,6 +14,7 @@ import { startClientTasks } from '../tasks/handlers';
 import { createXeroApi } from '../xero/api';
 import { describeError } from './describe-error';
 import { createPageHandlers, type XeroTabs } from './page-handlers';
+import { limitPerTab } from './rate-limit';
 import { createSyncHandlers } from './sync-handlers';
 
 export interface BackgroundDeps {
@@ -192,6 +193,7 @@ export function startBackground(deps: BackgroundDeps) {
     describeError: describeError(service, deps.now),
     ...(deps.extensionUrl ? { extensionOrigin: deps.extensionUrl('/') } : {}),
     contentScriptTypes: new Set(Object.keys(pageRequestSchemas)),
+    admit: limitPerTab(deps.now),
   });
   deps.onMessage.addListener(async (message, sender) => {
     const reply = await route(message, sender);

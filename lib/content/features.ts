@@ -1,4 +1,4 @@
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import type { ContentLifetime } from './lifetime';
 import { createPageView, type PageView } from './page';
 
 /**
@@ -9,13 +9,14 @@ import { createPageView, type PageView } from './page';
 export interface PageFeature {
   id: string;
   include(url: URL): boolean;
-  init(signal: AbortSignal, page: PageView, ctx: ContentScriptContext): void | Promise<void>;
+  init(signal: AbortSignal, page: PageView): void | Promise<void>;
 }
 
-export function startFeatures(ctx: ContentScriptContext, features: readonly PageFeature[]): void {
+export function startFeatures(lifetime: ContentLifetime, features: readonly PageFeature[]): void {
   let current: AbortController | undefined;
   const run = () => {
     current?.abort();
+    if (lifetime.signal.aborted) return;
     const controller = new AbortController();
     current = controller;
     const url = new URL(location.href);
@@ -23,14 +24,14 @@ export function startFeatures(ctx: ContentScriptContext, features: readonly Page
     for (const feature of features) {
       if (!feature.include(url)) continue;
       Promise.resolve()
-        .then(() => feature.init(controller.signal, page, ctx))
+        .then(() => feature.init(controller.signal, page))
         .catch((error: unknown) => {
           // One feature failing must not take the others (or Xero's page) down with it.
           if (!controller.signal.aborted) console.warn(`[Client Hub] ${feature.id}:`, error);
         });
     }
   };
-  ctx.addEventListener(window, 'wxt:locationchange', run);
-  ctx.onInvalidated(() => current?.abort());
+  lifetime.onAddressChange(run);
+  lifetime.signal.addEventListener('abort', () => current?.abort(), { once: true });
   run();
 }

@@ -27,6 +27,8 @@ export interface RouterOptions {
    */
   extensionOrigin?: string;
   contentScriptTypes?: ReadonlySet<string>;
+  /** Refuses a valid request before its handler runs (per-tab rate limits); null lets it through. */
+  admit?: (type: string, sender: Sender) => MessageError | null;
 }
 
 /**
@@ -63,6 +65,8 @@ export function createMessageRouter(handlers: Handlers, ownExtensionId: string, 
         },
       };
     }
+    const refused = options.admit?.(request.type, sender);
+    if (refused) return { ok: false, error: refused };
     const handler = handlers[request.type] as (r: AnyRequest) => Promise<unknown>;
     try {
       return { ok: true, data: await handler(request) };
