@@ -3,6 +3,7 @@ import { DEFAULT_LIMITS, type Limits } from './config.ts';
 import { generateWorld } from './data/generate.ts';
 import type { OrganisationData, SandboxUser } from './data/model.ts';
 import { createPrng, type Prng } from './data/prng.ts';
+import type { HeaderVariant } from './pages/chrome.ts';
 
 /** What /connect/token answers; kept per refresh token so a lost response can be replayed. */
 export interface TokenSet {
@@ -145,6 +146,8 @@ export class SandboxState {
   /** App-wide minute windows, keyed by client id. */
   appWindows = new Map<string, RateWindow>();
   requestLog: RequestLogEntry[] = [];
+  /** How the web pages look (sandbox/pages/chrome.ts): which of Xero's headers they wear. */
+  pages: { header: HeaderVariant } = { header: 'xerov2' };
   requestStats: RequestStats = { total: 0, byStatus: {}, byTenant: {} };
   /** Ids minted at run time (grants, tokens, connections): seeded so runs are repeatable. */
   ids: Prng;
@@ -184,6 +187,7 @@ export class SandboxState {
     this.rateWindows.clear();
     this.appWindows.clear();
     this.faults = [];
+    this.pages = { header: 'xerov2' };
     this.limits = { ...this.startLimits };
     this.ids = createPrng(seed, 1000);
     this.faultDice = createPrng(seed, 2000);

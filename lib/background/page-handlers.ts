@@ -65,7 +65,7 @@ export class PushRefused extends Error {
 }
 
 const stripBang = (code: string) => code.replace(/^!/, '');
-const SHORT_CODE_IN_URL = /\/app\/(![A-Za-z0-9]+)(?:[/?#]|$)/;
+const SHORT_CODE_IN_URL = /\/app\/(![^/?#]+)(?:[/?#]|$)/;
 
 /** Which connection a page shows: short code first (unique), then the name Xero puts in its header. */
 export function matchConnection(

@@ -22,7 +22,7 @@ const PAGE_PATHS: readonly [XeroPageKind, RegExp][] = [
   ['bank-accounts', /^\/Bank\/BankAccounts\.aspx$/i],
   ['account-transactions', /^\/Bank\/BankTransactions\.aspx$/i],
   ['transaction', /^\/Bank\/ViewTransaction\.aspx$/i],
-  ['app', /^\/app\/![A-Za-z0-9]+(\/|$)/],
+  ['app', /^\/app\/![^/?#]+(\/|$)/],
 ];
 
 /** Xero ids are GUIDs; we send them lower-cased, as the sync stores them. */
@@ -44,6 +44,8 @@ export const TRANSACTION_LINK_SELECTOR = 'a[href*="banktransactionid=" i]';
  * still work by URL, legacy pages show no badges until this list is updated.
  */
 export const ORGANISATION_NAME_SELECTORS = [
+  '.x-nav--tenant-menu-button-text',
+  '.xnav-appbutton--text',
   '.xrh-appbutton--text',
   '[data-automationid="xrh-appbutton-text"]',
 ] as const;
@@ -61,7 +63,7 @@ export function pageKindOf(url: URL): XeroPageKind {
 
 /** `!xxxxx` from `/app/!xxxxx/…`; the organisation is in the URL itself on newer screens. */
 export function shortCodeOf(url: URL): string | undefined {
-  return /^\/app\/(![A-Za-z0-9]+)(?:\/|$)/.exec(url.pathname)?.[1];
+  return /^\/app\/(![^/?#]+)(?:\/|$)/.exec(url.pathname)?.[1];
 }
 
 /** The bank transaction a URL points to, lower-cased, or null. */

@@ -16,6 +16,7 @@ import {
   editBankTransactionBody,
   faultBody,
   limitsBody,
+  pagesBody,
   resetBody,
   revokeGrantsBody,
   tokensBody,
@@ -262,6 +263,14 @@ export function controlRoutes(ctx: SandboxContext): Hono {
     if (body instanceof Response) return body;
     state.limits = { ...state.limits, ...body };
     return c.json(state.limits);
+  });
+
+  app.get('/pages', (c) => c.json(state.pages));
+  app.put('/pages', async (c) => {
+    const body = await readBody(c.req.raw, pagesBody);
+    if (body instanceof Response) return body;
+    state.pages = { ...body };
+    return c.json(state.pages);
   });
 
   app.get('/faults', (c) => c.json(state.faults));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { HEADER_VARIANTS } from '../pages/chrome.ts';
 
 /** Bodies of the control API (/__sandbox): validated here, at the boundary. */
 
@@ -113,3 +114,6 @@ export const faultBody = z
 export const userAccessBody = z.object({ email: z.string(), tenantId: z.string() });
 
 export const revokeGrantsBody = z.object({ email: z.string(), clientId: z.string().optional() });
+
+/** How the web pages look: which of Xero's headers (sandbox/pages/chrome.ts). */
+export const pagesBody = z.object({ header: z.enum(HEADER_VARIANTS) });

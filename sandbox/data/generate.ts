@@ -34,7 +34,7 @@ export interface GeneratedWorld {
 export function generateWorld(seed: number, scale: number, anchorMs: number): GeneratedWorld {
   const anchor = Math.floor(anchorMs / DAY_MS) * DAY_MS;
   const organisations = ORGANISATION_TEMPLATES.map((template, index) =>
-    generateOrganisation(template, createPrng(seed, index + 1), scale, anchor),
+    generateOrganisation(template, createPrng(seed, index + 1), scale, anchor, index === 0),
   );
   const userPrng = createPrng(seed, 99);
   const users = USER_TEMPLATES.map((template) => ({
@@ -53,11 +53,18 @@ export function generateWorld(seed: number, scale: number, anchorMs: number): Ge
   return { organisations, users };
 }
 
-function shortCode(prng: Prng): string {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+/**
+ * Xero's short codes: "!" then five characters, where "!" and "-" may follow the first "!" (real ones:
+ * `!0X0!!`, `!G4KH-`, `!-jCNg`, `!!MbJQ`). Five draws whatever the alphabet, so the data after it stays
+ * the same for a seed.
+ */
+export const SHORT_CODE_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!-';
+
+function shortCode(prng: Prng, withPunctuation: boolean): string {
   let code = '!';
-  for (let i = 0; i < 5; i++) code += alphabet.charAt(prng.int(0, alphabet.length - 1));
-  return code;
+  for (let i = 0; i < 5; i++) code += SHORT_CODE_ALPHABET.charAt(prng.int(0, SHORT_CODE_ALPHABET.length - 1));
+  // The first demo organisation always has both, shaped like `!G4KH-` and `!0X0!!`: every run meets them.
+  return withPunctuation ? `${code.slice(0, 3)}!${code.slice(4, 5)}-` : code;
 }
 
 function generateOrganisation(
@@ -65,12 +72,13 @@ function generateOrganisation(
   prng: Prng,
   scale: number,
   anchor: number,
+  punctuatedShortCode: boolean,
 ): OrganisationData {
   const organisation: Organisation = {
     tenantId: prng.guid(),
     name: template.name,
     legalName: template.legalName,
-    shortCode: shortCode(prng),
+    shortCode: shortCode(prng, punctuatedShortCode),
     baseCurrency: template.baseCurrency,
     countryCode: template.countryCode,
     timezone: template.timezone,

@@ -1,114 +1,97 @@
 import type { BankTransaction, OrganisationData } from '../data/model.ts';
 import { totalsOf } from '../data/model.ts';
 import { escapeHtml } from '../identity/pages.ts';
+import { type Frame, layout } from './chrome.ts';
+import type { LedgerRow } from './ledger.ts';
 
 /**
- * Xero-shaped web pages: the header (organisation name in the app button), the legacy bank pages and
- * the shell of a script-rendered `/app/!{ShortCode}/…` page. Every value goes through escapeHtml:
- * contact names and descriptions are hostile on purpose. No page loads anything from another origin.
+ * Xero-shaped web pages inside the frame of chrome.ts: the legacy bank pages (account transactions as
+ * Xero's legacy table, reconcile), and the shell of a script-rendered `/app/!{ShortCode}/…` page. Every
+ * value goes through escapeHtml: contact names and descriptions are hostile on purpose. No page loads
+ * anything from another origin.
  */
-
-const STYLE = `
-*{box-sizing:border-box}
-body{font-family:system-ui,sans-serif;margin:0;background:#f5f7f9;color:#1e3145}
-.xrh-header{display:flex;align-items:center;gap:1rem;background:#0b2a3d;color:#fff;padding:.5rem 1rem;height:48px}
-.xrh-appbutton{background:none;border:0;color:#fff;font:inherit;font-weight:600;cursor:pointer}
-.xrh-header nav a{color:#cfe3f1;margin-right:1rem;text-decoration:none}
-main{padding:1rem 2rem}
-table{border-collapse:collapse;width:100%;background:#fff;table-layout:fixed}
-th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #e1e6eb;overflow:hidden}
-th{font-size:.8rem;color:#56697a}
-td.amount,th.amount{text-align:right;width:8rem}
-td.date,th.date{width:7rem}
-td.who{width:44%}
-dl{display:grid;grid-template-columns:10rem 1fr;gap:.4rem;background:#fff;padding:1rem}
-`;
-
-export function escapeText(value: string): string {
-  return escapeHtml(value);
-}
-
-export function layout(org: OrganisationData, title: string, body: string, script = ''): string {
-  const name = org.organisation.name;
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)} – ${escapeHtml(name)} – Xero</title>
-<style>${STYLE}</style>
-</head>
-<body>
-<header class="xrh-header" data-automationid="xero-header">
-<button class="xrh-appbutton" type="button" aria-haspopup="true" onclick="location.href='/organisationlogin/default.aspx'"><span class="xrh-appbutton--text" data-automationid="xrh-appbutton-text">${escapeHtml(name)}</span></button>
-<nav aria-label="Main"><a href="/Bank/BankAccounts.aspx">Bank accounts</a><a href="/app/${escapeHtml(org.organisation.shortCode)}/bank">Bank (new)</a></nav>
-</header>
-<main id="content">${body}</main>
-${script}
-</body>
-</html>`;
-}
 
 export function bankAccountsOf(org: OrganisationData) {
   return org.accounts.filter((account) => account.bankAccountType && account.status === 'ACTIVE');
 }
 
 const money = (value: number) => value.toFixed(2);
+const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-export function bankAccountsPage(org: OrganisationData): string {
-  const rows = bankAccountsOf(org)
+/** Account cards, as `[data-automationid="bankWidget"]` on Xero's Bank accounts page. */
+export function bankAccountsPage(frame: Frame): string {
+  const { org } = frame;
+  const cards = bankAccountsOf(org)
     .map((account) => {
       const count = org.transactions.filter((t) => t.bankAccountId === account.accountId).length;
-      return `<tr><td><a href="/Bank/BankTransactions.aspx?accountID=${escapeHtml(account.accountId)}">${escapeHtml(account.name)}</a></td><td>${escapeHtml(account.code)}</td><td class="amount">${count}</td></tr>`;
+      const id = escapeHtml(account.accountId);
+      return `<section data-automationid="bankWidget"><h2><a href="/Bank/BankTransactions.aspx?accountID=${id}">${escapeHtml(account.name)}</a></h2><p>${escapeHtml(account.code)} · ${count} transactions · <a href="/BankRec/BankRec.aspx?accountID=${id}">Reconcile</a></p></section>`;
     })
     .join('\n');
   return layout(
-    org,
+    frame,
     'Bank accounts',
-    `<h1>Bank accounts</h1>
-<table><thead><tr><th>Account</th><th>Code</th><th class="amount">Transactions</th></tr></thead>
-<tbody>${rows}</tbody></table>`,
+    `<div class="xui-pageheading"><h1>Bank accounts</h1></div>\n${cards}`,
   );
 }
 
-/** Newest first, as Xero lists them; deleted and voided ones are not listed. */
-export function accountTransactions(
-  org: OrganisationData,
-  accountId: string,
-  rows: number,
-): BankTransaction[] {
-  const listed = (t: BankTransaction) => t.status === 'AUTHORISED';
-  const byDate = (a: BankTransaction, b: BankTransaction) =>
-    b.date - a.date || a.bankTransactionId.localeCompare(b.bankTransactionId);
-  const own = org.transactions.filter((t) => t.bankAccountId === accountId && listed(t)).sort(byDate);
-  if (own.length >= rows) return own.slice(0, rows);
-  // A row count above what the account has is filled from the organisation's other accounts.
-  const others = org.transactions.filter((t) => t.bankAccountId !== accountId && listed(t)).sort(byDate);
-  return [...own, ...others].slice(0, rows);
+export interface ListView {
+  accountId: string;
+  rows: LedgerRow[];
+  /** 1-based; with `pageSize` and `total`, what the pager shows. */
+  page: number;
+  pageSize: number;
+  total: number;
+  search: string;
 }
 
-export function transactionRowsHtml(transactions: BankTransaction[]): string {
-  return transactions
-    .map((t) => {
-      const { total } = totalsOf(t);
-      const spent = t.type.startsWith('SPEND') ? money(total) : '';
-      const received = t.type.startsWith('RECEIVE') ? money(total) : '';
-      const date = new Date(t.date).toISOString().slice(0, 10);
-      return `<tr><td class="date">${date}</td><td class="who"><a href="/Bank/ViewTransaction.aspx?bankTransactionID=${escapeHtml(t.bankTransactionId)}">${escapeHtml(t.contact.name)}</a></td><td>${escapeHtml(t.reference)}</td><td class="amount">${spent}</td><td class="amount">${received}</td></tr>`;
-    })
-    .join('\n');
+/** Xero's pager offers these page sizes; 200 is the most one page shows. */
+export const PAGE_SIZES = [25, 50, 100, 200] as const;
+
+function ledgerRowHtml(row: LedgerRow): string {
+  const id = escapeHtml(row.linkId);
+  const amount = money(row.amount);
+  return `<tr id="row-${id}"><td class="checkbox"><input type="checkbox" name="selected" value="${id}" aria-label="Select"></td><td class="date">${day(row.date)}</td><td class="who"><a href="/Bank/ViewTransaction.aspx?bankTransactionID=${id}">${escapeHtml(row.contactName)}</a></td><td>${escapeHtml(row.reference)}</td><td class="amount">${row.spent ? amount : ''}</td><td class="amount">${row.spent ? '' : amount}</td><td>${row.isReconciled ? 'Reconciled' : ''}</td><td>${escapeHtml(row.source)}</td></tr>`;
 }
 
-export function bankTransactionsPage(org: OrganisationData, accountId: string, rows: number): string {
-  const account = org.accountsById.get(accountId);
-  const transactions = accountTransactions(org, accountId, rows);
+function pagerHtml(view: ListView): string {
+  if (view.total <= view.rows.length && view.page === 1) return '';
+  const pages = Math.max(1, Math.ceil(view.total / view.pageSize));
+  const link = (page: number, size = view.pageSize) =>
+    `/Bank/BankTransactions.aspx?accountID=${escapeHtml(view.accountId)}&amp;page=${page}&amp;pageSize=${size}${view.search ? `&amp;search=${escapeHtml(encodeURIComponent(view.search))}` : ''}`;
+  const numbers = Array.from({ length: Math.min(pages, 10) }, (_, i) => i + 1)
+    .map((n) => `<a href="${link(n)}"${n === view.page ? ' aria-current="page"' : ''}>${n}</a>`)
+    .join('');
+  const sizes = PAGE_SIZES.map(
+    (size) => `<a href="${link(1, size)}"${size === view.pageSize ? ' aria-current="true"' : ''}>${size}</a>`,
+  ).join('');
+  const first = (view.page - 1) * view.pageSize + 1;
+  return `<div class="pager" id="bankTransactionsPager"><span>Showing items ${first}-${first + view.rows.length - 1} of ${view.total}</span><span>Page ${numbers}</span><span>Show ${sizes} per page</span></div>`;
+}
+
+/**
+ * Account transactions, as Xero's legacy table: `table#bankTransactions`, rows `#bankTransactionList > tr`,
+ * `#bankTransactionListEmptyRow` when nothing matches, a pager, and search by a full page load.
+ */
+export function bankTransactionsPage(frame: Frame, view: ListView): string {
+  const account = frame.org.accountsById.get(view.accountId);
+  const rows =
+    view.rows.length > 0
+      ? view.rows.map(ledgerRowHtml).join('\n')
+      : '<tr id="bankTransactionListEmptyRow"><td colspan="8">There are no items to display.</td></tr>';
   return layout(
-    org,
+    frame,
     'Account transactions',
-    `<h1>${escapeHtml(account?.name ?? 'Bank account')}</h1>
-<h2>Account transactions</h2>
-<table id="bank-transactions"><thead><tr><th class="date">Date</th><th>Description</th><th>Reference</th><th class="amount">Spent</th><th class="amount">Received</th></tr></thead>
-<tbody>${transactionRowsHtml(transactions)}</tbody></table>`,
+    `<div class="xui-pageheading"><h1>Account Transactions</h1><h2>${escapeHtml(account?.name ?? 'Bank account')}</h2></div>
+<form id="searchForm" method="get" action="/Bank/BankTransactions.aspx" role="search">
+<input type="hidden" name="accountID" value="${escapeHtml(view.accountId)}">
+<label>Search <input type="search" name="search" value="${escapeHtml(view.search)}"></label>
+<button type="submit">Search</button>
+</form>
+${pagerHtml(view)}
+<table id="bankTransactions" class="standard"><thead><tr><th class="checkbox"><input type="checkbox" aria-label="Select all"></th><th class="date">Date</th><th class="who">Description</th><th>Reference</th><th class="amount">Spent</th><th class="amount">Received</th><th>Reconciled</th><th>Source</th></tr></thead>
+<tbody id="bankTransactionList">${rows}</tbody></table>
+${pagerHtml(view)}`,
   );
 }
 
@@ -117,11 +100,30 @@ const TYPE_TITLES: Record<string, string> = {
   RECEIVE: 'Receive Money',
   'SPEND-TRANSFER': 'Transfer',
   'RECEIVE-TRANSFER': 'Transfer',
+  'SPEND-PREPAYMENT': 'Prepayment',
+  'RECEIVE-PREPAYMENT': 'Prepayment',
+  'SPEND-OVERPAYMENT': 'Overpayment',
+  'RECEIVE-OVERPAYMENT': 'Overpayment',
 };
 
-export function viewTransactionPage(org: OrganisationData, t: BankTransaction): string {
+/**
+ * A page heading: the older headers sat above `<h1 id="transaction-title">`; on XeroV2 pages the
+ * heading's markup is unknown, so the sandbox uses a plain `h1` in `.xui-pageheading`. `heading:
+ * false` leaves it out (the content script must then dock its panel, not drop it).
+ */
+function headingHtml(frame: Frame, text: string, heading: boolean): string {
+  if (!heading) return '';
+  const modern = frame.header !== 'xrh' && frame.header !== 'xnav';
+  return modern
+    ? `<div class="xui-pageheading"><h1 class="xui-pageheading--title">${escapeHtml(text)}</h1></div>`
+    : `<h1 id="transaction-title">${escapeHtml(text)}</h1>`;
+}
+
+export function viewTransactionPage(frame: Frame, t: BankTransaction, heading = true): string {
+  const { org } = frame;
   const account = org.accountsById.get(t.bankAccountId);
   const { subTotal, totalTax, total } = totalsOf(t);
+  const title = TYPE_TITLES[t.type] ?? 'Bank transaction';
   const lines = t.lineItems
     .map((line) => {
       const coded = org.accountsById.get(line.accountId);
@@ -129,12 +131,12 @@ export function viewTransactionPage(org: OrganisationData, t: BankTransaction): 
     })
     .join('\n');
   return layout(
-    org,
-    TYPE_TITLES[t.type] ?? 'Bank transaction',
-    `<h1 id="transaction-title">${escapeHtml(TYPE_TITLES[t.type] ?? 'Bank transaction')}</h1>
+    frame,
+    title,
+    `${headingHtml(frame, title, heading)}
 <dl>
 <dt>To / From</dt><dd data-automationid="contact-name">${escapeHtml(t.contact.name)}</dd>
-<dt>Date</dt><dd>${new Date(t.date).toISOString().slice(0, 10)}</dd>
+<dt>Date</dt><dd>${day(t.date)}</dd>
 <dt>Reference</dt><dd>${escapeHtml(t.reference)}</dd>
 <dt>Bank account</dt><dd><a href="/Bank/BankTransactions.aspx?accountID=${escapeHtml(t.bankAccountId)}">${escapeHtml(account?.name ?? '')}</a></dd>
 <dt>Status</dt><dd>${escapeHtml(t.status)}${t.isReconciled ? ', reconciled' : ''}</dd>
@@ -144,30 +146,114 @@ export function viewTransactionPage(org: OrganisationData, t: BankTransaction): 
   );
 }
 
-export function notFoundPage(org: OrganisationData, what: string): string {
-  return layout(org, 'Page not found', `<h1>Page not found</h1><p>${escapeHtml(what)}</p>`);
+/** A payment's or transfer's page, reached with its id in `bankTransactionID=` as Xero's links do. */
+export function viewLedgerRowPage(frame: Frame, row: LedgerRow, heading = true): string {
+  const title = row.kind === 'payment' ? 'Payment' : 'Bank Transfer';
+  return layout(
+    frame,
+    title,
+    `${headingHtml(frame, title, heading)}
+<dl>
+<dt>${row.kind === 'payment' ? 'Paid to / from' : 'Transfer'}</dt><dd>${escapeHtml(row.contactName)}</dd>
+<dt>Date</dt><dd>${day(row.date)}</dd>
+<dt>Reference</dt><dd>${escapeHtml(row.reference)}</dd>
+<dt>Amount</dt><dd>${money(row.amount)}</dd>
+</dl>`,
+  );
 }
 
-export function organisationSwitcherPage(orgs: OrganisationData[], current: OrganisationData): string {
-  const items = orgs
+export function notFoundPage(frame: Frame, what: string): string {
+  return layout(frame, 'Page not found', `<h1>Page not found</h1><p>${escapeHtml(what)}</p>`);
+}
+
+export function organisationSwitcherPage(frame: Frame): string {
+  const items = frame.orgs
     .map(
       (o) =>
         `<li><a href="/organisationlogin/default.aspx?shortcode=${escapeHtml(o.organisation.shortCode)}&amp;redirecturl=/Bank/BankAccounts.aspx">${escapeHtml(o.organisation.name)}</a></li>`,
     )
     .join('\n');
-  return layout(current, 'Change organisation', `<h1>Change organisation</h1><ul>${items}</ul>`);
+  return layout(frame, 'Change organisation', `<h1>Change organisation</h1><ul>${items}</ul>`);
+}
+
+/** JSON inside a <script>: hostile text cannot close the element or open a comment. */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+/**
+ * Reconcile (`/BankRec/BankRec.aspx?accountID=…`): statement lines `#statementLines .line`, each with
+ * Xero's suggested match (a link to the bank transaction). Xero redraws these rows as the bookkeeper
+ * works; the page redraws every line every `redrawMs` (default 3 s), replacing its children, so
+ * anything a script inserted into a row disappears, as it would on Xero.
+ */
+export function reconcilePage(
+  frame: Frame,
+  accountId: string,
+  lines: BankTransaction[],
+  redrawMs: number,
+): string {
+  const account = frame.org.accountsById.get(accountId);
+  const data = lines.map((t) => ({
+    id: t.bankTransactionId,
+    date: day(t.date),
+    payee: t.contact.name,
+    reference: t.reference,
+    amount: money(totalsOf(t).total),
+    spent: t.type.startsWith('SPEND'),
+  }));
+  const script = `<script>
+(() => {
+  const lines = ${scriptJson(data)};
+  const every = ${Math.max(200, Math.floor(redrawMs))};
+  const root = document.getElementById('statementLines');
+  const el = (tag, text, attrs) => {
+    const node = document.createElement(tag);
+    if (text !== undefined) node.textContent = text;
+    for (const [k, v] of Object.entries(attrs || {})) node.setAttribute(k, v);
+    return node;
+  };
+  let redraws = 0;
+  function draw() {
+    const rows = lines.map((line) => {
+      const row = el('div', undefined, { class: 'line', 'data-line-id': line.id });
+      const statement = el('div', undefined, { class: 'statement' });
+      statement.append(el('span', line.date), ' ', el('strong', line.payee), ' ', el('span', line.reference));
+      const amount = el('div', (line.spent ? '-' : '') + line.amount, { class: 'amount' });
+      const match = el('div', undefined, { class: 'match' });
+      match.append('Match: ', el('a', line.payee, { href: '/Bank/ViewTransaction.aspx?bankTransactionID=' + line.id }));
+      row.append(statement, amount, match);
+      return row;
+    });
+    root.replaceChildren(...rows);
+    root.dataset.redraws = String(++redraws);
+  }
+  draw();
+  setInterval(draw, every);
+})();
+</script>`;
+  return layout(
+    frame,
+    'Reconcile',
+    `<div class="xui-pageheading"><h1>Reconcile</h1><h2>${escapeHtml(account?.name ?? 'Bank account')}</h2></div>
+<div id="statementLines" aria-label="Statement lines"></div>`,
+    script,
+  );
 }
 
 /**
  * The shell of a newer Xero screen: nothing but a mount point until the script has fetched its data.
  * Links inside are followed with history.pushState, so the page changes without a reload.
  */
-export function appShellPage(org: OrganisationData): string {
+export function appShellPage(frame: Frame): string {
   // Xero's short codes start with "!" already: `/app/!EYJ4f/…`.
-  const base = `/app/${org.organisation.shortCode}`;
+  const base = `/app/${frame.org.organisation.shortCode}`;
   const script = `<script>
 (() => {
-  const base = ${JSON.stringify(base)};
+  const base = ${scriptJson(base)};
   const root = document.getElementById('app-root');
   const el = (tag, text, attrs) => {
     const node = document.createElement(tag);
@@ -221,5 +307,5 @@ export function appShellPage(org: OrganisationData): string {
   render();
 })();
 </script>`;
-  return layout(org, 'Bank', '<div id="app-root"></div>', script);
+  return layout({ ...frame, shell: true }, 'Bank', '<div id="app-root"></div>', script);
 }

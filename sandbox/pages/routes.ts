@@ -3,23 +3,36 @@ import { getCookie, setCookie } from 'hono/cookie';
 import { z } from 'zod';
 import type { SandboxContext } from '../context.ts';
 import type { OrganisationData } from '../data/model.ts';
+import { type Frame, HEADER_VARIANTS } from './chrome.ts';
 import {
-  accountTransactions,
   appShellPage,
   bankAccountsOf,
   bankAccountsPage,
   bankTransactionsPage,
   notFoundPage,
   organisationSwitcherPage,
+  PAGE_SIZES,
+  reconcilePage,
+  viewLedgerRowPage,
   viewTransactionPage,
 } from './html.ts';
+import { ledgerOf, ledgerRowById, ledgerWithRows } from './ledger.ts';
 
 /** The cookie that stands for Xero's session: which organisation the pages show. */
 export const ORG_COOKIE = 'xero_sandbox_org';
 export const DEFAULT_ROWS = 50;
 export const MAX_ROWS = 5000;
 
-const rowsParam = z.coerce.number().int().min(1).max(MAX_ROWS).catch(DEFAULT_ROWS);
+const rowsParam = z.coerce.number().int().min(1).max(MAX_ROWS).optional().catch(undefined);
+const pageParam = z.coerce.number().int().min(1).catch(1);
+const pageSizeParam = z.coerce
+  .number()
+  .refine((size) => (PAGE_SIZES as readonly number[]).includes(size))
+  .catch(DEFAULT_ROWS);
+const headerParam = z.enum(HEADER_VARIANTS).optional().catch(undefined);
+const redrawParam = z.coerce.number().int().min(200).max(60_000).catch(3000);
+/** Reconcile shows this many statement lines at most. */
+const RECONCILE_LINES = 25;
 /** `/Bank/…` or `/app/…` only: a redirect never leaves the sandbox. */
 const redirectParam = z
   .string()
@@ -36,50 +49,99 @@ export function webAppPages(ctx: SandboxContext): Hono {
   const app = new Hono();
   const { state } = ctx;
 
+  // Short codes are case-sensitive and may hold "!" and "-" after the first "!" (`!0X0!!`, `!G4KH-`).
   const byKey = (key: string | undefined): OrganisationData | undefined => {
     if (!key) return undefined;
-    const wanted = key.replace(/^!/, '').toLowerCase();
+    const code = key.startsWith('!') ? key : `!${key}`;
+    const tenantId = key.toLowerCase();
     return state.organisations.find(
-      (o) =>
-        o.organisation.tenantId === wanted ||
-        o.organisation.shortCode.replace(/^!/, '').toLowerCase() === wanted,
+      (o) => o.organisation.tenantId === tenantId || o.organisation.shortCode === code,
     );
   };
   const current = (c: Context): OrganisationData | undefined =>
     byKey(c.req.query('tenant')) ?? byKey(getCookie(c, ORG_COOKIE)) ?? state.organisations[0];
   const html = (c: Context, body: string, status: 200 | 404 = 200) =>
     c.html(body, status, { 'cache-control': 'no-store' });
-  const rowsOf = (c: Context) => rowsParam.parse(c.req.query('rows'));
+  /** `?header=` wins for one page; else what the control API set (`PUT /__sandbox/pages`). */
+  const frameOf = (c: Context, org: OrganisationData): Frame => ({
+    org,
+    orgs: state.organisations,
+    header: headerParam.parse(c.req.query('header')) ?? state.pages.header,
+  });
+  const withHeading = (c: Context) => c.req.query('heading') !== '0';
 
   app.get('/organisationlogin/default.aspx', (c) => {
     const chosen = byKey(c.req.query('shortcode'));
     const org = current(c);
     if (!org) return c.text('The sandbox has no organisations', 404);
-    if (!chosen) return html(c, organisationSwitcherPage(state.organisations, org));
+    if (!chosen) return html(c, organisationSwitcherPage(frameOf(c, org)));
     setCookie(c, ORG_COOKIE, chosen.organisation.tenantId, { path: '/', sameSite: 'Lax', httpOnly: true });
     return c.redirect(redirectParam.parse(c.req.query('redirecturl')), 302);
   });
 
   app.get('/Bank/BankAccounts.aspx', (c) => {
     const org = current(c);
-    return org ? html(c, bankAccountsPage(org)) : c.text('No organisation', 404);
+    return org ? html(c, bankAccountsPage(frameOf(c, org))) : c.text('No organisation', 404);
   });
 
   app.get('/Bank/BankTransactions.aspx', (c) => {
     const org = current(c);
     if (!org) return c.text('No organisation', 404);
+    const frame = frameOf(c, org);
     const accountId = (c.req.query('accountID') ?? '').toLowerCase();
-    if (!org.accountsById.has(accountId)) return html(c, notFoundPage(org, 'No such bank account.'), 404);
-    return html(c, bankTransactionsPage(org, accountId, rowsOf(c)));
+    if (!org.accountsById.has(accountId)) return html(c, notFoundPage(frame, 'No such bank account.'), 404);
+    const search = (c.req.query('search') ?? '').slice(0, 200);
+    // `rows=N` (sandbox only, for benches): N rows on one page, beyond Xero's 200.
+    const rows = rowsParam.parse(c.req.query('rows'));
+    if (rows !== undefined) {
+      const listed = ledgerWithRows(org, accountId, rows);
+      return html(
+        c,
+        bankTransactionsPage(frame, {
+          accountId,
+          rows: listed,
+          page: 1,
+          pageSize: rows,
+          total: listed.length,
+          search,
+        }),
+      );
+    }
+    const all = ledgerOf(org, accountId, search);
+    const pageSize = pageSizeParam.parse(c.req.query('pageSize'));
+    const lastPage = Math.max(1, Math.ceil(all.length / pageSize));
+    const page = Math.min(pageParam.parse(c.req.query('page')), lastPage);
+    const listed = all.slice((page - 1) * pageSize, page * pageSize);
+    return html(
+      c,
+      bankTransactionsPage(frame, { accountId, rows: listed, page, pageSize, total: all.length, search }),
+    );
   });
 
   app.get('/Bank/ViewTransaction.aspx', (c) => {
     const org = current(c);
     if (!org) return c.text('No organisation', 404);
+    const frame = frameOf(c, org);
     const id = (c.req.query('bankTransactionID') ?? '').toLowerCase();
     const transaction = org.transactionsById.get(id);
-    if (!transaction) return html(c, notFoundPage(org, 'This transaction could not be found.'), 404);
-    return html(c, viewTransactionPage(org, transaction));
+    if (transaction) return html(c, viewTransactionPage(frame, transaction, withHeading(c)));
+    // Xero's links put a PaymentID or a BankTransferID in the same parameter.
+    const row = ledgerRowById(org, id);
+    if (row) return html(c, viewLedgerRowPage(frame, row, withHeading(c)));
+    return html(c, notFoundPage(frame, 'This transaction could not be found.'), 404);
+  });
+
+  app.get('/BankRec/BankRec.aspx', (c) => {
+    const org = current(c);
+    if (!org) return c.text('No organisation', 404);
+    const frame = frameOf(c, org);
+    const accountId = (c.req.query('accountID') ?? '').toLowerCase();
+    if (!org.accountsById.has(accountId)) return html(c, notFoundPage(frame, 'No such bank account.'), 404);
+    const lines = org.transactions
+      .filter((t) => t.bankAccountId === accountId && t.status === 'AUTHORISED' && !t.isReconciled)
+      .sort((a, b) => b.date - a.date)
+      .slice(0, RECONCILE_LINES);
+    return html(c, reconcilePage(frame, accountId, lines, redrawParam.parse(c.req.query('redrawMs'))));
   });
 
   // Data for the script-rendered pages (Xero's newer screens fetch theirs the same way).
@@ -98,13 +160,15 @@ export function webAppPages(ctx: SandboxContext): Hono {
     if (!org || !account) return c.json({ error: 'unknown organisation or account' }, 404);
     return c.json({
       accountName: account.name,
-      transactions: accountTransactions(org, accountId, rowsOf(c)).map((t) => ({
-        bankTransactionId: t.bankTransactionId,
-        date: new Date(t.date).toISOString().slice(0, 10),
-        contactName: t.contact.name,
-        reference: t.reference,
-        amount: t.lineItems.reduce((sum, line) => sum + line.lineAmount, 0).toFixed(2),
-      })),
+      transactions: ledgerWithRows(org, accountId, rowsParam.parse(c.req.query('rows')) ?? DEFAULT_ROWS).map(
+        (row) => ({
+          bankTransactionId: row.linkId,
+          date: new Date(row.date).toISOString().slice(0, 10),
+          contactName: row.contactName,
+          reference: row.reference,
+          amount: row.amount.toFixed(2),
+        }),
+      ),
     });
   });
 
@@ -113,7 +177,7 @@ export function webAppPages(ctx: SandboxContext): Hono {
     const org = code.startsWith('!') ? byKey(code) : undefined;
     if (!org) return c.text('Page not found', 404);
     setCookie(c, ORG_COOKIE, org.organisation.tenantId, { path: '/', sameSite: 'Lax', httpOnly: true });
-    return html(c, appShellPage(org));
+    return html(c, appShellPage(frameOf(c, org)));
   });
 
   return app;

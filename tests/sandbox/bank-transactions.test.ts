@@ -386,7 +386,7 @@ describe('Organisation and Accounts', () => {
     };
     expect(body.Organisations[0]).toMatchObject({
       Name: 'Harbour Lane Cafe',
-      ShortCode: expect.stringMatching(/^![A-Za-z0-9]{5}$/),
+      ShortCode: expect.stringMatching(/^![A-Za-z0-9!-]{5}$/),
       BaseCurrency: 'NZD',
       CountryCode: 'NZ',
       Timezone: 'NEWZEALANDSTANDARDTIME',

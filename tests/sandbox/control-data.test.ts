@@ -112,7 +112,7 @@ describe('control API edits show up as Xero changes', () => {
       accounts: unknown[];
     }[];
     expect(orgs).toHaveLength(3);
-    expect(orgs.every((o) => /^![A-Za-z0-9]{5}$/.test(o.shortCode) && o.accounts.length > 20)).toBe(true);
+    expect(orgs.every((o) => /^![A-Za-z0-9!-]{5}$/.test(o.shortCode) && o.accounts.length > 20)).toBe(true);
     const truth = (await (
       await control(sandbox, 'GET', `/orgs/${tenantId}/bank-transactions`)
     ).json()) as Truth[];
