@@ -34,7 +34,7 @@ export interface DrawnBadge {
 }
 
 export interface Badges {
-  /** An empty, fixed-size host right after `anchor`; its badge is drawn when the row nears the screen. */
+  /** An empty, fixed-size host beside `anchor`; its badge is drawn when the row nears the screen. */
   mount(anchor: Element): void;
 }
 
@@ -47,15 +47,17 @@ export const BADGE_TAG = 'client-hub-badge';
 const RUN_ROWS = 16;
 
 /**
- * The host takes no room at all (zero size, in the line of the link it follows), so Xero's columns
- * and row heights are exactly what they are without us; the badge is drawn over the free space after
- * the link, sized to its words so they are never cut off. Layout and size containment keep a badge's
- * redraw from re-laying out Xero's table (not paint containment: it would clip the badge to the
- * zero-size host). Containment is lifted while a popup is open: it would pin the popup (position:
- * fixed) to the badge.
+ * The host is a float at the right end of the link's cell, placed before the link: the link's text
+ * makes room for it (Xero's cells cut long text short with an ellipsis) instead of being covered.
+ * It is 1px tall, so rows keep their height, and it never widens a column of a fixed-layout table
+ * (Xero's legacy tables). The badge, sized to its words so they are never cut off, is drawn from
+ * it leftwards, inside the cell (Xero's cells clip what overflows them), in a neat column down the
+ * table. Layout and size containment keep a badge's redraw from re-laying out Xero's table (not
+ * paint containment: it would clip the badge to its host). Containment is lifted while a popup is
+ * open: it would pin the popup (position: fixed) to the badge.
  */
 const HOST_CONTAIN = 'layout size style';
-const HOST_STYLE = `all:initial;display:inline-block;vertical-align:middle;width:0;height:0;position:relative;contain:${HOST_CONTAIN};`;
+const HOST_STYLE = `all:initial;display:block;float:right;width:136px;height:1px;margin:0 0 0 8px;position:relative;contain:${HOST_CONTAIN};`;
 
 /** Fixed-position popups: a table cell that clips its overflow cannot hide them. Read once, on open. */
 function placeBelow(popup: HTMLElement, button: HTMLElement) {
@@ -383,7 +385,7 @@ export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges
   return {
     mount(anchor) {
       const host = template.cloneNode(false) as HTMLElement;
-      anchor.after(host);
+      anchor.before(host);
       const row = new RowBadge(host, anchor);
       rows.push(row);
       addToRun(row);

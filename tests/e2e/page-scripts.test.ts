@@ -28,7 +28,7 @@ const showRow = (page: Page, id: string) => page.locator(`a[href*="${id}"]`).fir
 const DRIVE_BADGES = `(({ ids, times }) => {
   for (const id of ids) {
     const link = document.querySelector('a[href*="' + id + '"]');
-    const host = link && link.nextElementSibling;
+    const host = link && link.previousElementSibling;
     const button = host && host.shadowRoot && host.shadowRoot.querySelector('button');
     if (!button) throw new Error('no badge for ' + id);
     for (let i = 0; i < times; i++) {
