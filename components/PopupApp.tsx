@@ -7,6 +7,7 @@ import type { MessageError, ResponseOf } from '@/lib/messaging/contract';
 import { ask } from '@/lib/messaging/extension';
 import { BackgroundStatus } from './BackgroundStatus';
 import { useLiveQuery } from './hooks/useLiveQuery';
+import { PageReport } from './PageReport';
 import { ProblemNotice } from './ProblemNotice';
 
 type SyncResult = ResponseOf<'sync.now'>;
@@ -114,6 +115,7 @@ export function PopupApp({ db }: { db: ClientHubDb }) {
           {problem && <ProblemNotice problem={problem} />}
         </>
       )}
+      <PageReport />
       <BackgroundStatus />
     </main>
   );
