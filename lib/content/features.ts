@@ -33,5 +33,36 @@ export function startFeatures(lifetime: ContentLifetime, features: readonly Page
   };
   lifetime.onAddressChange(run);
   lifetime.signal.addEventListener('abort', () => current?.abort(), { once: true });
-  run();
+  afterPageLoad(run, lifetime.signal);
+}
+
+/** Starts at the latest this long after the script was injected, for a page whose load never ends. */
+const LOAD_WAIT_CAP_MS = 3_000;
+
+/**
+ * Runs `start` once the page's own load event is over (document_idle can inject us before it, and
+ * then every task of ours ran before Xero's load event: 3.4× its time on a 1,000-row list). Capped,
+ * so a page with a resource that never finishes loading still gets its badges.
+ */
+export function afterPageLoad(start: () => void, signal: AbortSignal): void {
+  if (document.readyState === 'complete') {
+    start();
+    return;
+  }
+  const stop = new AbortController();
+  const go = () => {
+    stop.abort();
+    clearTimeout(timer);
+    // After the load event's own task, not inside it: its other listeners (Xero's) run first.
+    if (!signal.aborted) setTimeout(start, 0);
+  };
+  const timer = setTimeout(go, LOAD_WAIT_CAP_MS);
+  window.addEventListener(
+    'load',
+    (event) => {
+      if (event.isTrusted) go();
+    },
+    { signal: AbortSignal.any([signal, stop.signal]) },
+  );
+  signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
 }
