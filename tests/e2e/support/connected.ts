@@ -1,14 +1,104 @@
 import type { Page } from 'playwright-core';
 import { answerXeroSignIn, type E2E, fillFirstRun, type SandboxOrg, sandboxOrgs, startE2E } from './harness';
 
-/** A bank transaction as the sandbox's control API lists it. */
+/** A bank transaction as the sandbox's ground truth lists it. */
 export interface XeroTransaction {
   BankTransactionID: string;
   Type: string;
   Status: string;
   Date: string;
+  Contact?: { Name?: string };
   BankAccount: { AccountID: string };
   LineItems: { AccountID?: string }[];
+}
+
+/** Messages as the extension's own pages send them (the background refuses anyone else). */
+export function askFrom<T>(options: Page, message: Record<string, unknown>): Promise<T> {
+  return options.evaluate(async (m) => {
+    const runtime = (
+      globalThis as unknown as { chrome: { runtime: { sendMessage(x: unknown): Promise<unknown> } } }
+    ).chrome.runtime;
+    return runtime.sendMessage(m);
+  }, message) as Promise<T>;
+}
+
+/** Every Client Task row in the extension's IndexedDB, read from the options page (same origin). */
+export function storedTasksFrom(
+  options: Page,
+): Promise<{ id: string; bankTransactionId: string; status: string }[]> {
+  return options.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('client-hub');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const all = open.result.transaction('clientTasks').objectStore('clientTasks').getAll();
+          all.onsuccess = () => {
+            resolve(all.result);
+            open.result.close();
+          };
+        };
+      }),
+  );
+}
+
+/**
+ * An Admin connects the demo user's first organisation (A) and leaves the second (B) unconnected;
+ * A's "Uncategorized Expense" is monitored for Spend Money and synced, so some transactions have tasks.
+ */
+export async function connectFirstCompany(e2e: E2E) {
+  const base = e2e.sandbox.url;
+  const users = (await (await fetch(`${base}/__sandbox/users`)).json()) as {
+    email: string;
+    tenantIds: string[];
+  }[];
+  const demo = users.find((u) => u.email === 'demo@sandbox.test');
+  const [a, b] = (await sandboxOrgs(e2e.sandbox)).filter((o) => demo?.tenantIds.includes(o.tenantId)) as [
+    SandboxOrg,
+    SandboxOrg,
+  ];
+  if (!a || !b) throw new Error('the demo user needs two organisations');
+  const full = (await (await fetch(`${base}/__sandbox/orgs`)).json()) as {
+    tenantId: string;
+    accounts: { AccountID: string; Name: string }[];
+  }[];
+  const account = full
+    .find((o) => o.tenantId === a.tenantId)
+    ?.accounts.find((x) => x.Name === 'Uncategorized Expense');
+  if (!account) throw new Error('no Uncategorized Expense account');
+  const truth = (await (await fetch(`${base}/__sandbox/orgs/${a.tenantId}/bank-transactions`)).json()) as
+    | XeroTransaction[]
+    | { BankTransactions: XeroTransaction[] };
+  const dateOf = (t: XeroTransaction) => Number(/\d+/.exec(t.Date)?.[0]);
+  const transactions = (Array.isArray(truth) ? truth : truth.BankTransactions).sort(
+    (x, y) => dateOf(y) - dateOf(x),
+  );
+
+  const options = await e2e.options();
+  await fillFirstRun(options, { name: 'Ada Admin', email: 'ada@firm.test', role: 'Admin' });
+  await answerXeroSignIn(
+    e2e.browser.context,
+    () => options.getByRole('button', { name: '+ Add Another Xero company' }).click(),
+    [a.name],
+  );
+  const dialog = options.getByRole('dialog', { name: `Choose a workspace for ${a.name}` });
+  await dialog.getByRole('button', { name: 'Link workspace' }).click();
+  await dialog.waitFor({ state: 'hidden' });
+  // The sync turns transactions coded to Uncategorized Expense into tasks.
+  await askFrom(options, {
+    type: 'accounts.save',
+    tenantId: a.tenantId,
+    monitoredAccountIds: [account.AccountID],
+    types: ['SPEND'],
+  });
+  // Waits for the backfill that saving started (one sync per company at a time), then syncs again.
+  await askFrom(options, { type: 'sync.now', tenantId: a.tenantId });
+  const tasks = await storedTasksFrom(options);
+  const synced = transactions.find((t) =>
+    tasks.some((task) => task.bankTransactionId === t.BankTransactionID),
+  );
+  if (!synced) throw new Error('the sync made no task for a known transaction');
+  return { a, b, options, transactions, synced, uncategorizedId: account.AccountID };
 }
 
 export interface Connected {
@@ -26,93 +116,26 @@ export interface Connected {
   storedTasks(): Promise<{ id: string; bankTransactionId: string; status: string }[]>;
 }
 
-const dateOf = (t: XeroTransaction) => Number(/\d+/.exec(t.Date)?.[0]);
-
-/**
- * Chromium with the extension, an Admin, and the demo user's first organisation connected through
- * Xero sign-in, its "Uncategorized Expense" monitored and synced (so some transactions have tasks).
- */
+/** Chromium with the extension and the first company connected (connectFirstCompany), for one test file. */
 export async function startConnected(): Promise<Connected> {
   const e2e = await startE2E();
-  const base = e2e.sandbox.url;
-  const json = async <T>(path: string) => (await (await fetch(`${base}/__sandbox${path}`)).json()) as T;
-  const users = await json<{ email: string; tenantIds: string[] }[]>('/users');
-  const demo = users.find((u) => u.email === 'demo@sandbox.test');
-  const org = (await sandboxOrgs(e2e.sandbox)).find((o) => demo?.tenantIds.includes(o.tenantId));
-  if (!org) throw new Error('the demo user has no organisation');
-  const full = await json<{ tenantId: string; accounts: { AccountID: string; Name: string }[] }[]>('/orgs');
-  const uncategorized = full
-    .find((o) => o.tenantId === org.tenantId)
-    ?.accounts.find((x) => x.Name === 'Uncategorized Expense');
-  if (!uncategorized) throw new Error('no Uncategorized Expense account');
-  const truth = await json<XeroTransaction[] | { BankTransactions: XeroTransaction[] }>(
-    `/orgs/${org.tenantId}/bank-transactions`,
-  );
-  const transactions = (Array.isArray(truth) ? truth : truth.BankTransactions).sort(
-    (x, y) => dateOf(y) - dateOf(x),
-  );
-
-  const options = await e2e.options();
-  await fillFirstRun(options, { name: 'Ada Admin', email: 'ada@firm.test', role: 'Admin' });
-  await answerXeroSignIn(
-    e2e.browser.context,
-    () => options.getByRole('button', { name: '+ Add Another Xero company' }).click(),
-    [org.name],
-  );
-  const dialog = options.getByRole('dialog', { name: `Choose a workspace for ${org.name}` });
-  await dialog.getByRole('button', { name: 'Link workspace' }).click();
-  await dialog.waitFor({ state: 'hidden' });
-  const ask = (message: Record<string, unknown>) =>
-    options.evaluate(async (m) => {
-      const runtime = (
-        globalThis as unknown as { chrome: { runtime: { sendMessage(x: unknown): Promise<unknown> } } }
-      ).chrome.runtime;
-      return runtime.sendMessage(m);
-    }, message);
-  await ask({
-    type: 'accounts.save',
-    tenantId: org.tenantId,
-    monitoredAccountIds: [uncategorized.AccountID],
-    types: ['SPEND'],
-  });
-  await ask({ type: 'sync.now', tenantId: org.tenantId });
-
-  const storedTasks: Connected['storedTasks'] = () =>
-    options.evaluate(
-      () =>
-        new Promise((resolve, reject) => {
-          const open = indexedDB.open('client-hub');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const all = open.result.transaction('clientTasks').objectStore('clientTasks').getAll();
-            all.onsuccess = () => {
-              resolve(all.result);
-              open.result.close();
-            };
-          };
-        }),
-    );
-  const tasks = await storedTasks();
-  const synced = transactions.find((t) =>
-    tasks.some((task) => task.bankTransactionId.toLowerCase() === t.BankTransactionID.toLowerCase()),
-  );
-  if (!synced) throw new Error('the sync made no task for a known transaction');
+  const { a, options, transactions, synced, uncategorizedId } = await connectFirstCompany(e2e);
   return {
     e2e,
     options,
-    org,
+    org: a,
     transactions,
     synced,
-    storedTasks,
+    storedTasks: () => storedTasksFrom(options),
     listUrl: (rows = 300) =>
-      `${base}/Bank/BankTransactions.aspx?accountID=${synced.BankAccount.AccountID}&tenant=${org.tenantId}&rows=${rows}`,
+      `${e2e.sandbox.url}/Bank/BankTransactions.aspx?accountID=${synced.BankAccount.AccountID}&tenant=${a.tenantId}&rows=${rows}`,
     pushable(exclude = []) {
       const found = transactions.find(
         (t) =>
           t.Type === 'SPEND' &&
           t.Status === 'AUTHORISED' &&
           t.BankAccount.AccountID === synced.BankAccount.AccountID &&
-          !t.LineItems.some((l) => l.AccountID === uncategorized.AccountID) &&
+          !t.LineItems.some((l) => l.AccountID === uncategorizedId) &&
           !exclude.includes(t.BankTransactionID),
       );
       if (!found) throw new Error('no pushable transaction in the seed');
