@@ -8,6 +8,7 @@ import { ask } from '@/lib/messaging/extension';
 import { BackgroundStatus } from './BackgroundStatus';
 import { describeCheck } from './describe';
 import { useLiveQuery } from './hooks/useLiveQuery';
+import { PageReport } from './PageReport';
 import { ProblemNotice } from './ProblemNotice';
 import { XeroText } from './XeroText';
 
@@ -110,6 +111,7 @@ export function PopupApp({ db }: { db: ClientHubDb }) {
           {problem && <ProblemNotice problem={problem} />}
         </>
       )}
+      <PageReport />
       <BackgroundStatus />
     </main>
   );

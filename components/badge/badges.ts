@@ -10,7 +10,7 @@ import { styledShadowRoot } from './shadow';
  * empty, fixed-size host at once (so nothing moves later); the badge itself (a shadow root that
  * Xero's CSS cannot reach, sharing one constructable stylesheet, and its button) is drawn when the
  * row comes within a screen of the viewport, so opening a 1,000-row page pays for the few dozen badges
- * anyone can see. Clicks and keys are handled by one set of listeners on the document. Everything
+ * anyone can see. Clicks and keys are handled by one set of listener functions, trusted events only. Everything
  * shown is our own words or the background's plain-language message, set as text, never as HTML.
  */
 
@@ -49,7 +49,7 @@ export interface DrawnBadge {
 }
 
 export interface Badges {
-  /** An empty, fixed-size host right after `anchor`; its badge is drawn when the row nears the screen. */
+  /** An empty, fixed-size host beside `anchor`; its badge is drawn when the row nears the screen. */
   mount(anchor: Element): void;
 }
 
@@ -62,12 +62,17 @@ export const BADGE_TAG = 'client-hub-badge';
 const RUN_ROWS = 16;
 
 /**
- * The host's size never changes with the badge's state, so Xero's rows never move; strict
- * containment keeps a badge's redraw from re-laying out Xero's table. It is lifted while a popup is
- * open: containment would pin the popup (position: fixed) to the badge and clip it.
+ * The host is a float at the right end of the link's cell, placed before the link: the link's text
+ * makes room for it (Xero's cells cut long text short with an ellipsis) instead of being covered.
+ * It is 1px tall, so rows keep their height, and it never widens a column of a fixed-layout table
+ * (Xero's legacy tables). The badge, sized to its words so they are never cut off, is drawn from
+ * it leftwards, inside the cell (Xero's cells clip what overflows them), in a neat column down the
+ * table. Layout and size containment keep a badge's redraw from re-laying out Xero's table (not
+ * paint containment: it would clip the badge to its host). Containment is lifted while a popup is
+ * open: it would pin the popup (position: fixed) to the badge.
  */
-const HOST_STYLE =
-  'all:initial;display:inline-block;vertical-align:middle;width:168px;height:22px;margin:0 0 0 8px;position:relative;contain:strict;unicode-bidi:isolate;direction:ltr;';
+const HOST_CONTAIN = 'layout size style';
+const HOST_STYLE = `all:initial;display:block;float:right;width:136px;height:1px;margin:0 0 0 8px;position:relative;contain:${HOST_CONTAIN};unicode-bidi:isolate;direction:ltr;`;
 
 /** Fixed-position popups: a table cell that clips its overflow cannot hide them. Read once, on open. */
 function placeBelow(popup: HTMLElement, button: HTMLElement) {
@@ -124,7 +129,7 @@ function createBadge(
   let button: HTMLButtonElement | undefined;
   let popup: HTMLElement | undefined;
   let menuItem: HTMLButtonElement | undefined;
-  let closeOnScroll: (() => void) | undefined;
+  let closeOnScroll: ((event: Event) => void) | undefined;
 
   const closePopup = () => {
     const closing = popup;
@@ -133,7 +138,7 @@ function createBadge(
     menuItem = undefined;
     if (closeOnScroll) window.removeEventListener('scroll', closeOnScroll, { capture: true });
     closeOnScroll = undefined;
-    host.style.contain = 'strict';
+    host.style.contain = HOST_CONTAIN;
     if (state.kind === 'task') button?.setAttribute('aria-expanded', 'false');
     // Last: removing a focused element fires focusout, which calls back in here.
     closing.remove();
@@ -169,10 +174,12 @@ function createBadge(
     button.setAttribute('aria-expanded', 'true');
     // Scrolling would leave a fixed menu behind its badge. Listened from the next frame: the scroll
     // that brought the badge into view (focusing it) is reported at the next frame, and is not one.
-    const close = () => closePopup();
+    const close = (event: Event) => {
+      if (event.isTrusted) closePopup();
+    };
     closeOnScroll = close;
     requestAnimationFrame(() => {
-      if (closeOnScroll === close) window.addEventListener('scroll', close, { capture: true, once: true });
+      if (closeOnScroll === close) window.addEventListener('scroll', close, { capture: true });
     });
     item.focus();
   };
@@ -311,30 +318,34 @@ class RowBadge implements DrawnBadge {
  * navigation, the extension reloading).
  */
 export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges {
-  /** Drawn badges by host, for the document's listeners; every row, for cleaning up. */
-  const badges = new Map<Element, RowBadge>();
+  /** Drawn badges by shadow root, for their listeners; every row, for cleaning up. */
+  const badges = new Map<EventTarget, RowBadge>();
   const rows: RowBadge[] = [];
   const template = document.createElement(BADGE_TAG);
   template.setAttribute('style', HOST_STYLE);
 
-  // Events from inside a badge reach the document retargeted to its host; the first node of the
-  // composed path is the element inside the (open) shadow root.
+  // One set of listener functions shared by every badge's (closed) shadow root: no closures per row.
+  // Only the browser's own events count: a page script can dispatch clicks and keys, even on our
+  // buttons, and they must never push a transaction or open a tab.
   const badgeOf = (event: Event) =>
-    event.target instanceof Element ? badges.get(event.target)?.drawn : undefined;
-  const inner = (event: Event) => event.composedPath()[0];
-  const onClick = (event: MouseEvent) => badgeOf(event)?.click(inner(event));
-  const onKeyDown = (event: KeyboardEvent) => badgeOf(event)?.keydown(event, inner(event));
-  // Moving focus within a badge (button to menu) is not seen out here; leaving it is.
-  const onFocusOut = (event: FocusEvent) => badgeOf(event)?.focusLeft();
-  document.addEventListener('click', onClick, true);
-  document.addEventListener('keydown', onKeyDown, true);
-  document.addEventListener('focusout', onFocusOut, true);
+    event.isTrusted && event.currentTarget ? badges.get(event.currentTarget)?.drawn : undefined;
+  const onClick = (event: Event) => badgeOf(event)?.click(event.target ?? undefined);
+  const onKeyDown = (event: Event) =>
+    event instanceof KeyboardEvent && badgeOf(event)?.keydown(event, event.target ?? undefined);
+  const onFocusOut = (event: Event) => {
+    const badge = badgeOf(event);
+    // Focus moving within the badge (button to menu) is not leaving it.
+    const to = (event as FocusEvent).relatedTarget;
+    if (badge && !(to instanceof Node && (event.currentTarget as ShadowRoot).contains(to))) badge.focusLeft();
+  };
+  const listen = (root: ShadowRoot) => {
+    root.addEventListener('click', onClick);
+    root.addEventListener('keydown', onKeyDown);
+    root.addEventListener('focusout', onFocusOut);
+  };
   signal.addEventListener(
     'abort',
     () => {
-      document.removeEventListener('click', onClick, true);
-      document.removeEventListener('keydown', onKeyDown, true);
-      document.removeEventListener('focusout', onFocusOut, true);
       for (const row of rows) row.remove();
       rows.length = 0;
       badges.clear();
@@ -352,8 +363,9 @@ export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges
     }
     row.bankTransactionId = id;
     const root = styledShadowRoot(row.host, css);
+    listen(root);
     row.drawn = createBadge(row.host, root, id, actions, actions.stateOf(id));
-    badges.set(row.host, row);
+    badges.set(root, row);
     drawn.push(row);
   };
   // Badges are drawn from a screen before they scroll into view, so scrolling never shows an empty
@@ -414,7 +426,7 @@ export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges
   return {
     mount(anchor) {
       const host = template.cloneNode(false) as HTMLElement;
-      anchor.after(host);
+      anchor.before(host);
       const row = new RowBadge(host, anchor);
       rows.push(row);
       addToRun(row);

@@ -75,7 +75,9 @@ export function mountPanel(container: ParentNode, state: BadgeState, actions: Pa
   );
   let current = state;
   let button: HTMLButtonElement | undefined;
-  const onClick = () => {
+  // A page script's synthetic click must never push a transaction or open a tab.
+  const onClick = (event: Event) => {
+    if (!event.isTrusted) return;
     if (current.kind === 'none' || current.kind === 'failed') actions.onPush();
     else if (current.kind === 'task') actions.onOpenTask(current.taskId);
   };
@@ -114,7 +116,9 @@ export function mountPanel(container: ParentNode, state: BadgeState, actions: Pa
  */
 export function mountNotConnectedHint(container: ParentNode, onDismiss: () => void, reason?: string): void {
   const dismiss = element('button', { type: 'button', 'aria-label': 'Dismiss Client Hub hint' }, '×');
-  dismiss.addEventListener('click', onDismiss);
+  dismiss.addEventListener('click', (event) => {
+    if (event.isTrusted) onDismiss();
+  });
   container.append(
     element(
       'aside',

@@ -23,9 +23,17 @@ function sheetsFor(css: string): CSSStyleSheet[] | null {
   return list;
 }
 
-/** Gives `host` an open shadow root styled with `css`. */
+/**
+ * Closed: a script of the page (another extension, an injected script) cannot reach into our badges
+ * through `host.shadowRoot`. The sandbox build keeps them open for its tests and benchmarks alone:
+ * Playwright cannot look into a closed root, and a page script reaching our buttons there is the
+ * worst case the tests want (its clicks must still do nothing: we act on trusted events only).
+ */
+export const SHADOW_MODE: ShadowRootMode = import.meta.env.MODE === 'sandbox' ? 'open' : 'closed';
+
+/** Gives `host` a shadow root (see SHADOW_MODE) styled with `css`. */
 export function styledShadowRoot(host: HTMLElement, css: string): ShadowRoot {
-  const root = host.attachShadow({ mode: 'open' });
+  const root = host.attachShadow({ mode: SHADOW_MODE });
   const list = sheetsFor(css);
   if (list) {
     try {

@@ -17,6 +17,7 @@ import { startClientTasks } from '../tasks/handlers';
 import { createXeroApi } from '../xero/api';
 import { describeError } from './describe-error';
 import { createPageHandlers, type XeroTabs } from './page-handlers';
+import { limitPerTab } from './rate-limit';
 import { createSyncHandlers } from './sync-handlers';
 
 export interface BackgroundDeps {
@@ -220,6 +221,7 @@ export function startBackground(deps: BackgroundDeps) {
     {
       describeError: describeError(service, deps.now),
       contentScriptTypes: new Set(Object.keys(pageRequestSchemas)),
+      admit: limitPerTab(deps.now),
     },
   );
   deps.onMessage.addListener(async (message, sender) => {

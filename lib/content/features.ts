@@ -1,4 +1,4 @@
-import type { ContentScriptContext } from 'wxt/utils/content-script-context';
+import type { ContentLifetime } from './lifetime';
 import { createPageView, type PageView } from './page';
 
 /**
@@ -9,13 +9,14 @@ import { createPageView, type PageView } from './page';
 export interface PageFeature {
   id: string;
   include(url: URL): boolean;
-  init(signal: AbortSignal, page: PageView, ctx: ContentScriptContext): void | Promise<void>;
+  init(signal: AbortSignal, page: PageView): void | Promise<void>;
 }
 
-export function startFeatures(ctx: ContentScriptContext, features: readonly PageFeature[]): void {
+export function startFeatures(lifetime: ContentLifetime, features: readonly PageFeature[]): void {
   let current: AbortController | undefined;
   const run = () => {
     current?.abort();
+    if (lifetime.signal.aborted) return;
     const controller = new AbortController();
     current = controller;
     const url = new URL(location.href);
@@ -23,14 +24,45 @@ export function startFeatures(ctx: ContentScriptContext, features: readonly Page
     for (const feature of features) {
       if (!feature.include(url)) continue;
       Promise.resolve()
-        .then(() => feature.init(controller.signal, page, ctx))
+        .then(() => feature.init(controller.signal, page))
         .catch((error: unknown) => {
           // One feature failing must not take the others (or Xero's page) down with it.
           if (!controller.signal.aborted) console.warn(`[Client Hub] ${feature.id}:`, error);
         });
     }
   };
-  ctx.addEventListener(window, 'wxt:locationchange', run);
-  ctx.onInvalidated(() => current?.abort());
-  run();
+  lifetime.onAddressChange(run);
+  lifetime.signal.addEventListener('abort', () => current?.abort(), { once: true });
+  afterPageLoad(run, lifetime.signal);
+}
+
+/** Starts at the latest this long after the script was injected, for a page whose load never ends. */
+const LOAD_WAIT_CAP_MS = 3_000;
+
+/**
+ * Runs `start` once the page's own load event is over (document_idle can inject us before it, and
+ * then every task of ours ran before Xero's load event: 3.4× its time on a 1,000-row list). Capped,
+ * so a page with a resource that never finishes loading still gets its badges.
+ */
+export function afterPageLoad(start: () => void, signal: AbortSignal): void {
+  if (document.readyState === 'complete') {
+    start();
+    return;
+  }
+  const stop = new AbortController();
+  const go = () => {
+    stop.abort();
+    clearTimeout(timer);
+    // After the load event's own task, not inside it: its other listeners (Xero's) run first.
+    if (!signal.aborted) setTimeout(start, 0);
+  };
+  const timer = setTimeout(go, LOAD_WAIT_CAP_MS);
+  window.addEventListener(
+    'load',
+    (event) => {
+      if (event.isTrusted) go();
+    },
+    { signal: AbortSignal.any([signal, stop.signal]) },
+  );
+  signal.addEventListener('abort', () => clearTimeout(timer), { once: true });
 }

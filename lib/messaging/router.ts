@@ -76,6 +76,8 @@ export interface RouterOptions {
   describeError?: (error: unknown) => MessageError;
   /** Content scripts may send only these types, never setup or connection changes. */
   contentScriptTypes?: ReadonlySet<string>;
+  /** Refuses a valid request before its handler runs (per-tab rate limits); null lets it through. */
+  admit?: (type: string, sender: Sender) => MessageError | null;
 }
 
 /**
@@ -114,6 +116,8 @@ export function createMessageRouter(
         },
       };
     }
+    const refused = options.admit?.(request.type, sender);
+    if (refused) return { ok: false, error: refused };
     const handler = handlers[request.type] as (r: AnyRequest) => Promise<unknown>;
     try {
       return { ok: true, data: await handler(request) };

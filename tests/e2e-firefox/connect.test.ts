@@ -127,12 +127,28 @@ describe('Client Hub in Firefox ESR', () => {
     await page.waitForSelector('::-p-text(Sign-in cancelled)', { timeout: 30_000 });
   });
 
-  test('the content script runs on the sandbox’s pages', async () => {
+  test('the content script runs on the sandbox’s pages, and marks nothing on them', async () => {
+    const full =
+      await sandboxJson<{ tenantId: string; accounts: { AccountID: string; Type?: string }[] }[]>('/orgs');
+    const transactions = await sandboxJson<
+      | { BankAccount: { AccountID: string } }[]
+      | { BankTransactions: { BankAccount: { AccountID: string } }[] }
+    >(`/orgs/${org.tenantId}/bank-transactions`);
+    const accountId = (Array.isArray(transactions) ? transactions : transactions.BankTransactions)[0]
+      ?.BankAccount.AccountID;
+    if (!accountId || !full.some((o) => o.tenantId === org.tenantId)) throw new Error('no bank account');
     const sandboxPage = await e2e.firefox.browser.newPage();
-    await sandboxPage.goto(`${e2e.sandbox.url}/identity/connect/authorize?client_id=nobody`);
-    await sandboxPage.waitForFunction(() => document.documentElement.dataset.clientHub === '0.1.0', {
-      timeout: 10_000,
-    });
+    // The company connected above: its transactions list gets badges.
+    await sandboxPage.goto(
+      `${e2e.sandbox.url}/Bank/BankTransactions.aspx?accountID=${accountId}&tenant=${org.tenantId}&rows=20`,
+    );
+    await sandboxPage.waitForSelector('client-hub-badge', { timeout: 15_000 });
+    const attributes = await sandboxPage.evaluate(() =>
+      [...document.querySelectorAll('*')].flatMap((el) =>
+        [...el.attributes].map((a) => `${a.name}=${a.value}`),
+      ),
+    );
+    expect(attributes.filter((a) => /client-?hub|0\.1\.0|moz-extension/i.test(a))).toEqual([]);
     await sandboxPage.close();
   });
 });

@@ -1,8 +1,18 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { backfillFromDate } from '@/lib/sync';
 import { isolated } from '@/lib/text/hostile';
 import { expectedTaskIds, groundTruth } from '../integration/sync/support';
+import {
+  DRAWN_BADGES,
+  type DrawnBadgeLook,
+  isSansSerif,
+  REMOVE_BADGES,
+  TABLE_LAYOUT,
+  type TableLayout,
+} from '../support/badge-layout';
 import {
   answerXeroSignIn,
   type FirefoxE2E,
@@ -251,6 +261,52 @@ describe('tasks in Firefox ESR', () => {
     // The stylesheet is bundled into the content script and adopted by the panel's shadow root (or
     // given to it as a <style> where Firefox refuses the adoption): no file fetched from the page.
     expect((await panel()).padding).toBe('10px 12px');
+    await page.close();
+  });
+
+  test('badges use Xero’s sans-serif, are never cut off and leave Xero’s rows and columns where they were', async () => {
+    const task = (await tasksOf()).find((t) => t.status === 'Open');
+    if (!task) throw new Error('no open task');
+    const truth = await sandboxJson<XeroTransaction[] | { BankTransactions: XeroTransaction[] }>(
+      e2e.sandbox,
+      `/orgs/${org.tenantId}/bank-transactions`,
+    );
+    const account = (Array.isArray(truth) ? truth : truth.BankTransactions).find(
+      (t) => t.BankTransactionID.toLowerCase() === task.bankTransactionId.toLowerCase(),
+    )?.BankAccount.AccountID;
+    if (!account) throw new Error('no account for the task');
+    const page = await e2e.firefox.browser.newPage();
+    await page.setViewport({ width: 1280, height: 800 });
+    await page.goto(
+      `${e2e.sandbox.url}/Bank/BankTransactions.aspx?accountID=${account}&tenant=${org.tenantId}&rows=50`,
+    );
+    await page.$eval(`a[href*="${task.bankTransactionId}"]`, (link) =>
+      link.scrollIntoView({ block: 'center' }),
+    );
+    await expect
+      .poll(async () => ((await page.evaluate(DRAWN_BADGES)) as DrawnBadgeLook[]).map((b) => b.text), {
+        timeout: 15_000,
+      })
+      .toEqual(expect.arrayContaining(['Task: Open', 'Push to Client Hub']));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const badges = (await page.evaluate(DRAWN_BADGES)) as DrawnBadgeLook[];
+    for (const badge of badges) {
+      expect(isSansSerif(badge.fontFamily), badge.fontFamily).toBe(true);
+      expect(badge.fontSize).toBe('13px');
+      expect(Number(badge.fontWeight)).toBeLessThan(600);
+      // Firefox cut the words short ("Push to Client …") when the badge had a fixed width.
+      expect(badge.scrollWidth, badge.text).toBeLessThanOrEqual(badge.clientWidth);
+      expect(badge.insideCell, badge.text).toBe(true);
+      expect(badge.insideRow, badge.text).toBe(true);
+    }
+    const shots = path.resolve(import.meta.dirname, '../../test-results/screenshots');
+    await mkdir(shots, { recursive: true });
+    await page.screenshot({ path: path.join(shots, 'firefox-list-with-badges.png') });
+    const withBadges = (await page.evaluate(TABLE_LAYOUT)) as TableLayout;
+    await page.evaluate(REMOVE_BADGES);
+    await page.screenshot({ path: path.join(shots, 'firefox-list-without-badges.png') });
+    expect(withBadges.rows.length).toBeGreaterThan(10);
+    expect(withBadges).toEqual(await page.evaluate(TABLE_LAYOUT));
     await page.close();
   });
 });

@@ -44,14 +44,30 @@ test('the popup and the Client Tasks page render', async () => {
   await tasks.getByRole('heading', { name: 'Client Tasks' }).waitFor();
 });
 
-test('the content script runs on the sandbox’s pages', async () => {
+test('the content script runs on the sandbox’s pages, and marks nothing on them', async () => {
   const sandbox = await startSandbox({ port: 0 });
   try {
     const page = await browser.context.newPage();
+    // The content script's isolated world, as the browser reports it: nothing in the page shows it.
+    const cdp = await browser.context.newCDPSession(page);
+    const worlds: { origin: string; auxData?: { type?: string } }[] = [];
+    cdp.on('Runtime.executionContextCreated', ({ context }) => worlds.push(context));
+    await cdp.send('Runtime.enable');
     await page.goto(`${sandbox.url}/identity/connect/authorize?client_id=nobody`);
     await expect
-      .poll(() => page.evaluate(() => document.documentElement.dataset.clientHub), { timeout: 10_000 })
-      .toBe('0.1.0');
+      .poll(() =>
+        worlds.some(
+          (w) => w.auxData?.type === 'isolated' && w.origin === `chrome-extension://${browser.extensionId}`,
+        ),
+      )
+      .toBe(true);
+    const attributes = await page.evaluate(() =>
+      [...document.querySelectorAll('*')].flatMap((el) =>
+        [...el.attributes].map((a) => `${a.name}=${a.value}`),
+      ),
+    );
+    expect(attributes.filter((a) => /client-?hub|0\.1\.0/i.test(a))).toEqual([]);
+    await cdp.detach();
   } finally {
     await sandbox.close();
   }

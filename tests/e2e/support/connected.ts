@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { isolated } from '@/lib/text/hostile';
-import { answerXeroSignIn, type E2E, fillFirstRun, type SandboxOrg, sandboxOrgs } from './harness';
+import { answerXeroSignIn, type E2E, fillFirstRun, type SandboxOrg, sandboxOrgs, startE2E } from './harness';
 
 /** A bank transaction as the sandbox's ground truth lists it. */
 export interface XeroTransaction {
@@ -117,4 +117,37 @@ export function pushableIn(
   );
   if (!found) throw new Error('no pushable transaction in the seed');
   return found;
+}
+
+export interface Connected {
+  e2e: E2E;
+  /** The options page: the extension's origin, for messages and IndexedDB reads. */
+  options: Page;
+  org: SandboxOrg;
+  /** The organisation's transactions, newest first (as the list shows them). */
+  transactions: XeroTransaction[];
+  /** A transaction the sync turned into a task. */
+  synced: XeroTransaction;
+  /** A Spend Money transaction in the same account as `synced`, with no task and not in `exclude`. */
+  pushable(exclude?: string[]): XeroTransaction;
+  listUrl(rows?: number): string;
+  storedTasks(): Promise<{ id: string; bankTransactionId: string; status: string }[]>;
+}
+
+/** Chromium with the extension and the first company connected (connectFirstCompany), for one test file. */
+export async function startConnected(): Promise<Connected> {
+  const e2e = await startE2E();
+  const world = await connectFirstCompany(e2e);
+  const { a, options, transactions, synced } = world;
+  return {
+    e2e,
+    options,
+    org: a,
+    transactions,
+    synced,
+    storedTasks: () => storedTasksFrom(options),
+    listUrl: (rows = 300) =>
+      `${e2e.sandbox.url}/Bank/BankTransactions.aspx?accountID=${synced.BankAccount.AccountID}&tenant=${a.tenantId}&rows=${rows}`,
+    pushable: (exclude = []) => pushableIn(world, (id) => exclude.includes(id)),
+  };
 }

@@ -1,0 +1,55 @@
+import { browser } from 'wxt/browser';
+import { type PageReportReply, pageReportRequestSchema } from '../../messaging/page-report';
+import { check } from '../../messaging/standard-schema';
+import type { PageFeature } from '../features';
+import type { PageConclusions } from '../snapshot';
+import { pageReport } from '../snapshot';
+import { organisationNameIn, pageKindOf, shortCodeOf, TRANSACTION_LINK_SELECTOR } from '../xero-pages';
+
+/** How long the report waits for the organisation to be worked out before saying "unknown". */
+const CONCLUSION_WAIT_MS = 2_000;
+
+/**
+ * Answers the popup's "Report a page problem" on any Xero page: the page's structure with nothing it
+ * says (lib/content/snapshot.ts), and what this script concluded. Only our extension may ask (the
+ * popup); the report goes back to it, never into the page.
+ */
+export const pageReportFeature: PageFeature = {
+  id: 'page-report',
+  include: () => true,
+  init(signal, page) {
+    const conclusions = async (): Promise<PageConclusions> => {
+      const codes = new Set<string>();
+      for (const link of document.links) {
+        const code = /\/app\/(![^/?#]+)/.exec(link.pathname)?.[1];
+        if (code) codes.add(code);
+      }
+      const organisation = await Promise.race([
+        page.organisation(),
+        new Promise<null>((resolve) => setTimeout(() => resolve(null), CONCLUSION_WAIT_MS)),
+      ]);
+      return {
+        pageKind: pageKindOf(page.url),
+        shortCodeInAddress: shortCodeOf(page.url) !== undefined,
+        shortCodesInLinks: codes.size,
+        organisationNameFound: organisationNameIn(document) !== undefined,
+        connectedCompany: organisation === null ? 'unknown' : organisation.store ? 'matched' : 'none',
+        isAdmin: organisation?.isAdmin ?? false,
+        transactionLinks: document.querySelectorAll(TRANSACTION_LINK_SELECTOR).length,
+        badges: document.getElementsByTagName('client-hub-badge').length,
+      };
+    };
+    const onMessage = (message: unknown, sender: { id?: string | undefined; tab?: unknown }) => {
+      // From our own extension's pages only (the popup has no tab); another tab's script cannot ask.
+      if (sender.id !== browser.runtime.id || sender.tab !== undefined) return undefined;
+      if (!check(pageReportRequestSchema, message).success) return undefined;
+      return conclusions().then(
+        (found): PageReportReply => ({ report: pageReport(document, location.href, found) }),
+      );
+    };
+    browser.runtime.onMessage.addListener(onMessage);
+    signal.addEventListener('abort', () => browser.runtime.onMessage.removeListener(onMessage), {
+      once: true,
+    });
+  },
+};
