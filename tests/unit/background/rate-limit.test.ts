@@ -94,5 +94,10 @@ test('the background refuses pushes and opens past the per-tab limit before any 
   expect(opens.filter((r) => r.ok)).toHaveLength(TAB_LIMITS['tasks.open'].burst);
   // Extension pages (no tab) and other requests are not limited.
   for (let n = 0; n < 20; n++)
-    expect(await route({ type: 'tasks.open', taskId: 'k' }, { id: 'own-id' })).toMatchObject({ ok: true });
+    expect(
+      await route(
+        { type: 'tasks.open', taskId: 'k' },
+        { id: 'own-id', url: 'chrome-extension://own-id/tasks.html' },
+      ),
+    ).toMatchObject({ ok: true });
 });
