@@ -33,6 +33,8 @@ export interface HubOptions {
 
 export interface Hub {
   url: string;
+  /** The Hono app (its route list is what the authorisation matrix test walks). */
+  app: ReturnType<typeof createHubApp>;
   port: number;
   services: HubServices;
   auth: HubAuth;
@@ -81,6 +83,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   handler = (request, env) => app.fetch(request, env as never);
   return {
     url,
+    app,
     port,
     services,
     auth,

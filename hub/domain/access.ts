@@ -10,8 +10,8 @@ import { forbidden, notFound } from './problems.ts';
  * the app's route list.
  *
  * Reach: `all` = every workspace of the user's own firm; `assigned` = only workspaces the user is
- * a member of (staff assigned to it, client users invited to it); `none` = not at all. Another
- * firm is never reachable.
+ * a member of (staff assigned to it, client users invited to it), and on a firm-wide action only
+ * what belongs to those workspaces; `none` = not at all. Another firm is never reachable.
  *
  * Managers run the team: they see every workspace, assign staff and invite clients, and work on
  * tasks anywhere; they do not change the firm's setup (users, workspaces, Xero connections), which
@@ -38,14 +38,8 @@ export const PERMISSIONS = {
   'users.create': { scope: 'firm', summary: 'add users to the firm', ...admins },
   'workspaces.list': { scope: 'firm', summary: 'list workspaces', ...everyone },
   'workspaces.create': { scope: 'firm', summary: 'create workspaces', ...admins },
-  'connections.read': {
-    scope: 'firm',
-    summary: 'see Xero connections',
-    Admin: 'all',
-    Manager: 'all',
-    Staff: 'all',
-    'Client User': 'none',
-  },
+  // Staff see the connections of the workspaces assigned to them (reach on a firm action filters).
+  'connections.read': { scope: 'firm', summary: 'see Xero connections', ...firmStaff },
   'connections.write': { scope: 'firm', summary: 'change Xero connections', ...admins },
   'workspace.read': { scope: 'workspace', summary: 'see this workspace', ...everyone },
   'workspace.update': { scope: 'workspace', summary: 'change this workspace', ...admins },

@@ -1,5 +1,6 @@
 import { and, desc, eq, lt } from 'drizzle-orm';
 import { activity, user } from '../db/schema/index.ts';
+import type { Member } from './access.ts';
 import type { Deps } from './context.ts';
 
 export interface ActivityEntry {
@@ -20,6 +21,24 @@ export async function recordActivity(deps: Deps, entry: ActivityEntry): Promise<
     action: entry.action,
     detail: entry.detail ?? {},
     createdAt: deps.clock.now(),
+  });
+}
+
+/** Something a member did to one task. */
+export function recordTaskActivity(
+  deps: Deps,
+  member: Member,
+  task: { id: string; workspaceId: string },
+  action: string,
+  detail: Record<string, unknown>,
+) {
+  return recordActivity(deps, {
+    firmId: member.firmId,
+    workspaceId: task.workspaceId,
+    taskId: task.id,
+    actorId: member.userId,
+    action,
+    detail,
   });
 }
 

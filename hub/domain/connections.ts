@@ -1,8 +1,8 @@
-import { and, asc, eq } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { connectionInputSchema } from '../../lib/hub/contract.ts';
-import { user, xeroConnection } from '../db/schema/index.ts';
-import type { Member } from './access.ts';
+import { user, workspace, workspaceMember, xeroConnection } from '../db/schema/index.ts';
+import { type Member, reachOf } from './access.ts';
 import { recordActivity } from './activity.ts';
 import type { Deps } from './context.ts';
 import { notFound } from './problems.ts';
@@ -44,22 +44,34 @@ const view = (r: Row) => ({
   connectedAt: r.connectedAt.toISOString(),
 });
 
-export async function listConnections(deps: Deps, firmId: string) {
+/** The connections the member may see: all of the firm's, or those linked to their workspaces. */
+function visible(deps: Deps, member: Member) {
+  const own = eq(xeroConnection.firmId, member.firmId);
+  if (reachOf('connections.read', member.role) === 'all') return own;
+  const theirs = deps.db
+    .select({ tenantId: workspace.tenantId })
+    .from(workspace)
+    .innerJoin(workspaceMember, eq(workspaceMember.workspaceId, workspace.id))
+    .where(and(eq(workspace.firmId, member.firmId), eq(workspaceMember.userId, member.userId)));
+  return and(own, inArray(xeroConnection.tenantId, theirs));
+}
+
+export async function listConnections(deps: Deps, member: Member) {
   const rows = await deps.db
     .select(columns)
     .from(xeroConnection)
     .innerJoin(user, eq(user.id, xeroConnection.connectedBy))
-    .where(eq(xeroConnection.firmId, firmId))
+    .where(visible(deps, member))
     .orderBy(asc(xeroConnection.organisationName));
   return rows.map(view);
 }
 
-export async function getConnection(deps: Deps, firmId: string, tenantId: string) {
+export async function getConnection(deps: Deps, member: Member, tenantId: string) {
   const [row] = await deps.db
     .select(columns)
     .from(xeroConnection)
     .innerJoin(user, eq(user.id, xeroConnection.connectedBy))
-    .where(and(eq(xeroConnection.firmId, firmId), eq(xeroConnection.tenantId, tenantId)));
+    .where(and(visible(deps, member), eq(xeroConnection.tenantId, tenantId)));
   if (!row) throw notFound('Xero connection');
   return view(row);
 }
@@ -84,7 +96,7 @@ export async function putConnection(deps: Deps, member: Member, tenantId: string
     action: 'connection.saved',
     detail: { tenantId, organisationName: input.organisationName },
   });
-  return getConnection(deps, member.firmId, tenantId);
+  return getConnection(deps, member, tenantId);
 }
 
 export async function deleteConnection(deps: Deps, member: Member, tenantId: string) {

@@ -6,7 +6,7 @@ import { taskFile } from '../db/schema/index.ts';
 import type { FileStore } from '../storage/files.ts';
 import { sha256Of } from '../storage/files.ts';
 import type { Member, WorkspaceRow } from './access.ts';
-import { recordActivity } from './activity.ts';
+import { recordTaskActivity } from './activity.ts';
 import { lockFirmChanges, takeChangeNumbers } from './changes.ts';
 import type { Deps } from './context.ts';
 import { HubError } from './problems.ts';
@@ -128,17 +128,11 @@ export async function addFile(
       })
       .returning();
     if (!row) throw new Error('insert returned nothing');
-    await recordActivity(
-      { ...deps, db: tx },
-      {
-        firmId: member.firmId,
-        workspaceId: target.id,
-        taskId: task.id,
-        actorId: member.userId,
-        action: 'file.added',
-        detail: { fileId: row.id, fileName: row.fileName, size: row.size },
-      },
-    );
+    await recordTaskActivity({ ...deps, db: tx }, member, task, 'file.added', {
+      fileId: row.id,
+      fileName: row.fileName,
+      size: row.size,
+    });
     return fileView({ file: row, uploaderName: member.name });
   });
 }

@@ -6,7 +6,7 @@ import type { HubDb } from '../db/client.ts';
 import { clientTask, firmMember, taskComment, taskFile, user } from '../db/schema/index.ts';
 import type { Member, WorkspaceRow } from './access.ts';
 import { seesClientView } from './access.ts';
-import { recordActivity } from './activity.ts';
+import { recordActivity, recordTaskActivity } from './activity.ts';
 import { lockFirmChanges, takeChangeNumbers } from './changes.ts';
 import type { Deps } from './context.ts';
 import { conflict, forbidden, HubError, notFound } from './problems.ts';
@@ -164,12 +164,17 @@ export async function upsertTasks(deps: Deps, member: Member, target: WorkspaceR
   });
 }
 
-async function taskRow(db: HubDb, target: WorkspaceRow, taskId: string) {
-  const [row] = await db
+/** Tasks with the name of whoever last changed their status. */
+const selectTasks = (db: HubDb) =>
+  db
     .select({ task: clientTask, changedByName: user.name })
     .from(clientTask)
-    .leftJoin(user, eq(user.id, clientTask.statusChangedBy))
-    .where(and(eq(clientTask.id, taskId), eq(clientTask.workspaceId, target.id)));
+    .leftJoin(user, eq(user.id, clientTask.statusChangedBy));
+
+async function taskRow(db: HubDb, target: WorkspaceRow, taskId: string) {
+  const [row] = await selectTasks(db).where(
+    and(eq(clientTask.id, taskId), eq(clientTask.workspaceId, target.id)),
+  );
   if (!row) throw notFound('Client Task');
   return row;
 }
@@ -209,17 +214,10 @@ export async function changeStatus(
       .where(eq(clientTask.id, task.id))
       .returning();
     if (!updated) throw new HubError(500, 'The task could not be saved', 'Try again in a moment.');
-    await recordActivity(
-      { ...deps, db: tx },
-      {
-        firmId: member.firmId,
-        workspaceId: target.id,
-        taskId: task.id,
-        actorId: member.userId,
-        action: 'task.status-changed',
-        detail: { from: task.status, to: status },
-      },
-    );
+    await recordTaskActivity({ ...deps, db: tx }, member, task, 'task.status-changed', {
+      from: task.status,
+      to: status,
+    });
     return taskViewFor(member, updated, member.name);
   });
 }
@@ -235,6 +233,13 @@ const commentColumns = {
   authorName: user.name,
   authorRole: firmMember.role,
 };
+
+const selectComments = (db: HubDb) =>
+  db
+    .select(commentColumns)
+    .from(taskComment)
+    .innerJoin(user, eq(user.id, taskComment.authorId))
+    .innerJoin(firmMember, eq(firmMember.userId, taskComment.authorId));
 
 type CommentJoin = {
   comment: typeof taskComment.$inferSelect;
@@ -277,28 +282,17 @@ export async function addComment(
       })
       .returning();
     if (!row) throw new Error('insert returned nothing');
-    await recordActivity(
-      { ...deps, db: tx },
-      {
-        firmId: member.firmId,
-        workspaceId: target.id,
-        taskId: task.id,
-        actorId: member.userId,
-        action: 'comment.added',
-        detail: { commentId: id, internal: input.internal },
-      },
-    );
+    await recordTaskActivity({ ...deps, db: tx }, member, task, 'comment.added', {
+      commentId: id,
+      internal: input.internal,
+    });
     return commentView({ comment: row, authorName: member.name, authorRole: member.role });
   });
 }
 
 export async function listComments(deps: Deps, member: Member, target: WorkspaceRow, taskId: string) {
   const task = await requireTask(deps.db, target, taskId);
-  const rows = await deps.db
-    .select(commentColumns)
-    .from(taskComment)
-    .innerJoin(user, eq(user.id, taskComment.authorId))
-    .innerJoin(firmMember, eq(firmMember.userId, taskComment.authorId))
+  const rows = await selectComments(deps.db)
     .where(
       seesClientView(member)
         ? and(eq(taskComment.taskId, task.id), eq(taskComment.internal, false))
@@ -311,6 +305,9 @@ export async function listComments(deps: Deps, member: Member, target: Workspace
 // Files
 
 const fileColumns = { file: taskFile, uploaderName: user.name };
+const selectFiles = (db: HubDb) =>
+  db.select(fileColumns).from(taskFile).innerJoin(user, eq(user.id, taskFile.uploadedBy));
+
 type FileJoin = { file: typeof taskFile.$inferSelect; uploaderName: string };
 export const fileView = (r: FileJoin) => ({
   id: r.file.id,
@@ -325,21 +322,14 @@ export const fileView = (r: FileJoin) => ({
 
 export async function listFiles(deps: Deps, target: WorkspaceRow, taskId: string) {
   const task = await requireTask(deps.db, target, taskId);
-  const rows = await deps.db
-    .select(fileColumns)
-    .from(taskFile)
-    .innerJoin(user, eq(user.id, taskFile.uploadedBy))
-    .where(eq(taskFile.taskId, task.id))
-    .orderBy(asc(taskFile.seq));
+  const rows = await selectFiles(deps.db).where(eq(taskFile.taskId, task.id)).orderBy(asc(taskFile.seq));
   return rows.map(fileView);
 }
 
 export async function getFile(deps: Deps, target: WorkspaceRow, taskId: string, fileId: string) {
-  const [row] = await deps.db
-    .select(fileColumns)
-    .from(taskFile)
-    .innerJoin(user, eq(user.id, taskFile.uploadedBy))
-    .where(and(eq(taskFile.id, fileId), eq(taskFile.taskId, taskId), eq(taskFile.workspaceId, target.id)));
+  const [row] = await selectFiles(deps.db).where(
+    and(eq(taskFile.id, fileId), eq(taskFile.taskId, taskId), eq(taskFile.workspaceId, target.id)),
+  );
   if (!row) throw notFound('File');
   return fileView(row);
 }
@@ -360,25 +350,15 @@ export async function changesSince(
 ) {
   const take = limit + 1;
   const [tasks, comments, files] = await Promise.all([
-    deps.db
-      .select({ task: clientTask, changedByName: user.name })
-      .from(clientTask)
-      .leftJoin(user, eq(user.id, clientTask.statusChangedBy))
+    selectTasks(deps.db)
       .where(and(eq(clientTask.workspaceId, target.id), gt(clientTask.seq, since)))
       .orderBy(asc(clientTask.seq))
       .limit(take),
-    deps.db
-      .select(commentColumns)
-      .from(taskComment)
-      .innerJoin(user, eq(user.id, taskComment.authorId))
-      .innerJoin(firmMember, eq(firmMember.userId, taskComment.authorId))
+    selectComments(deps.db)
       .where(and(eq(taskComment.workspaceId, target.id), gt(taskComment.seq, since)))
       .orderBy(asc(taskComment.seq))
       .limit(take),
-    deps.db
-      .select(fileColumns)
-      .from(taskFile)
-      .innerJoin(user, eq(user.id, taskFile.uploadedBy))
+    selectFiles(deps.db)
       .where(and(eq(taskFile.workspaceId, target.id), gt(taskFile.seq, since)))
       .orderBy(asc(taskFile.seq))
       .limit(take),

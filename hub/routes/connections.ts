@@ -13,7 +13,7 @@ export const connectionRoutes = [
     responses: { 200: wire.connectionListSchema },
     handle: async ({ services, member }) => ({
       status: 200,
-      body: { connections: await listConnections(services, member.firmId) },
+      body: { connections: await listConnections(services, member) },
     }),
   }),
   route({
@@ -24,7 +24,7 @@ export const connectionRoutes = [
     responses: { 200: wire.connectionSchema },
     handle: async ({ services, member, params }) => ({
       status: 200,
-      body: await getConnection(services, member.firmId, params.tenantId ?? ''),
+      body: await getConnection(services, member, params.tenantId ?? ''),
     }),
   }),
   route({

@@ -45,19 +45,24 @@ export const clientTask = pgTable(
   ],
 );
 
+/** What comments and files share: where they belong, and (with `seq`) their place in the changes feed. */
+const onTask = () => ({
+  id: text('id').primaryKey(),
+  firmId: text('firm_id')
+    .notNull()
+    .references(() => firm.id, { onDelete: 'cascade' }),
+  workspaceId: text('workspace_id')
+    .notNull()
+    .references(() => workspace.id, { onDelete: 'cascade' }),
+  taskId: text('task_id')
+    .notNull()
+    .references(() => clientTask.id, { onDelete: 'cascade' }),
+});
+
 export const taskComment = pgTable(
   'task_comment',
   {
-    id: text('id').primaryKey(),
-    firmId: text('firm_id')
-      .notNull()
-      .references(() => firm.id, { onDelete: 'cascade' }),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspace.id, { onDelete: 'cascade' }),
-    taskId: text('task_id')
-      .notNull()
-      .references(() => clientTask.id, { onDelete: 'cascade' }),
+    ...onTask(),
     authorId: text('author_id')
       .notNull()
       .references(() => user.id),
@@ -76,16 +81,7 @@ export const taskComment = pgTable(
 export const taskFile = pgTable(
   'task_file',
   {
-    id: text('id').primaryKey(),
-    firmId: text('firm_id')
-      .notNull()
-      .references(() => firm.id, { onDelete: 'cascade' }),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspace.id, { onDelete: 'cascade' }),
-    taskId: text('task_id')
-      .notNull()
-      .references(() => clientTask.id, { onDelete: 'cascade' }),
+    ...onTask(),
     fileName: text('file_name').notNull(),
     mimeType: text('mime_type').notNull(),
     size: integer('size').notNull(),
