@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
@@ -80,7 +81,12 @@ export const notSignedIn = () =>
 
 async function signedInMember(c: Context, services: HubServices, auth: HubAuth): Promise<Member> {
   const session = await auth.api.getSession({ headers: c.req.raw.headers });
-  if (!session) throw notSignedIn();
+  if (!session) {
+    // better-auth answers "no session" when it cannot read the database either: ask the database,
+    // so a hub whose database is down says 503 (retry) rather than 401 (which drops the sign-in).
+    if (c.req.header('authorization') || c.req.header('cookie')) await services.db.execute(sql`select 1`);
+    throw notSignedIn();
+  }
   const member = await findMember(services.db, session.user.id);
   if (!member) {
     throw new HubError(

@@ -1,4 +1,5 @@
 import { Hono } from 'hono';
+import { ATTACHMENT_TYPES } from '../../lib/hub/contract.ts';
 import type { SandboxContext } from '../context.ts';
 import { makeAttachment } from '../data/generate.ts';
 import type { Attachment } from '../data/model.ts';
@@ -14,26 +15,8 @@ function hasForbiddenCharacter(fileName: string): boolean {
   return FORBIDDEN_CHARACTERS.some((character) => fileName.includes(character));
 }
 
-const MIME_BY_EXTENSION: Record<string, string> = {
-  pdf: 'application/pdf',
-  png: 'image/png',
-  jpg: 'image/jpeg',
-  jpeg: 'image/jpeg',
-  gif: 'image/gif',
-  bmp: 'image/bmp',
-  tif: 'image/tiff',
-  tiff: 'image/tiff',
-  txt: 'text/plain',
-  csv: 'text/csv',
-  rtf: 'application/rtf',
-  doc: 'application/msword',
-  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-  xls: 'application/vnd.ms-excel',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  odt: 'application/vnd.oasis.opendocument.text',
-  ods: 'application/vnd.oasis.opendocument.spreadsheet',
-  zip: 'application/zip',
-};
+/** Xero's attachment types, shared with the Client Hub server. */
+const MIME_BY_EXTENSION = ATTACHMENT_TYPES;
 
 /**
  * Xero takes an attachment's MimeType from its file name and ignores the request's Content-Type

@@ -298,6 +298,15 @@ describe(`authorisation matrix (${DATABASE})`, () => {
           const line = `${key} as ${role} on ${target}: expected ${want}, got ${reply.status}`;
           outcomes.push(line);
           if (!ok) mismatches.push(`${line} ${JSON.stringify(reply.body).slice(0, 200)}`);
+          // An allowed answer has the shape /openapi.json promises (the same zod schema).
+          const promised = def.responses[reply.status];
+          if (ok && promised && typeof promised === 'object') {
+            const parsed = promised.safeParse(reply.body);
+            if (!parsed.success)
+              mismatches.push(
+                `${line}: answer does not match its schema: ${parsed.error.message.slice(0, 300)}`,
+              );
+          }
           // Nothing of a workspace the caller may not see ever appears in an answer.
           const text = typeof reply.body === 'string' ? reply.body : JSON.stringify(reply.body);
           const sent = `${sample.path} ${JSON.stringify(sample.body)}`;

@@ -12,6 +12,17 @@ import {
 import { user } from './auth.ts';
 import { firm, workspace } from './firm.ts';
 
+/** A row of one firm's workspace (deleting either deletes the row). */
+const inWorkspace = () => ({
+  id: text('id').primaryKey(),
+  firmId: text('firm_id')
+    .notNull()
+    .references(() => firm.id, { onDelete: 'cascade' }),
+  workspaceId: text('workspace_id')
+    .notNull()
+    .references(() => workspace.id, { onDelete: 'cascade' }),
+});
+
 /**
  * Client Tasks, one per (firm, Xero organisation, bank transaction). `seq` is the firm's change
  * number of the task's last change (see hub/domain/changes.ts for why it is safe to page on).
@@ -19,13 +30,7 @@ import { firm, workspace } from './firm.ts';
 export const clientTask = pgTable(
   'client_task',
   {
-    id: text('id').primaryKey(),
-    firmId: text('firm_id')
-      .notNull()
-      .references(() => firm.id, { onDelete: 'cascade' }),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspace.id, { onDelete: 'cascade' }),
+    ...inWorkspace(),
     tenantId: text('tenant_id').notNull(),
     bankTransactionId: text('bank_transaction_id').notNull(),
     transaction: jsonb('transaction').$type<Record<string, unknown>>().notNull(),
@@ -47,13 +52,7 @@ export const clientTask = pgTable(
 
 /** What comments and files share: where they belong, and (with `seq`) their place in the changes feed. */
 const onTask = () => ({
-  id: text('id').primaryKey(),
-  firmId: text('firm_id')
-    .notNull()
-    .references(() => firm.id, { onDelete: 'cascade' }),
-  workspaceId: text('workspace_id')
-    .notNull()
-    .references(() => workspace.id, { onDelete: 'cascade' }),
+  ...inWorkspace(),
   taskId: text('task_id')
     .notNull()
     .references(() => clientTask.id, { onDelete: 'cascade' }),
