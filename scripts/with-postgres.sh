@@ -10,6 +10,7 @@
 set -euo pipefail
 
 installed() { command -v pg_ctlcluster >/dev/null && compgen -G '/usr/lib/postgresql/*/bin/postgres' >/dev/null; }
+fresh=""
 if [ "${1:-}" = "--if-installed" ]; then
   shift
   if ! installed; then
@@ -18,6 +19,7 @@ if [ "${1:-}" = "--if-installed" ]; then
     exec "$@"
   fi
 else
+  installed || fresh=1
   bash "$(dirname "$0")/install-postgres.sh"
 fi
 
@@ -63,6 +65,8 @@ if [ "$status" != "online" ]; then
   echo "Starting PostgreSQL $version/$cluster on port $port…"
   pg_ctl "$version" "$cluster" start
   started=1
+elif [ -n "$fresh" ]; then
+  started=1 # the package's install started it: this run stops it all the same
 fi
 
 # A role and a database of this run's own (one name for both), so runs side by side do not meet.
