@@ -81,7 +81,7 @@ test('a v3 database with tasks upgrades to v4 without loss, and the new indexes 
 
   const db = new ClientHubDb(name);
   await db.open();
-  expect(db.verno).toBe(4);
+  expect(db.verno).toBe(5);
   expect(await db.clientTasks.count()).toBe(40);
   expect((await db.clientTasks.toArray()).sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual(
     [...tasks].sort((a, b) => (a.id < b.id ? -1 : 1)),
