@@ -98,7 +98,7 @@ export class ClientHubDb extends Dexie {
     // (by name: they were stored without ContactID), so suggestions start before the twelve-month read.
     this.version(5)
       .stores({
-        historyEntries: '[tenantId+bankTransactionId], tenantId, [tenantId+contactId], [tenantId+nameKey]',
+        historyEntries: '[tenantId+bankTransactionId], tenantId',
         historyCursors: 'tenantId',
       })
       .upgrade(async (tx) => {

@@ -4,7 +4,7 @@ import { type ClientTask, clientTaskSchema } from '../sync/records';
 import { splitNote } from '../tasks/notes';
 import type { Outbox } from '../tasks/outbox';
 import type { OutboxJob, OutboxPayload } from '../tasks/records';
-import { TaskActionError } from '../tasks/service';
+import { newOutboxJob, TaskActionError } from '../tasks/service';
 import type { Suggestion } from './records';
 import type { SuggestionService } from './service';
 
@@ -47,30 +47,8 @@ export function createSuggestionActions(deps: AcceptDeps) {
     return writing > 0;
   }
 
-  function job(
-    task: ClientTask,
-    payload: OutboxPayload,
-    key: string,
-    closeId: string,
-    seq: number,
-  ): OutboxJob {
-    const at = deps.now();
-    return {
-      id: deps.newId(),
-      taskId: task.id,
-      tenantId: task.tenantId,
-      bankTransactionId: task.bankTransactionId,
-      closeId,
-      seq,
-      payload,
-      idempotencyKey: key,
-      state: 'pending',
-      attempts: 0,
-      nextAttemptAt: at,
-      createdAt: at,
-      updatedAt: at,
-    };
-  }
+  const job = (task: ClientTask, payload: OutboxPayload, key: string, closeId: string, seq: number) =>
+    newOutboxJob(task, payload, { key, closeId, seq, at: deps.now(), id: deps.newId() });
 
   /** Every line's account now (the stored transaction), else the company's monitored accounts. */
   async function linesToMove(task: ClientTask, targetId: string): Promise<string[]> {

@@ -26,6 +26,29 @@ import {
   taskMessageSchema,
 } from './records';
 
+/** A write for the outbox, waiting to run now; `key` is its Idempotency-Key. */
+export function newOutboxJob(
+  task: ClientTask,
+  payload: OutboxPayload,
+  job: { key: string; closeId: string | null; seq: number; at: number; id: string },
+): OutboxJob {
+  return {
+    id: job.id,
+    taskId: task.id,
+    tenantId: task.tenantId,
+    bankTransactionId: task.bankTransactionId,
+    closeId: job.closeId,
+    seq: job.seq,
+    payload,
+    idempotencyKey: job.key,
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: job.at,
+    createdAt: job.at,
+    updatedAt: job.at,
+  };
+}
+
 /** A task action refused, in words for the person who asked (the router passes `code` + `message`). */
 export class TaskActionError extends Error {
   constructor(
@@ -137,30 +160,8 @@ export function createTaskService(deps: TaskServiceDeps) {
     text,
   });
 
-  function job(
-    task: ClientTask,
-    payload: OutboxPayload,
-    key: string,
-    closeId: string | null,
-    seq: number,
-  ): OutboxJob {
-    const at = deps.now();
-    return {
-      id: deps.newId(),
-      taskId: task.id,
-      tenantId: task.tenantId,
-      bankTransactionId: task.bankTransactionId,
-      closeId,
-      seq,
-      payload,
-      idempotencyKey: key,
-      state: 'pending',
-      attempts: 0,
-      nextAttemptAt: at,
-      createdAt: at,
-      updatedAt: at,
-    };
-  }
+  const job = (task: ClientTask, payload: OutboxPayload, key: string, closeId: string | null, seq: number) =>
+    newOutboxJob(task, payload, { key, closeId, seq, at: deps.now(), id: deps.newId() });
 
   return {
     /** The client's answer: text, optionally the account they pick, and files (already staged). */

@@ -34,6 +34,7 @@ interface StoredTask {
   bankTransactionId: string;
   status: string;
   workspaceId: string | null;
+  snapshot: { date: string };
 }
 
 let e2e: E2E;
@@ -93,19 +94,26 @@ afterAll(async () => {
 
 test('the badge menu inside Xero shows the task’s suggested account and why', async () => {
   const { tasks, suggestions } = await workspaceSuggestions();
-  const high = suggestions.find((s) => s.confidence === 'high');
-  const task = tasks.find((t) => t.id === high?.taskId);
+  // The newest, so its row is on the list's first page.
+  const byId = new Map(tasks.map((t) => [t.id, t]));
+  const high = suggestions
+    .filter((s) => s.confidence === 'high')
+    .sort((x, y) =>
+      (byId.get(y.taskId)?.snapshot.date ?? '').localeCompare(byId.get(x.taskId)?.snapshot.date ?? ''),
+    )[0];
+  const task = high ? byId.get(high.taskId) : undefined;
   if (!high?.account || !task) throw new Error('no high-confidence suggestion');
   const truth = await truthOf(task.bankTransactionId);
 
   const page = await e2e.browser.context.newPage();
   await page.goto(
-    `${e2e.sandbox.url}/Bank/BankTransactions.aspx?accountID=${truth.BankAccount.AccountID}&tenant=${tenantId}&rows=1000`,
+    `${e2e.sandbox.url}/Bank/BankTransactions.aspx?accountID=${truth.BankAccount.AccountID}&tenant=${tenantId}&rows=300`,
   );
   await page.locator(`a[href*="${task.bankTransactionId}"]`).first().scrollIntoViewIfNeeded();
   const badge = page
     .getByRole('row')
     .filter({ has: page.locator(`a[href*="${task.bankTransactionId}"]`) })
+    .first()
     .getByRole('button');
   await expect.poll(() => badge.getAttribute('data-state')).toBe('task');
   await badge.click();
