@@ -9,19 +9,8 @@ import {
   type TaskToScore,
 } from '@/lib/suggestions/score';
 import { nameKeyOf, tokensOf } from '@/lib/suggestions/tokens';
-import type { AccountRecord, BankTransactionRecord } from '@/lib/sync/records';
-
-const account = (code: string, name: string, extra: Partial<AccountRecord> = {}): AccountRecord => ({
-  tenantId: 't1',
-  accountId: `id-${code}`,
-  code,
-  name,
-  type: 'EXPENSE',
-  accountClass: 'EXPENSE',
-  status: 'ACTIVE',
-  isBankAccount: false,
-  ...extra,
-});
+import type { BankTransactionRecord } from '@/lib/sync/records';
+import { account } from '../../support/accounts';
 
 const chart = [
   account('090', 'Business Cheque', { type: 'BANK', accountClass: 'ASSET', isBankAccount: true }),

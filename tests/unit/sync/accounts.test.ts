@@ -1,18 +1,6 @@
 import { expect, test } from 'vitest';
 import { accountChoices } from '@/lib/sync/accounts';
-import type { AccountRecord } from '@/lib/sync/records';
-
-const account = (code: string, name: string, extra: Partial<AccountRecord> = {}): AccountRecord => ({
-  tenantId: 't1',
-  accountId: `id-${code}`,
-  code,
-  name,
-  type: 'EXPENSE',
-  accountClass: 'EXPENSE',
-  status: 'ACTIVE',
-  isBankAccount: false,
-  ...extra,
-});
+import { account } from '../../support/accounts';
 
 const chart = [
   account('090', 'Business Cheque', { type: 'BANK', accountClass: 'ASSET', isBankAccount: true }),
