@@ -19,11 +19,14 @@ export default defineConfig({
   vite: () => ({ plugins: [preact(), polyfillAsEsModule()] }),
   zip: {
     // AMO reviewers rebuild the add-on from the sources zip: the extension's code, lockfile and build
-    // config with README instructions. The sandbox, tests, benchmarks and tooling play no part in it.
+    // config with README instructions. The sandbox, the Client Hub server, tests, benchmarks and tooling
+    // play no part in it.
     excludeSources: [
       '.ci/**',
+      '.hub-data/**',
       'artifacts/**',
       'bench/**',
+      'hub/**',
       'sandbox/**',
       'scripts/**',
       'tests/**',
