@@ -45,7 +45,7 @@ body{font-family:system-ui,sans-serif;margin:0;background:#f5f7f9;color:#1e3145;
 #page-content,main{padding:1rem 2rem}
 .xui-pageheading{display:flex;align-items:baseline;gap:1rem}
 table{border-collapse:collapse;width:100%;background:#fff;table-layout:fixed}
-th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #e1e6eb;overflow:hidden}
+th,td{text-align:left;padding:.4rem .6rem;border-bottom:1px solid #e1e6eb;overflow:hidden;white-space:nowrap;text-overflow:ellipsis}
 th{font-size:.8rem;color:#56697a}
 td.amount,th.amount{text-align:right;width:7rem}
 td.date,th.date{width:7rem}

@@ -90,11 +90,11 @@ test('"Check for new transactions" says a task was resolved in Xero, not "nothin
   );
   expect(edited.status).toBe(200);
   await page.getByRole('button', { name: 'Check for new transactions' }).click();
-  const status = page.getByRole('status').filter({ hasText: `${b.name}:` });
+  const status = page.getByRole('status').filter({ hasText: `${isolated(b.name)}:` });
   await expect
     .poll(() => status.textContent(), { timeout: 60_000 })
-    .toContain(`${b.name}: 1 task resolved in Xero.`);
-  expect(await status.textContent()).toContain(`${a.name}: nothing new.`);
+    .toContain(`${isolated(b.name)}: 1 task resolved in Xero.`);
+  expect(await status.textContent()).toContain(`${isolated(a.name)}: nothing new.`);
 });
 
 test('Remove says what it deletes, then nothing of the company is left in any IndexedDB store', async () => {
@@ -175,14 +175,14 @@ test('Remove says what it deletes, then nothing of the company is left in any In
   await rowOf(a.name)
     .getByRole('button', { name: /^Remove/ })
     .click();
-  const dialog = page.getByRole('dialog', { name: `Remove ${a.name}?` });
+  const dialog = page.getByRole('dialog', { name: `Remove ${isolated(a.name)}?` });
   const impact = dialog.getByTestId('removal-impact');
   const openNow = tasks.length - 2; // one Answered, one Closed
   await expect
     .poll(() => impact.textContent())
     .toContain(`${tasks.length} Client Tasks (${openNow} open, 1 answered, 1 closed).`);
   expect(await impact.textContent()).toContain('1 client answer not yet written to Xero: it will be lost.');
-  await dialog.getByRole('button', { name: `Remove ${a.name}` }).click();
+  await dialog.getByRole('button', { name: `Remove ${isolated(a.name)}` }).click();
   await rowOf(a.name).waitFor({ state: 'detached', timeout: 30_000 });
 
   const after = await readEveryStoreOf(page);
