@@ -86,7 +86,10 @@ test('a service worker stopped mid-backfill resumes, and every qualifying transa
 
   // The next thing that wakes the worker (here: Check for new transactions) resumes from the cursor.
   await page.getByRole('button', { name: 'Check for new transactions' }).click();
-  await page.getByRole('status').filter({ hasText: org.name }).waitFor({ timeout: 90_000 });
+  // Its answer is "Name: …". The "Stopped looking at Name’s transactions" notice of the interrupted
+  // backfill can appear first, while the resumed sync is still reading.
+  const answered = new RegExp(`${org.name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\u2069?: `);
+  await page.getByRole('status').filter({ hasText: answered }).waitFor({ timeout: 90_000 });
 
   const monitored = new Set(
     org.accounts.filter((a) => chosen.includes(a.Name)).map((a) => a.AccountID.toLowerCase()),

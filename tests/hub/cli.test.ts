@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DATABASE, PASSWORD, signIn, uniqueEmail } from './harness.ts';
+import { DATABASE, PASSWORD, signIn, uniqueAddress, uniqueEmail } from './harness.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'hub-cli-'));
 const children: ChildProcess[] = [];
@@ -64,7 +64,9 @@ describe(`npm run hub (${DATABASE})`, () => {
     ]);
     expect(await made.exited, made.output()).toBe(0);
     expect(made.output()).toMatch(/Created firm “Kauri Accounting”/);
-    const served = run(['--port', '0', '--data', dataDir]);
+    // Behind a (pretend) proxy, so this sign-in has an address of its own: the other hub tests share
+    // 127.0.0.1 and the database-held limit of 10 sign-ins a minute per address on PostgreSQL.
+    const served = run(['--port', '0', '--data', dataDir, '--trust-proxy']);
     const [, url] = await waitFor(
       served.output,
       /Client Hub server listening on (http:\/\/127\.0\.0\.1:\d+)/,
@@ -72,7 +74,7 @@ describe(`npm run hub (${DATABASE})`, () => {
     );
     const health = await fetch(`${url}/healthz`);
     expect(await health.json()).toEqual({ ok: true, database: DATABASE });
-    const admin = await signIn(url ?? '', email);
+    const admin = await signIn(url ?? '', email, PASSWORD, { 'x-forwarded-for': uniqueAddress() });
     expect((await admin.request('GET', '/api/me')).body).toMatchObject({
       role: 'Admin',
       firm: { name: 'Kauri Accounting' },

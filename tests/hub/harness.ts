@@ -116,16 +116,24 @@ export function caller(url: string, token: string): Caller {
   };
 }
 
-export async function signIn(url: string, email: string, password = PASSWORD): Promise<Caller> {
+export async function signIn(
+  url: string,
+  email: string,
+  password = PASSWORD,
+  headers: Record<string, string> = {},
+): Promise<Caller> {
   const response = await fetch(`${url}/api/auth/sign-in/email`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ email, password }),
   });
   const token = response.headers.get('set-auth-token');
   if (response.status !== 200 || !token) throw new Error(`sign-in failed for ${email}: ${response.status}`);
   return caller(url, token);
 }
+
+/** A documentation-range address (RFC 5737) no other test uses, for a hub that trusts a proxy. */
+export const uniqueAddress = () => `198.51.100.${1 + Math.floor(Math.random() * 254)}`;
 
 export const uniqueEmail = (who: string) => `${who}-${randomUUID().slice(0, 8)}@example.test`;
 
