@@ -94,6 +94,8 @@ export function startBackground(deps: BackgroundDeps) {
     onContact: (contact) => connections?.recordContact(contact),
   });
   const policy = () => readManagedPolicy(deps.readManagedStorage);
+  /** The history reads in flight, by company: Remove stops them. */
+  const historyReads = new Map<string, AbortController>();
   connections = createConnectionService({
     db: deps.db,
     api,
@@ -106,7 +108,10 @@ export function startBackground(deps: BackgroundDeps) {
     pendingSignIns: deps.pendingSignIns,
     newId: deps.newId,
     withCompanyLock: (tenantId, task) => deps.withLock(companyLockName(tenantId), task),
-    stopCompanyWork: (tenantId) => syncEngine?.stop(tenantId),
+    stopCompanyWork: (tenantId) => {
+      syncEngine?.stop(tenantId);
+      historyReads.get(tenantId)?.abort(new DOMException('The Xero company is being removed', 'AbortError'));
+    },
   });
   const service = connections;
   const engine = createSyncEngine({
@@ -167,10 +172,20 @@ export function startBackground(deps: BackgroundDeps) {
     governor,
     firmUser: async () => loadFirmUser(deps.db, await policy()),
   });
-  /** After a company's sync: attachments' follow-up, and the history read (once per company). */
+  /**
+   * After a company's sync: attachments' follow-up, then the twelve-month history read (once per
+   * company). That read can take minutes on a large company, so nobody waits for it (a Check's
+   * answer is the sync's); if the worker stops, it resumes from its cursor after the next sync.
+   */
   const afterSync = async (tenantId: string) => {
     await tasks.attachments.afterSync(tenantId).catch(() => undefined);
-    await suggestions.history.afterSync(tenantId).catch(() => undefined);
+    if (historyReads.has(tenantId)) return;
+    const controller = new AbortController();
+    historyReads.set(tenantId, controller);
+    void suggestions.history
+      .afterSync(tenantId, controller.signal)
+      .catch(() => undefined)
+      .finally(() => historyReads.delete(tenantId));
   };
   const handlers: Handlers = {
     ...tasks.handlers,

@@ -98,6 +98,8 @@ export function createHistoryReader(deps: HistoryReadDeps) {
       };
       const changes = historyChangesOf(records);
       await db.transaction('rw', [db.historyEntries, db.historyCursors], async () => {
+        // Stopped (the company is being removed) while this page was read: write nothing of it.
+        signal?.throwIfAborted();
         await db.historyEntries.bulkPut(changes.put);
         await db.historyEntries.bulkDelete(changes.remove);
         await db.historyCursors.put(next);

@@ -282,7 +282,7 @@ describe('badges in Xero’s pages', () => {
     expect(await link.textContent()).toBe('<img src=x onerror=alert(1)>');
     await link.scrollIntoViewIfNeeded();
     await expect
-      .poll(() => badgeOf(page, hostile.BankTransactionID).getAttribute('data-state'))
+      .poll(() => badgeOf(page, hostile.BankTransactionID).getAttribute('data-state'), { timeout: 15_000 })
       .not.toBeNull();
     await page.goto(
       `${base()}/Bank/ViewTransaction.aspx?bankTransactionID=${hostile.BankTransactionID}&tenant=${a.tenantId}`,

@@ -85,8 +85,16 @@ beforeAll(async () => {
   await dialog.getByRole('button', { name: 'Link workspace' }).click();
   await dialog.waitFor({ state: 'hidden' });
   await ask({ type: 'accounts.save', tenantId, monitoredAccountIds: [account.AccountID], types: ['SPEND'] });
-  // Waits for the backfill that saving started; after it, the twelve-month history read.
+  // Waits for the backfill that saving started; the twelve-month history read follows it unawaited.
   await ask({ type: 'sync.now', tenantId });
+  const historyRead = async () =>
+    (await readStore<{ tenantId: string; done?: boolean }>(options, 'historyCursors')).some(
+      (c) => c.tenantId === tenantId && c.done === true,
+    );
+  // (expect.poll is for tests only, not beforeAll.)
+  for (const started = Date.now(); !(await historyRead()); await options.waitForTimeout(500)) {
+    if (Date.now() - started > 120_000) throw new Error('the twelve-month history read did not finish');
+  }
 });
 afterAll(async () => {
   await e2e?.close();
@@ -144,7 +152,7 @@ test('bulk accept on the Client Tasks page: a preview, then every high-confidenc
   await expect.poll(() => dialog.getByText(first.evidence, { exact: true }).count()).toBeGreaterThan(0);
   await dialog.getByRole('button', { name: `Recode ${high.length} in Xero and close` }).click();
   await expect
-    .poll(() => page.getByTestId('bulk-accept-result').textContent())
+    .poll(() => page.getByTestId('bulk-accept-result').textContent(), { timeout: 30_000 })
     .toContain(`${high.length} tasks recoding in Xero`);
 
   const ids = new Set(high.map((s) => s.taskId));
