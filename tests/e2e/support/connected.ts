@@ -126,8 +126,8 @@ export interface Connected {
 }
 
 /** Chromium with the extension and the first company connected (connectFirstCompany), for one test file. */
-export async function startConnected(): Promise<Connected> {
-  const e2e = await startE2E();
+export async function startConnected(launch: { extensionDir?: string } = {}): Promise<Connected> {
+  const e2e = await startE2E(launch);
   const world = await connectFirstCompany(e2e);
   const { a, options, transactions, synced } = world;
   return {

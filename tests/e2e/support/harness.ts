@@ -19,7 +19,10 @@ export interface E2E {
 }
 
 /** The sandbox on the port the sandbox build expects, and Chromium with the extension. */
-export async function startE2E(options: { seed?: number; scale?: number } = {}): Promise<E2E> {
+export async function startE2E(
+  options: { seed?: number; scale?: number; extensionDir?: string } = {},
+): Promise<E2E> {
+  const extensionDir = options.extensionDir ?? EXTENSION_DIR;
   const sandbox = await startSandbox({
     port: SANDBOX_DEFAULT_PORT,
     seed: options.seed ?? 7,
@@ -27,7 +30,7 @@ export async function startE2E(options: { seed?: number; scale?: number } = {}):
   });
   let browser: LaunchedExtension;
   try {
-    browser = await launchWithExtension(EXTENSION_DIR, { headless: true });
+    browser = await launchWithExtension(extensionDir, { headless: true });
   } catch (error) {
     await sandbox.close();
     throw error;
@@ -43,7 +46,7 @@ export async function startE2E(options: { seed?: number; scale?: number } = {}):
     },
     async newProfile() {
       await self.browser.close();
-      self.browser = await launchWithExtension(EXTENSION_DIR, { headless: true });
+      self.browser = await launchWithExtension(extensionDir, { headless: true });
     },
     async close() {
       await self.browser.close();
