@@ -10,7 +10,12 @@ export interface TraceEvent {
   tdur?: number;
   pid: number;
   tid: number;
-  args?: { name?: string; data?: { url?: string; functionName?: string } };
+  args?: {
+    name?: string;
+    data?: { url?: string; functionName?: string };
+    // Layout events: a partial layout starts at a relayout boundary, not the document.
+    beginData?: { partialLayout?: boolean; dirtyObjects?: number; totalObjects?: number };
+  };
 }
 
 /** Chromium's trace of the categories named while `action` runs, collected over `cdp`. */

@@ -2,15 +2,20 @@ import { type BadgeState, LOADING } from '@/lib/content/task-store';
 import type { SuggestionView } from '@/lib/messaging/page-contract';
 import css from './badge.css?inline';
 import { STATUS_WORDS } from './labels';
-import { styledShadowRoot } from './shadow';
+import { SHADOW_MODE, styleRoot } from './shadow';
 
 /**
  * Transaction badges, drawn with a few DOM nodes each: a list page has 1,000+ of them, so there is no
- * component framework per row, no listener per row and no layout read per row. Every row gets an
- * empty, fixed-size host at once (so nothing moves later); the badge itself (a shadow root that
- * Xero's CSS cannot reach, sharing one constructable stylesheet, and its button) is drawn when the
- * row comes within a screen of the viewport, so opening a 1,000-row page pays for the few dozen badges
- * anyone can see. Clicks and keys are handled by one set of listener functions, trusted events only. Everything
+ * component framework per row, no listener per row and no layout read per row. Every row gets its
+ * fixed-size host at once, with its shadow root (which Xero's CSS cannot reach, sharing one
+ * constructable stylesheet) and its button, hidden and empty; the badge is drawn (the row's link
+ * read, its status looked up, its words set) when the row comes within a screen of the viewport, so
+ * opening a 1,000-row page pays for the few dozen badges anyone can see.
+ *
+ * Drawing never adds or removes a node in the shadow root, it only changes the button: Chromium then
+ * lays out the host alone (a relayout boundary: contained, positioned), while a node added to a host
+ * that had none, or a shadow root attached late, makes it lay out Xero's whole table again (every row,
+ * 50-150 ms for 1,000 rows on a busy machine: a long task for every run of rows scrolled into view). Clicks and keys are handled by one set of listener functions, trusted events only. Everything
  * shown is our own words or the background's plain-language message, set as text, never as HTML.
  */
 
@@ -91,10 +96,13 @@ const BUTTON_ATTRIBUTES = [
   'data-status',
 ] as const;
 
+/** An undrawn (or loading) badge's button: there, so drawing adds no node, but neither seen nor focusable. */
+const HIDDEN = 'visibility:hidden';
+
 let buttonTemplate: HTMLButtonElement | undefined;
-/** `<button type="button">`, cloned for every badge. */
+/** `<button type="button">`, hidden, cloned for every row. */
 function freshButton(): HTMLButtonElement {
-  buttonTemplate ??= element('button', { type: 'button' });
+  buttonTemplate ??= element('button', { type: 'button', style: HIDDEN });
   return buttonTemplate.cloneNode(false) as HTMLButtonElement;
 }
 
@@ -121,12 +129,14 @@ interface Badge {
 function createBadge(
   host: HTMLElement,
   root: ShadowRoot,
+  button: HTMLButtonElement,
   id: string,
   actions: BadgeActions,
   initial: BadgeState,
 ): Badge {
   let state: BadgeState = LOADING;
-  let button: HTMLButtonElement | undefined;
+  /** Whether the button shows a state (it is hidden while loading). */
+  let shown = false;
   let popup: HTMLElement | undefined;
   let menuItem: HTMLButtonElement | undefined;
   let closeOnScroll: ((event: Event) => void) | undefined;
@@ -139,13 +149,13 @@ function createBadge(
     if (closeOnScroll) window.removeEventListener('scroll', closeOnScroll, { capture: true });
     closeOnScroll = undefined;
     host.style.contain = HOST_CONTAIN;
-    if (state.kind === 'task') button?.setAttribute('aria-expanded', 'false');
+    if (state.kind === 'task') button.setAttribute('aria-expanded', 'false');
     // Last: removing a focused element fires focusout, which calls back in here.
     closing.remove();
   };
   const openPopup = (node: HTMLElement) => {
     closePopup();
-    if (!button) return;
+    if (!shown) return;
     host.style.contain = 'none';
     popup = node;
     root.append(node);
@@ -153,7 +163,7 @@ function createBadge(
   };
 
   const openMenu = () => {
-    if (!button || state.kind !== 'task') return;
+    if (!shown || state.kind !== 'task') return;
     const item = element('button', { type: 'button', role: 'menuitem' }, 'Open task');
     const menu = element('div', { class: 'menu', role: 'menu', 'aria-label': 'Client Task' });
     menu.append(item);
@@ -186,7 +196,7 @@ function createBadge(
   const closeMenu = (refocus: boolean) => {
     if (!menuItem) return;
     // Focus moves first, so it never falls to the page when the menu goes.
-    if (refocus) button?.focus();
+    if (refocus) button.focus();
     closePopup();
   };
   const showProblem = (message: string, note = false) => {
@@ -203,9 +213,14 @@ function createBadge(
 
   const render = (previous: BadgeState, next: BadgeState) => {
     if (next.kind === 'loading') {
+      if (!shown) return;
       closePopup();
-      button?.remove();
-      button = undefined;
+      shown = false;
+      for (const name of BUTTON_ATTRIBUTES) button.removeAttribute(name);
+      button.removeAttribute('data-state');
+      button.className = '';
+      button.textContent = '';
+      button.setAttribute('style', HIDDEN);
       return;
     }
     const same =
@@ -215,15 +230,15 @@ function createBadge(
       (next.kind !== 'other' || (previous.kind === 'other' && previous.message === next.message)) &&
       next.kind !== 'failed';
     // Unchanged (e.g. asked again after a task changed elsewhere): an open note stays open.
-    if (same && button) return;
-    if (button) {
+    if (same && shown) return;
+    if (shown) {
       // A failure's problem and a task's menu belong to the state that opened them.
       if (popup && !(next.kind === 'task' && previous.kind === 'task' && menuItem)) closePopup();
       for (const name of BUTTON_ATTRIBUTES) button.removeAttribute(name);
     } else {
-      // A fresh button (the common case: 1,000 rows' first draw) has no attributes to clear.
-      button = freshButton();
-      root.append(button);
+      // A hidden button (the common case: 1,000 rows' first draw) has no other attributes to clear.
+      button.removeAttribute('style');
+      shown = true;
     }
     button.setAttribute('data-state', next.kind);
     if (next.kind === 'none') {
@@ -294,14 +309,16 @@ function createBadge(
 }
 
 /**
- * One row: until drawn, a fixed-size empty host and the link it follows; nothing about the row is
- * read or looked up before then. A class, so 1,000 undrawn rows cost no closures.
+ * One row: until drawn, a fixed-size host with its hidden button, and the link it follows; nothing
+ * about the row is read or looked up before then. A class, so 1,000 undrawn rows cost no closures.
  */
 class RowBadge implements DrawnBadge {
   drawn: Badge | undefined;
   bankTransactionId = '';
   constructor(
     readonly host: HTMLElement,
+    readonly root: ShadowRoot,
+    readonly button: HTMLButtonElement,
     readonly anchor: Element,
   ) {}
   update(state: BadgeState) {
@@ -362,10 +379,11 @@ export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges
       return;
     }
     row.bankTransactionId = id;
-    const root = styledShadowRoot(row.host, css);
-    listen(root);
-    row.drawn = createBadge(row.host, root, id, actions, actions.stateOf(id));
-    badges.set(root, row);
+    // Styled when drawn: rows never drawn cost no stylesheet (the hidden button needs none).
+    styleRoot(row.root, css);
+    listen(row.root);
+    row.drawn = createBadge(row.host, row.root, row.button, id, actions, actions.stateOf(id));
+    badges.set(row.root, row);
     drawn.push(row);
   };
   // Badges are drawn from a screen before they scroll into view, so scrolling never shows an empty
@@ -427,7 +445,12 @@ export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges
     mount(anchor) {
       const host = template.cloneNode(false) as HTMLElement;
       anchor.before(host);
-      const row = new RowBadge(host, anchor);
+      // The root and its hidden button come with the host, in the same task: one layout of Xero's
+      // table for the rows mounted together, none when a badge is drawn (see the top of this file).
+      const root = host.attachShadow({ mode: SHADOW_MODE });
+      const button = freshButton();
+      root.append(button);
+      const row = new RowBadge(host, root, button, anchor);
       rows.push(row);
       addToRun(row);
     },

@@ -34,11 +34,20 @@ export const SHADOW_MODE: ShadowRootMode = import.meta.env.MODE === 'sandbox' ? 
 /** Gives `host` a shadow root (see SHADOW_MODE) styled with `css`. */
 export function styledShadowRoot(host: HTMLElement, css: string): ShadowRoot {
   const root = host.attachShadow({ mode: SHADOW_MODE });
+  styleRoot(root, css);
+  return root;
+}
+
+/**
+ * Styles a shadow root with `css`: the shared sheet (cheaper adopted into a connected root), else a
+ * <style> of its own.
+ */
+export function styleRoot(root: ShadowRoot, css: string): void {
   const list = sheetsFor(css);
   if (list) {
     try {
       root.adoptedStyleSheets = list;
-      return root;
+      return;
     } catch {
       // Falls through to a <style> of its own.
     }
@@ -46,7 +55,6 @@ export function styledShadowRoot(host: HTMLElement, css: string): ShadowRoot {
   const style = document.createElement('style');
   style.textContent = css;
   root.append(style);
-  return root;
 }
 
 /** A new element named `tag` (ours are all client-hub-…), immune to the page's CSS, with its styled root. */

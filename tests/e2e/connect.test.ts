@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isolated } from '@/lib/text/hostile';
 import {
   answerXeroSignIn,
+  connectAsAdmin,
   type E2E,
   fillFirstRun,
   type SandboxOrg,
@@ -37,19 +38,10 @@ describe('Xero integration, as an Admin', () => {
   test('an Admin adds two organisations in one consent and sees both rows healthy, sent by them', async () => {
     const [a, b] = orgs;
     if (!a || !b) throw new Error('the sandbox offers fewer than two organisations');
-    await fillFirstRun(page, { name: 'Ada Admin', email: 'ada@firm.test', role: 'Admin' });
-    await answerXeroSignIn(
-      e2e.browser.context,
-      () => page.getByRole('button', { name: '+ Add Another Xero company' }).click(),
-      [a.name, b.name],
-    );
     // Each new company is linked to a workspace named after it.
-    for (const org of [a, b]) {
-      const dialog = page.getByRole('dialog', { name: `Choose a workspace for ${isolated(org.name)}` });
-      await dialog.waitFor();
+    await connectAsAdmin(e2e, page, [a, b], async (dialog, org) => {
       expect(await dialog.getByLabel('New workspace name').inputValue()).toBe(org.name);
-      await dialog.getByRole('button', { name: 'Link workspace' }).click();
-    }
+    });
     for (const org of [a, b]) {
       const row = rowOf(org.name);
       await row.getByRole('img', { name: 'Healthy' }).waitFor();

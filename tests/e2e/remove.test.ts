@@ -2,10 +2,9 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { isolated } from '@/lib/text/hostile';
 import {
-  answerXeroSignIn,
+  connectAsAdmin,
   demoUserOrgs,
   type E2E,
-  fillFirstRun,
   readEveryStoreOf,
   readStore,
   type SandboxOrg,
@@ -44,17 +43,7 @@ beforeAll(async () => {
   if (!orgs[0] || !orgs[1]) throw new Error('two organisations expected');
   [a, b] = [orgs[0], orgs[1]];
   page = await e2e.options();
-  await fillFirstRun(page, { name: 'Ada Admin', email: 'ada@firm.test', role: 'Admin' });
-  await answerXeroSignIn(
-    e2e.browser.context,
-    () => page.getByRole('button', { name: '+ Add Another Xero company' }).click(),
-    [a.name, b.name],
-  );
-  for (const org of [a, b]) {
-    const dialog = page.getByRole('dialog', { name: `Choose a workspace for ${isolated(org.name)}` });
-    await dialog.getByRole('button', { name: 'Link workspace' }).click();
-    await dialog.waitFor({ state: 'hidden' });
-  }
+  await connectAsAdmin(e2e, page, [a, b]);
   const full = (await (await fetch(`${e2e.sandbox.url}/__sandbox/orgs`)).json()) as {
     tenantId: string;
     accounts: { AccountID: string; Name: string }[];

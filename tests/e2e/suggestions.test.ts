@@ -1,15 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { isolated } from '@/lib/text/hostile';
-import {
-  answerXeroSignIn,
-  type E2E,
-  fillFirstRun,
-  readStore,
-  sandboxOrgs,
-  sendFromPage,
-  startE2E,
-} from './support/harness';
+import { connectAsAdmin, type E2E, readStore, sandboxOrgs, sendFromPage, startE2E } from './support/harness';
 
 /**
  * Suggested accounts in headless Chromium with the built sandbox extension: the badge's menu inside
@@ -75,15 +66,7 @@ beforeAll(async () => {
     ?.accounts.find((x) => x.Name === 'Uncategorized Expense');
   if (!account) throw new Error('no Uncategorized Expense');
   options = await e2e.options();
-  await fillFirstRun(options, { name: 'Ada Admin', email: 'ada@firm.test', role: 'Admin' });
-  await answerXeroSignIn(
-    e2e.browser.context,
-    () => options.getByRole('button', { name: '+ Add Another Xero company' }).click(),
-    [org.name],
-  );
-  const dialog = options.getByRole('dialog', { name: `Choose a workspace for ${isolated(org.name)}` });
-  await dialog.getByRole('button', { name: 'Link workspace' }).click();
-  await dialog.waitFor({ state: 'hidden' });
+  await connectAsAdmin(e2e, options, [org]);
   await ask({ type: 'accounts.save', tenantId, monitoredAccountIds: [account.AccountID], types: ['SPEND'] });
   // Waits for the backfill that saving started; the twelve-month history read follows it unawaited.
   await ask({ type: 'sync.now', tenantId });

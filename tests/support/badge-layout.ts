@@ -22,7 +22,7 @@ export const TABLE_LAYOUT = `(() => {
 export const DRAWN_BADGES = `(() => {
   const found = [];
   for (const host of document.querySelectorAll('client-hub-badge')) {
-    const button = host.shadowRoot && host.shadowRoot.querySelector('button');
+    const button = host.shadowRoot && host.shadowRoot.querySelector('button[data-state]');
     if (!button) continue;
     const r = button.getBoundingClientRect();
     if (r.bottom < 0 || r.top > innerHeight) continue;

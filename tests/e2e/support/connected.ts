@@ -1,6 +1,5 @@
 import type { Page } from 'playwright-core';
-import { isolated } from '@/lib/text/hostile';
-import { answerXeroSignIn, type E2E, fillFirstRun, type SandboxOrg, sandboxOrgs, startE2E } from './harness';
+import { connectAsAdmin, type E2E, type SandboxOrg, sandboxOrgs, startE2E } from './harness';
 
 /** A bank transaction as the sandbox's ground truth lists it. */
 export interface XeroTransaction {
@@ -76,15 +75,7 @@ export async function connectFirstCompany(e2e: E2E) {
   );
 
   const options = await e2e.options();
-  await fillFirstRun(options, { name: 'Ada Admin', email: 'ada@firm.test', role: 'Admin' });
-  await answerXeroSignIn(
-    e2e.browser.context,
-    () => options.getByRole('button', { name: '+ Add Another Xero company' }).click(),
-    [a.name],
-  );
-  const dialog = options.getByRole('dialog', { name: `Choose a workspace for ${isolated(a.name)}` });
-  await dialog.getByRole('button', { name: 'Link workspace' }).click();
-  await dialog.waitFor({ state: 'hidden' });
+  await connectAsAdmin(e2e, options, [a]);
   // The sync turns transactions coded to Uncategorized Expense into tasks.
   await askFrom(options, {
     type: 'accounts.save',
@@ -135,8 +126,8 @@ export interface Connected {
 }
 
 /** Chromium with the extension and the first company connected (connectFirstCompany), for one test file. */
-export async function startConnected(): Promise<Connected> {
-  const e2e = await startE2E();
+export async function startConnected(launch: { extensionDir?: string } = {}): Promise<Connected> {
+  const e2e = await startE2E(launch);
   const world = await connectFirstCompany(e2e);
   const { a, options, transactions, synced } = world;
   return {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { SANDBOX_DEFAULT_PORT, SANDBOX_DEMO_USER } from '@/lib/config/sandbox-build';
 import { isolated } from '@/lib/text/hostile';
 import { type Sandbox, startSandbox } from '../../../sandbox/server';
@@ -19,7 +19,10 @@ export interface E2E {
 }
 
 /** The sandbox on the port the sandbox build expects, and Chromium with the extension. */
-export async function startE2E(options: { seed?: number; scale?: number } = {}): Promise<E2E> {
+export async function startE2E(
+  options: { seed?: number; scale?: number; extensionDir?: string } = {},
+): Promise<E2E> {
+  const extensionDir = options.extensionDir ?? EXTENSION_DIR;
   const sandbox = await startSandbox({
     port: SANDBOX_DEFAULT_PORT,
     seed: options.seed ?? 7,
@@ -27,7 +30,7 @@ export async function startE2E(options: { seed?: number; scale?: number } = {}):
   });
   let browser: LaunchedExtension;
   try {
-    browser = await launchWithExtension(EXTENSION_DIR, { headless: true });
+    browser = await launchWithExtension(extensionDir, { headless: true });
   } catch (error) {
     await sandbox.close();
     throw error;
@@ -43,7 +46,7 @@ export async function startE2E(options: { seed?: number; scale?: number } = {}):
     },
     async newProfile() {
       await self.browser.close();
-      self.browser = await launchWithExtension(EXTENSION_DIR, { headless: true });
+      self.browser = await launchWithExtension(extensionDir, { headless: true });
     },
     async close() {
       await self.browser.close();
@@ -144,20 +147,38 @@ export async function accountIdOf(sandbox: Sandbox, tenantId: string, name: stri
 }
 
 /**
+ * An Admin's first connection, as a person does it on `options` (a fresh options page): the first-run
+ * form, Xero sign-in consenting to `orgs`, and each new company linked to a new workspace named after
+ * it. `beforeLink` sees each workspace dialog before its Link workspace is clicked.
+ */
+export async function connectAsAdmin(
+  e2e: E2E,
+  options: Page,
+  orgs: readonly SandboxOrg[],
+  beforeLink?: (dialog: Locator, org: SandboxOrg) => Promise<void>,
+): Promise<void> {
+  await fillFirstRun(options, { name: 'Ada Admin', email: 'ada@firm.test', role: 'Admin' });
+  await answerXeroSignIn(
+    e2e.browser.context,
+    () => options.getByRole('button', { name: '+ Add Another Xero company' }).click(),
+    orgs.map((org) => org.name),
+  );
+  for (const org of orgs) {
+    const dialog = options.getByRole('dialog', { name: `Choose a workspace for ${isolated(org.name)}` });
+    await dialog.waitFor();
+    await beforeLink?.(dialog, org);
+    await dialog.getByRole('button', { name: 'Link workspace' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  }
+}
+
+/**
  * An Admin on a fresh options page connects `org`, links it to a new workspace, monitors one account
  * for Spend Money and runs a first sync. Returns the options page.
  */
 export async function connectAndSync(e2e: E2E, org: SandboxOrg, monitoredAccountId: string): Promise<Page> {
   const options = await e2e.options();
-  await fillFirstRun(options, { name: 'Ada Admin', email: 'ada@firm.test', role: 'Admin' });
-  await answerXeroSignIn(
-    e2e.browser.context,
-    () => options.getByRole('button', { name: '+ Add Another Xero company' }).click(),
-    [org.name],
-  );
-  const dialog = options.getByRole('dialog', { name: `Choose a workspace for ${isolated(org.name)}` });
-  await dialog.getByRole('button', { name: 'Link workspace' }).click();
-  await dialog.waitFor({ state: 'hidden' });
+  await connectAsAdmin(e2e, options, [org]);
   const ask = (message: Record<string, unknown>) => sendFromPage(options, message);
   await ask({
     type: 'accounts.save',
@@ -165,6 +186,7 @@ export async function connectAndSync(e2e: E2E, org: SandboxOrg, monitoredAccount
     monitoredAccountIds: [monitoredAccountId],
     types: ['SPEND'],
   });
+  // Waits for the backfill that saving started (one sync per company at a time), then syncs again.
   await ask({ type: 'sync.now', tenantId: org.tenantId });
   return options;
 }
