@@ -12,6 +12,13 @@ export const PERMISSIONS = {
   identity: 'Opens Xero sign-in (OAuth 2.0 with PKCE) in a browser window and receives its answer.',
 } as const;
 
+/**
+ * The firm's Client Hub server: its address is only known when someone connects, so the extension
+ * may ask for any https origin (and this computer's own, for a local server) then, and for exactly
+ * the one typed. Nothing is granted at install.
+ */
+export const HUB_OPTIONAL_HOSTS = ['https://*/*', 'http://localhost/*', 'http://127.0.0.1/*'] as const;
+
 export interface ManifestInput {
   browser: string;
   xero: XeroConfig;
@@ -31,7 +38,10 @@ export function extensionPagesCsp(xero: XeroConfig, dev = false): string {
   const connect = [
     ...new Set([xero.identityBase, xero.loginBase, xero.apiBase].map((base) => new URL(base).origin)),
   ];
-  if (dev) connect.push('http://localhost:*', 'ws://localhost:*');
+  // The Client Hub server, wherever the firm runs it; the background reaches it only once the
+  // person has connected and the browser granted that one origin (HUB_OPTIONAL_HOSTS).
+  connect.push('https:', 'http://localhost:*', 'http://127.0.0.1:*');
+  if (dev) connect.push('ws://localhost:*');
   return [
     "default-src 'self'",
     "script-src 'self'",
@@ -76,6 +86,7 @@ export function manifestFor({ browser, xero, dev = false }: ManifestInput) {
       'Turn uncategorised Xero bank transactions into Client Hub tasks, and bring the answers back.',
     permissions: Object.keys(PERMISSIONS),
     host_permissions: xeroHostPermissions(xero),
+    optional_host_permissions: [...HUB_OPTIONAL_HOSTS],
     content_security_policy: { extension_pages: extensionPagesCsp(xero, dev) },
     // Keys only one browser understands (see lib/platform/browser-differences.ts).
     ...browserManifestKeys(targetBrowser(browser), { sandbox, sandboxManifestKey: SANDBOX_MANIFEST_KEY }),

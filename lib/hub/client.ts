@@ -11,6 +11,7 @@ import {
   workspaceInputSchema,
   workspaceListSchema,
   workspaceSchema,
+  workspaceUpdateSchema,
 } from './contract';
 
 /**
@@ -29,6 +30,8 @@ export const HUB_PROBLEM_CODES = [
   'hub-wrong-password',
   /** 403: the user's role does not allow it. */
   'hub-forbidden',
+  /** Checked here before asking: the server's role for this user is not Admin (same words as local). */
+  'admin-only',
   'hub-not-found',
   'hub-conflict',
   'hub-invalid-request',
@@ -326,6 +329,13 @@ export function createHubClient(options: HubClientOptions) {
       list: () => request('GET', '/api/workspaces', workspaceListSchema).then((r) => r.workspaces),
       create: (input: z.input<typeof workspaceInputSchema>) =>
         request('POST', '/api/workspaces', workspaceSchema, workspaceInputSchema.parse(input)),
+      update: (workspaceId: string, input: z.input<typeof workspaceUpdateSchema>) =>
+        request(
+          'PATCH',
+          `/api/workspaces/${encodeURIComponent(workspaceId)}`,
+          workspaceSchema,
+          workspaceUpdateSchema.parse(input),
+        ),
     },
     users: {
       list: () => request('GET', '/api/users', firmUserListSchema).then((r) => r.users),

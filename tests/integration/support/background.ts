@@ -29,6 +29,8 @@ export interface TestBackgroundOptions {
   locks?: WithLock;
   xero?: Partial<XeroConfig>;
   redirectUri?: string;
+  /** permissions.contains for the Client Hub server's origin (absent: not asked). */
+  hasOriginPermission?: (origin: string) => Promise<boolean>;
 }
 
 let counter = 0;
@@ -81,6 +83,7 @@ export function startTestBackground(options: TestBackgroundOptions) {
         listener = l;
       },
     },
+    ...(options.hasOriginPermission ? { hasOriginPermission: options.hasOriginPermission } : {}),
   });
   const send = (message: unknown) => {
     if (!listener) throw new Error('background did not listen');
