@@ -14,7 +14,10 @@ interface Props {
 const asProblem = (error: unknown): MessageError =>
   error instanceof BackgroundError
     ? error.detail
-    : { code: 'unknown', message: 'Client Hub could not reach its background. Reload this page and try again.' };
+    : {
+        code: 'unknown',
+        message: 'Client Hub could not reach its background. Reload this page and try again.',
+      };
 
 /** What each server role may do here (the server decides; the README's roles table says the same). */
 const ROLE_NOTE: Record<string, string> = {
