@@ -28,6 +28,22 @@ export interface FirmConnectionsDeps {
 }
 
 export function createFirmConnections({ db, link }: FirmConnectionsDeps) {
+  /**
+   * What this worker last told the server, per firm and company: the schedule reports every
+   * company, but only a change is sent (each PUT is a line in the firm's activity).
+   */
+  const sent = new Map<string, string>();
+
+  async function put(tenantId: string, input: ConnectionInput): Promise<boolean> {
+    return link.call(async (client, session) => {
+      const key = `${session.url} ${session.firm.id} ${tenantId}`;
+      const body = JSON.stringify(input);
+      if (sent.get(key) === body) return false;
+      await client.connections.put(tenantId, input);
+      sent.set(key, body);
+      return true;
+    });
+  }
   async function localRow(tenantId: string): Promise<Connection | null> {
     const parsed = connectionSchema.safeParse(await db.connections.get(tenantId));
     return parsed.success ? parsed.data : null;
@@ -57,26 +73,22 @@ export function createFirmConnections({ db, link }: FirmConnectionsDeps) {
   }
 
   return {
-    /** Tells the server what this browser knows of one company. No server, no Admin: nothing to do. */
+    /** Tells the server what this browser knows of one company, if it changed. No server, no Admin: nothing. */
     async report(tenantId: string): Promise<boolean> {
       if (!(await canReport())) return false;
       const row = await localRow(tenantId);
       if (!row) return false;
-      const input = await inputFor(row);
-      await link.call((client) => client.connections.put(tenantId, input));
-      return true;
+      return put(tenantId, await inputFor(row));
     },
 
-    /** Every company this browser syncs (after a health check): catches up what failed before. */
+    /** Every company this browser syncs whose state changed (after a health check); catches up failures. */
     async reportAll(): Promise<number> {
       if (!(await canReport())) return 0;
       let reported = 0;
       for (const row of await db.connections.toArray()) {
         const parsed = connectionSchema.safeParse(row);
         if (!parsed.success) continue;
-        const input = await inputFor(parsed.data);
-        await link.call((client) => client.connections.put(parsed.data.tenantId, input));
-        reported++;
+        if (await put(parsed.data.tenantId, await inputFor(parsed.data))) reported++;
       }
       return reported;
     },
@@ -84,7 +96,8 @@ export function createFirmConnections({ db, link }: FirmConnectionsDeps) {
     /** Removed from this browser: the firm's table forgets it too. */
     async forget(tenantId: string): Promise<boolean> {
       if (!(await canReport())) return false;
-      await link.call(async (client) => {
+      await link.call(async (client, session) => {
+        sent.delete(`${session.url} ${session.firm.id} ${tenantId}`);
         try {
           await client.connections.delete(tenantId);
         } catch (error) {

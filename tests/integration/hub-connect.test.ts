@@ -1,6 +1,6 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { firmMember } from '@/hub/db/schema/index';
+import { activity, firmMember } from '@/hub/db/schema/index';
 import { HUB_SESSION_KEY, hubSessionStore } from '@/lib/hub/session';
 import { BackgroundError } from '@/lib/messaging/client';
 import { type Sandbox, startSandbox } from '../../sandbox/server';
@@ -245,6 +245,19 @@ describe('the firm’s integration table', () => {
         connectedBy: 'Ada Admin',
       }),
     ]);
+
+    // Health checks report again only what changed: no new line in the firm's activity each time.
+    const saves = async () =>
+      (
+        await hub.services.db
+          .select()
+          .from(activity)
+          .where(and(eq(activity.firmId, firm.firmId), eq(activity.action, 'connection.saved')))
+      ).length;
+    const before = await saves();
+    await ada.ask({ type: 'connections.check' });
+    await ada.ask({ type: 'connections.check' });
+    expect(await saves()).toBe(before);
 
     // A colleague's browser (Manager, no Xero sign-in) sees the same company, synced by a colleague.
     const max = background();
