@@ -5,6 +5,7 @@ import { BackgroundError } from '@/lib/messaging/client';
 import type { MessageError } from '@/lib/messaging/contract';
 import { ask } from '@/lib/messaging/extension';
 import { ProblemNotice } from './ProblemNotice';
+import { TextField } from './TextField';
 
 interface Props {
   hub: HubState;
@@ -119,44 +120,39 @@ export function HubServerSection({ hub, onChange }: Props) {
               the firm. Without a server, Client Hub works on this computer only.
             </p>
           )}
-          <p>
-            <label for="hub-address">Server address</label>
-            <input
-              id="hub-address"
-              type="url"
-              placeholder="https://hub.your-firm.com"
-              value={fixedAddress ?? address}
-              readOnly={fixedAddress !== null}
-              aria-describedby={fixedAddress ? 'hub-address-fixed' : undefined}
-              onInput={(e) => setAddress(e.currentTarget.value)}
-            />
+          <TextField
+            id="hub-address"
+            label="Server address"
+            type="url"
+            placeholder="https://hub.your-firm.com"
+            value={fixedAddress ?? address}
+            readOnly={fixedAddress !== null}
+            describedBy={fixedAddress ? 'hub-address-fixed' : undefined}
+            onValue={setAddress}
+          >
             {fixedAddress && (
               <span class="muted" id="hub-address-fixed">
                 {' '}
                 Set by your firm.
               </span>
             )}
-          </p>
-          <p>
-            <label for="hub-email">Email</label>
-            <input
-              id="hub-email"
-              type="email"
-              autoComplete="username"
-              value={email}
-              onInput={(e) => setEmail(e.currentTarget.value)}
-            />
-          </p>
-          <p>
-            <label for="hub-password">Password</label>
-            <input
-              id="hub-password"
-              type="password"
-              autoComplete="current-password"
-              value={password}
-              onInput={(e) => setPassword(e.currentTarget.value)}
-            />
-          </p>
+          </TextField>
+          <TextField
+            id="hub-email"
+            label="Email"
+            type="email"
+            autoComplete="username"
+            value={email}
+            onValue={setEmail}
+          />
+          <TextField
+            id="hub-password"
+            label="Password"
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onValue={setPassword}
+          />
           <p>
             <button type="submit" class="primary" disabled={busy !== null}>
               {busy === 'connect' ? 'Connecting…' : 'Connect'}

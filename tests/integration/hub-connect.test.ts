@@ -2,11 +2,10 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { activity, firmMember } from '@/hub/db/schema/index';
 import { HUB_SESSION_KEY, hubSessionStore } from '@/lib/hub/session';
-import { BackgroundError } from '@/lib/messaging/client';
 import { type Sandbox, startSandbox } from '../../sandbox/server';
 import { type FirmFixture, makeFirm, PASSWORD, startTestHub, type TestHub } from '../support/hub';
 import { startTcpProxy } from '../support/tcp-proxy';
-import { startTestBackground } from './support/background';
+import { problemOf, startTestBackground } from './support/background';
 import { demoUserOrganisations, signInWithForms } from './support/sign-in';
 
 /**
@@ -28,15 +27,6 @@ function background(options: Partial<Parameters<typeof startTestBackground>[0]> 
     launchSignIn: async (url) => signInWithForms(url, {}),
     ...options,
   });
-}
-
-async function problemOf(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(BackgroundError);
-  return (error as BackgroundError).detail;
 }
 
 type Background = ReturnType<typeof background>;
@@ -230,7 +220,10 @@ describe('the firm’s integration table', () => {
     const onServer = async () =>
       (await firm.users.Admin.request<{ connections: { tenantId: string }[] }>('GET', '/api/connections'))
         .body.connections;
-    await expect.poll(async () => (await onServer()).map((c) => c.tenantId)).toContain(org.tenantId);
+    // Reported in the background after the sign-in answers.
+    await expect
+      .poll(async () => (await onServer()).map((c) => c.tenantId), { timeout: 30_000 })
+      .toContain(org.tenantId);
     const grant = (await ada.db.grants.toArray())[0];
     const stored = JSON.stringify(await onServer());
     expect(stored).not.toContain(grant?.accessToken ?? '∅');
@@ -293,7 +286,7 @@ describe('the firm’s integration table', () => {
     // Remove here: the firm's table forgets it too.
     const removed = await ada.ask({ type: 'connections.remove', tenantId: org.tenantId });
     expect(removed.state).toBe('removed');
-    await expect.poll(async () => (await onServer()).length).toBe(0);
+    await expect.poll(async () => (await onServer()).length, { timeout: 30_000 }).toBe(0);
   });
 
   test('Staff see only the companies of their workspaces, read-only', async () => {

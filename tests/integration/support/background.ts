@@ -3,8 +3,8 @@ import { startBackground } from '@/lib/background/main';
 import { SANDBOX_REDIRECT_URIS } from '@/lib/config/sandbox-build';
 import { type XeroConfig, xeroConfigFor } from '@/lib/config/xero';
 import { ClientHubDb } from '@/lib/db/database';
-import { askBackground } from '@/lib/messaging/client';
-import type { AnyRequest } from '@/lib/messaging/contract';
+import { askBackground, BackgroundError } from '@/lib/messaging/client';
+import type { AnyRequest, MessageError } from '@/lib/messaging/contract';
 
 /** In-process lock with the Web Locks contract: one holder per name, others queue in order. */
 export function createLocks(): WithLock {
@@ -102,4 +102,14 @@ export function startTestBackground(options: TestBackgroundOptions) {
     send,
     ask: <R extends AnyRequest>(request: R) => askBackground(send, request),
   };
+}
+
+/** The problem the background answered a request with (fails the test when it succeeded). */
+export async function problemOf(promise: Promise<unknown>): Promise<MessageError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof BackgroundError)) throw new Error(`expected a problem, got ${String(error)}`);
+  return error.detail;
 }
