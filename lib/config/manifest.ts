@@ -14,10 +14,10 @@ export const PERMISSIONS = {
 
 /**
  * The firm's Client Hub server: its address is only known when someone connects, so the extension
- * may ask for any https origin (and this computer's own, for a local server) then, and for exactly
+ * may ask for any https origin (and 127.0.0.1, for a server on this computer) then, and for exactly
  * the one typed. Nothing is granted at install.
  */
-export const HUB_OPTIONAL_HOSTS = ['https://*/*', 'http://localhost/*', 'http://127.0.0.1/*'] as const;
+export const HUB_OPTIONAL_HOSTS = ['https://*/*', 'http://127.0.0.1/*'] as const;
 
 export interface ManifestInput {
   browser: string;
@@ -40,8 +40,8 @@ export function extensionPagesCsp(xero: XeroConfig, dev = false): string {
   ];
   // The Client Hub server, wherever the firm runs it; the background reaches it only once the
   // person has connected and the browser granted that one origin (HUB_OPTIONAL_HOSTS).
-  connect.push('https:', 'http://localhost:*', 'http://127.0.0.1:*');
-  if (dev) connect.push('ws://localhost:*');
+  connect.push('https:', 'http://127.0.0.1:*');
+  if (dev) connect.push('http://localhost:*', 'ws://localhost:*');
   return [
     "default-src 'self'",
     "script-src 'self'",

@@ -59,7 +59,7 @@ const badAddress = (address: string) =>
   new HubLinkError(
     'hub-invalid-request',
     'That is not a Client Hub server address',
-    `“${address.slice(0, 200)}” is not an address Client Hub can use. It must start with https:// (plain http:// only for this computer).`,
+    `“${address.slice(0, 200)}” is not an address Client Hub can use. It must start with https:// (plain http:// only for a server on this computer, at 127.0.0.1).`,
     'Enter the address your firm gave you, for example https://hub.your-firm.com.',
   );
 

@@ -38,8 +38,8 @@ export type FirmConnectionRow = z.infer<typeof firmConnectionRowSchema>;
 
 /**
  * The address a person typed, as the origin the extension will talk to, or null when it cannot be
- * one. A bearer token must not travel in the clear, so plain http is only for this computer (a hub
- * started for a demo or a test).
+ * one. A bearer token must not travel in the clear, so plain http is only for this computer
+ * (http://127.0.0.1:port: a hub started for a demo or a test).
  */
 export function serverOriginOf(address: string): string | null {
   let url: URL;
@@ -48,7 +48,7 @@ export function serverOriginOf(address: string): string | null {
   } catch {
     return null;
   }
-  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && loopback)) return url.origin;
+  const thisComputer = url.hostname === '127.0.0.1';
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && thisComputer)) return url.origin;
   return null;
 }

@@ -105,13 +105,11 @@ describe('content security policy of the extension’s pages and background', ()
           'https://login.xero.com',
           'https://api.xero.com',
           'https:',
-          'http://localhost:*',
           'http://127.0.0.1:*',
         ],
       });
       expect(manifestFor({ browser, xero: production }).optional_host_permissions).toEqual([
         'https://*/*',
-        'http://localhost/*',
         'http://127.0.0.1/*',
       ]);
     }
@@ -133,14 +131,13 @@ describe('content security policy of the extension’s pages and background', ()
     expect(directives(extensionPagesCsp(sandbox))['connect-src']).toEqual([
       'http://127.0.0.1:5123',
       'https:',
-      'http://localhost:*',
       'http://127.0.0.1:*',
     ]);
     expect(directives(extensionPagesCsp(sandbox, true))['connect-src']).toEqual([
       'http://127.0.0.1:5123',
       'https:',
-      'http://localhost:*',
       'http://127.0.0.1:*',
+      'http://localhost:*',
       'ws://localhost:*',
     ]);
   });
