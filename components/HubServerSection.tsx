@@ -1,5 +1,7 @@
 import { useState } from 'preact/hooks';
 import { browser } from 'wxt/browser';
+import { xeroConfig } from '@/lib/config/current';
+import { plainHttpHubHost } from '@/lib/config/xero';
 import { type HubState, serverOriginOf } from '@/lib/hub/state';
 import { BackgroundError } from '@/lib/messaging/client';
 import type { MessageError } from '@/lib/messaging/contract';
@@ -43,7 +45,7 @@ export function HubServerSection({ hub, onChange }: Props) {
   async function connect(event: Event) {
     event.preventDefault();
     const typed = fixedAddress ?? address;
-    const origin = serverOriginOf(typed);
+    const origin = serverOriginOf(typed, plainHttpHubHost(xeroConfig));
     // Asked first, while the click still counts as the person's: the browser asks them to allow
     // this one server (nothing was granted at install).
     const allowed = origin

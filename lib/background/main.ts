@@ -1,7 +1,7 @@
 import { type XeroAuthServer, xeroAuthServer } from '../auth/oauth';
 import { createTokenManager, type WithLock } from '../auth/token-manager';
 import { contentScriptMatches } from '../config/manifest';
-import type { XeroConfig } from '../config/xero';
+import { plainHttpHubHost, type XeroConfig } from '../config/xero';
 import { createConnectionService, type PendingSignInStore } from '../connections/service';
 import type { ClientHubDb } from '../db/database';
 import type { FirmUser } from '../db/records';
@@ -113,6 +113,7 @@ export function startBackground(deps: BackgroundDeps) {
     fetch: deps.fetch,
     now: deps.now,
     managedUrl: async () => (await policy()).hubUrl,
+    plainHttpHost: plainHttpHubHost(deps.xero),
     ...(deps.hasOriginPermission ? { hasOriginPermission: deps.hasOriginPermission } : {}),
   });
   const firmConnections = createFirmConnections({ db: deps.db, link: hub });

@@ -1,6 +1,6 @@
 import { browserManifestKeys, targetBrowser } from '../platform/browser-differences';
 import { SANDBOX_MANIFEST_KEY } from './sandbox-build';
-import { type XeroConfig, xeroHostPermissions } from './xero';
+import { plainHttpHubHost, type XeroConfig, xeroHostPermissions } from './xero';
 
 /**
  * The permissions each build asks for, and why (the README lists the same). A new permission must be
@@ -14,10 +14,11 @@ export const PERMISSIONS = {
 
 /**
  * The firm's Client Hub server: its address is only known when someone connects, so the extension
- * may ask for any https origin (and 127.0.0.1, for a server on this computer) then, and for exactly
- * the one typed. Nothing is granted at install.
+ * may ask for any https origin then, and asks for exactly the one typed. Nothing is granted at
+ * install. (A sandbox build may also use a plain-http server on the sandbox's host, which its host
+ * permissions already cover: see plainHttpHubHost.)
  */
-export const HUB_OPTIONAL_HOSTS = ['https://*/*', 'http://127.0.0.1/*'] as const;
+export const HUB_OPTIONAL_HOSTS = ['https://*/*'] as const;
 
 export interface ManifestInput {
   browser: string;
@@ -40,7 +41,9 @@ export function extensionPagesCsp(xero: XeroConfig, dev = false): string {
   ];
   // The Client Hub server, wherever the firm runs it; the background reaches it only once the
   // person has connected and the browser granted that one origin (HUB_OPTIONAL_HOSTS).
-  connect.push('https:', 'http://127.0.0.1:*');
+  connect.push('https:');
+  const plainHost = plainHttpHubHost(xero);
+  if (plainHost) connect.push(`http://${plainHost}:*`);
   if (dev) connect.push('http://localhost:*', 'ws://localhost:*');
   return [
     "default-src 'self'",

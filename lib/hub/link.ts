@@ -25,6 +25,8 @@ export interface HubLinkDeps {
   now: () => number;
   /** The firm's policy: a fixed server address, if any. */
   managedUrl: () => Promise<string | undefined>;
+  /** The host a plain-http server is allowed on (sandbox builds only; see plainHttpHubHost). */
+  plainHttpHost?: string | null;
   /** Whether the browser lets the extension reach this origin (the optional host permission). */
   hasOriginPermission?: (origin: string) => Promise<boolean>;
 }
@@ -49,8 +51,8 @@ const signInAgain = (session: HubSession) =>
   );
 
 /** The typed address as the server's origin, or a plain "not an address" problem (see serverOriginOf). */
-export function serverOrigin(address: string): string {
-  const origin = serverOriginOf(address);
+export function serverOrigin(address: string, plainHttpHost: string | null = null): string {
+  const origin = serverOriginOf(address, plainHttpHost);
   if (!origin) throw badAddress(address);
   return origin;
 }
@@ -59,7 +61,7 @@ const badAddress = (address: string) =>
   new HubLinkError(
     'hub-invalid-request',
     'That is not a Client Hub server address',
-    `“${address.slice(0, 200)}” is not an address Client Hub can use. It must start with https:// (plain http:// only for a server on this computer, at 127.0.0.1).`,
+    `“${address.slice(0, 200)}” is not an address Client Hub can use. It must start with https://.`,
     'Enter the address your firm gave you, for example https://hub.your-firm.com.',
   );
 
@@ -106,7 +108,7 @@ export function createHubLink(deps: HubLinkDeps) {
     /** Email and password sign-in, then who the server says this is. */
     async signIn(input: { url: string; email: string; password: string }): Promise<HubState> {
       const managed = await deps.managedUrl();
-      const origin = serverOrigin(managed ?? input.url);
+      const origin = serverOrigin(managed ?? input.url, deps.plainHttpHost ?? null);
       if (deps.hasOriginPermission && !(await deps.hasOriginPermission(origin))) {
         throw new HubLinkError(
           'hub-forbidden',

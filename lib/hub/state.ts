@@ -38,17 +38,17 @@ export type FirmConnectionRow = z.infer<typeof firmConnectionRowSchema>;
 
 /**
  * The address a person typed, as the origin the extension will talk to, or null when it cannot be
- * one. A bearer token must not travel in the clear, so plain http is only for this computer
- * (http://127.0.0.1:port: a hub started for a demo or a test).
+ * one. A bearer token must not travel in the clear: https only, except on `plainHttpHost` (a sandbox
+ * build's own host, where the demo's and the tests' hub runs; lib/config/manifest.ts).
  */
-export function serverOriginOf(address: string): string | null {
+export function serverOriginOf(address: string, plainHttpHost: string | null = null): string | null {
   let url: URL;
   try {
     url = new URL(address.trim());
   } catch {
     return null;
   }
-  const thisComputer = url.hostname === '127.0.0.1';
-  if (url.protocol === 'https:' || (url.protocol === 'http:' && thisComputer)) return url.origin;
+  const plainAllowed = plainHttpHost !== null && url.hostname === plainHttpHost;
+  if (url.protocol === 'https:' || (url.protocol === 'http:' && plainAllowed)) return url.origin;
   return null;
 }

@@ -105,13 +105,9 @@ describe('content security policy of the extension’s pages and background', ()
           'https://login.xero.com',
           'https://api.xero.com',
           'https:',
-          'http://127.0.0.1:*',
         ],
       });
-      expect(manifestFor({ browser, xero: production }).optional_host_permissions).toEqual([
-        'https://*/*',
-        'http://127.0.0.1/*',
-      ]);
+      expect(manifestFor({ browser, xero: production }).optional_host_permissions).toEqual(['https://*/*']);
     }
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHubClient, HubClientError, hubOrigin } from '@/lib/hub/client';
+import { serverOriginOf } from '@/lib/hub/state';
 
 const URL_ = 'http://hub.test:8080';
 
@@ -129,5 +130,15 @@ describe('hub client', () => {
     expect(hubOrigin(' https://hub.firm.test/path?q=1 ')).toBe('https://hub.firm.test');
     expect(() => hubOrigin('javascript:alert(1)')).toThrow();
     expect(() => hubOrigin('not a url')).toThrow();
+  });
+
+  it('a server address is https, plain http only on the sandbox build’s own host', () => {
+    expect(serverOriginOf('https://hub.firm.test/x')).toBe('https://hub.firm.test');
+    // A production build: no plain http anywhere, this computer included.
+    expect(serverOriginOf('http://127.0.0.1:4570')).toBeNull();
+    expect(serverOriginOf('http://hub.firm.test')).toBeNull();
+    expect(serverOriginOf('http://127.0.0.1:4570', '127.0.0.1')).toBe('http://127.0.0.1:4570');
+    expect(serverOriginOf('http://localhost:4570', '127.0.0.1')).toBeNull();
+    expect(serverOriginOf('ftp://hub.firm.test')).toBeNull();
   });
 });
