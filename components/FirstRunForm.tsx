@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks';
 import type { FirmUser, Role } from '@/lib/db/records';
 import { firmUserSchema } from '@/lib/db/records';
+import { TextField } from './TextField';
 
 interface Props {
   managedRole: Role | null;
@@ -37,25 +38,15 @@ export function FirstRunForm({ managedRole, onSave }: Props) {
     <form class="card first-run" onSubmit={submit} aria-labelledby="first-run-heading" noValidate>
       <h2 id="first-run-heading">Who is using Client Hub?</h2>
       <p class="muted">Your name shows as “Sent by” on the Xero companies you connect.</p>
-      <p>
-        <label for="firm-user-name">Your name</label>
-        <input
-          id="firm-user-name"
-          autoComplete="name"
-          value={name}
-          onInput={(e) => setName(e.currentTarget.value)}
-        />
-      </p>
-      <p>
-        <label for="firm-user-email">Your work email</label>
-        <input
-          id="firm-user-email"
-          type="email"
-          autoComplete="email"
-          value={email}
-          onInput={(e) => setEmail(e.currentTarget.value)}
-        />
-      </p>
+      <TextField id="firm-user-name" label="Your name" autoComplete="name" value={name} onValue={setName} />
+      <TextField
+        id="firm-user-email"
+        label="Your work email"
+        type="email"
+        autoComplete="email"
+        value={email}
+        onValue={setEmail}
+      />
       <fieldset disabled={managedRole !== null}>
         <legend>Your Client Hub role</legend>
         <label>

@@ -1,4 +1,5 @@
 import type { Connection, PendingRemoval, Workspace } from '@/lib/db/records';
+import type { FirmConnectionRow } from '@/lib/hub/state';
 import type { QuarantineRecord, SyncRun } from '@/lib/sync/records';
 import { timeAgo } from './format';
 import { ProblemNotice } from './ProblemNotice';
@@ -21,6 +22,11 @@ interface Props extends RowActions {
   workspaces: Workspace[];
   pendingRemovals: PendingRemoval[];
   now: number;
+  /**
+   * Connected to the firm's Client Hub server: every company the firm connected, from the server.
+   * Those this browser holds no Xero sign-in for are synced by a colleague and shown read-only.
+   */
+  firmRows?: FirmConnectionRow[] | null;
 }
 
 /** The admin's table of connected Xero companies (Setup & Settings → Xero integration). */
@@ -32,10 +38,14 @@ export function IntegrationTable({
   accountNames,
   setAside,
   now,
+  firmRows,
   ...actions
 }: Props) {
   const workspaceName = new Map(workspaces.map((w) => [w.id, w.name]));
   const removing = new Map(pendingRemovals.map((r) => [r.tenantId, r]));
+  const onServer = new Map((firmRows ?? []).map((r) => [r.tenantId, r]));
+  const local = new Set(connections.map((c) => c.tenantId));
+  const colleagues = (firmRows ?? []).filter((r) => !local.has(r.tenantId));
   return (
     <table aria-label="Connected Xero companies">
       <thead>
@@ -49,7 +59,7 @@ export function IntegrationTable({
         </tr>
       </thead>
       <tbody>
-        {connections.length === 0 && (
+        {connections.length === 0 && colleagues.length === 0 && (
           <tr>
             <td colSpan={6} class="muted">
               No Xero company is connected yet.
@@ -68,8 +78,12 @@ export function IntegrationTable({
               (id) => accountNames[`${row.tenantId}:${id}`.toLowerCase()] ?? 'Account not loaded yet',
             )}
             now={now}
+            firm={firmRows ? (onServer.get(row.tenantId) ?? null) : undefined}
             {...actions}
           />
+        ))}
+        {colleagues.map((row) => (
+          <ColleagueRow key={row.tenantId} row={row} now={now} />
         ))}
       </tbody>
     </table>
@@ -84,6 +98,8 @@ interface RowProps extends RowActions {
   workspace: string | undefined;
   removal: PendingRemoval | undefined;
   now: number;
+  /** The server's row: undefined without a server, null when the server does not have it yet. */
+  firm?: FirmConnectionRow | null | undefined;
 }
 
 function CompanyRow({
@@ -94,6 +110,7 @@ function CompanyRow({
   workspace,
   removal,
   now,
+  firm,
   canChange,
   busyTenantId,
   ...on
@@ -111,6 +128,11 @@ function CompanyRow({
           <ProblemNotice problem={row.health.problem} id={problemId} />
         )}
         {setAside.length > 0 && <SetAside records={setAside} />}
+        {firm !== undefined && (
+          <div class="muted" data-testid="synced-by">
+            Synced by this browser{firm === null ? ' · not on the Client Hub server yet' : ''}
+          </div>
+        )}
         {removal && (
           <div class="notice" role="status">
             Removing: Xero could not be reached yet. Client Hub will finish this by itself.
@@ -140,10 +162,17 @@ function CompanyRow({
         )}
       </td>
       <td>
-        <XeroText text={row.sentBy.name} />
-        <div class="muted">
-          <XeroText text={row.sentBy.email} />
-        </div>
+        {firm ? (
+          // The firm user who first connected it, as the server records it.
+          <XeroText text={firm.connectedBy ?? row.sentBy.name} />
+        ) : (
+          <>
+            <XeroText text={row.sentBy.name} />
+            <div class="muted">
+              <XeroText text={row.sentBy.email} />
+            </div>
+          </>
+        )}
       </td>
       <td>
         <SyncCell run={run} lastSyncedAt={row.lastSyncedAt} now={now} name={row.tenantName} />
@@ -159,6 +188,45 @@ function CompanyRow({
         <button type="button" disabled={disabled} onClick={() => on.onRemove(row)}>
           Remove<span class="visually-hidden"> {row.tenantName}</span>
         </button>
+      </td>
+    </tr>
+  );
+}
+
+/** A company a colleague's browser syncs: what the server knows, nothing to change from here. */
+function ColleagueRow({ row, now }: { row: FirmConnectionRow; now: number }) {
+  const state = row.health === 'healthy' ? 'healthy' : 'attention';
+  return (
+    <tr data-tenant-id={row.tenantId} data-synced-by="colleague">
+      <th scope="row">
+        <HealthMark state={state} />
+        <XeroText class="company-name" text={row.organisationName} />
+        {row.shortCode && <span class="muted"> · {row.shortCode}</span>}
+        <div class="muted" data-testid="synced-by">
+          Synced by a colleague
+          {row.health === 'disconnected' ? ' · their Xero sign-in needs reconnecting' : ''}
+        </div>
+      </th>
+      <td>
+        <span class="muted">On the Client Hub server</span>
+      </td>
+      <td>
+        {row.monitoredAccounts.length === 0 ? (
+          <span class="muted">None chosen</span>
+        ) : (
+          <ul class="plain">
+            {row.monitoredAccounts.map((name) => (
+              <li key={name}>
+                <XeroText text={name} />
+              </li>
+            ))}
+          </ul>
+        )}
+      </td>
+      <td>{row.connectedBy ? <XeroText text={row.connectedBy} /> : <span class="muted">Unknown</span>}</td>
+      <td>{timeAgo(row.lastSyncAt, now)}</td>
+      <td class="actions">
+        <span class="muted">Changed from the browser that syncs it</span>
       </td>
     </tr>
   );

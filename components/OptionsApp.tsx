@@ -2,7 +2,8 @@ import { signal } from '@preact/signals';
 import { useEffect, useState } from 'preact/hooks';
 import type { ClientHubDb } from '@/lib/db/database';
 import { readIntegrationView } from '@/lib/db/read';
-import type { Connection, FirmUser } from '@/lib/db/records';
+import type { Connection, FirmUser, Workspace } from '@/lib/db/records';
+import type { FirmConnectionRow, HubState } from '@/lib/hub/state';
 import { BackgroundError } from '@/lib/messaging/client';
 import type { MessageError, SetupState } from '@/lib/messaging/contract';
 import { ask } from '@/lib/messaging/extension';
@@ -10,6 +11,7 @@ import { isolated } from '@/lib/text/hostile';
 import { BackgroundStatus } from './BackgroundStatus';
 import { describeBackfillEnd, describeCheck } from './describe';
 import { FirstRunForm } from './FirstRunForm';
+import { HubServerSection } from './HubServerSection';
 import { useLiveQuery } from './hooks/useLiveQuery';
 import { IntegrationTable } from './IntegrationTable';
 import { ManageAccountsDialog } from './ManageAccountsDialog';
@@ -57,19 +59,64 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
   const [workspaceQueue, setWorkspaceQueue] = useState<string[]>([]);
   /** A backfill started by Manage Accounts: its "Looking for transactions…" notice ends with it. */
   const [backfill, setBackfill] = useState<{ tenantId: string; since: number } | null>(null);
+  /** Connected to the firm's server: its companies, and the firm's workspaces. */
+  const [firmRows, setFirmRows] = useState<FirmConnectionRow[] | null>(null);
+  const [firmProblem, setFirmProblem] = useState<MessageError | null>(null);
+  const [hubWorkspaces, setHubWorkspaces] = useState<Workspace[] | null>(null);
+  const hubSignedIn = Boolean(setup?.hub.connected && !setup.hub.signInRefused);
 
   useEffect(() => {
-    ask({ type: 'setup.state' }).then(setSetup, (error) => setSetupProblem(asProblem(error)));
+    // Asks the server who this is first (a role changed there shows at once), then the setup.
+    ask({ type: 'hub.check' })
+      .catch(() => undefined)
+      .then(() => ask({ type: 'setup.state' }))
+      .then(setSetup, (error) => setSetupProblem(asProblem(error)));
     // Opening the page refreshes every row's health from Xero; the table updates as answers arrive.
     ask({ type: 'connections.check' }).catch(() => undefined);
   }, []);
+
+  // The firm's table: read again whenever this browser's own rows change.
+  const localKey = view.connections
+    .map((c) => `${c.tenantId}:${c.health.state}:${c.lastSyncedAt}:${c.workspaceId}`)
+    .join('|');
+  useEffect(() => {
+    if (!hubSignedIn) {
+      setFirmRows(null);
+      return;
+    }
+    let current = true;
+    ask({ type: 'hub.connections' }).then(
+      (result) => {
+        if (!current) return;
+        setFirmRows(result.rows);
+        setFirmProblem(null);
+      },
+      (error) => current && setFirmProblem(asProblem(error)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [hubSignedIn, localKey]);
+
+  const openWorkspaceDialog = (tenantId: string) => {
+    setDialog({ kind: 'workspace', tenantId });
+    if (!hubSignedIn) return;
+    setHubWorkspaces(null);
+    ask({ type: 'hub.workspaces' }).then(
+      (result) =>
+        setHubWorkspaces(
+          result.workspaces.map((w) => ({ id: w.id, name: w.name.slice(0, 120), createdAt: 0 })),
+        ),
+      (error) => setProblem(asProblem(error)),
+    );
+  };
 
   // New companies are linked to a workspace one after another, right after sign-in.
   useEffect(() => {
     if (dialog === null && workspaceQueue.length > 0) {
       const [next, ...rest] = workspaceQueue;
       setWorkspaceQueue(rest);
-      if (next) setDialog({ kind: 'workspace', tenantId: next });
+      if (next) openWorkspaceDialog(next);
     }
   }, [dialog, workspaceQueue]);
 
@@ -87,6 +134,11 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
 
   const user = setup.firmUser;
   const canChange = user?.role === 'admin';
+  const hub = setup.hub;
+  const serverRole = hub.connected && hub.user ? hub.user.role : null;
+  const onHubChange = async (state: HubState) => {
+    setSetup({ ...(await ask({ type: 'setup.state' })), hub: state });
+  };
   const rowOf = (tenantId: string) => view.connections.find((c) => c.tenantId === tenantId);
 
   async function run(label: string | null, task: () => Promise<string | null>) {
@@ -159,10 +211,14 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
         </div>
         {user && (
           <p class="muted" data-testid="firm-user">
-            {user.name} · {user.role === 'admin' ? 'Client Hub Admin' : 'Client Hub Staff'}
+            {user.name} ·{' '}
+            {serverRole === 'Admin' || (!serverRole && user.role === 'admin')
+              ? 'Client Hub Admin'
+              : `Client Hub ${serverRole ?? 'Staff'}`}
           </p>
         )}
       </header>
+      <HubServerSection hub={hub} onChange={(state) => void onHubChange(state)} />
       {!user ? (
         <FirstRunForm
           managedRole={setup.managedRole}
@@ -180,6 +236,7 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
             <p class="notice" id="staff-note">
               You can see the Xero integration. Only a Client Hub Admin can connect, refresh or remove Xero
               companies, or change their accounts. Ask an Admin in your firm.
+              {serverRole ? ` Your role (${serverRole}) comes from your firm’s Client Hub server.` : ''}
             </p>
           )}
           <section class="card" aria-labelledby="connected-heading">
@@ -192,6 +249,7 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
               setAside={view.setAside}
               accountNames={view.accountNames}
               now={now.value}
+              firmRows={firmRows}
               canChange={canChange}
               busyTenantId={busy}
               onManageAccounts={(row) => {
@@ -200,8 +258,9 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
               }}
               onRefresh={refresh}
               onRemove={(row) => setDialog({ kind: 'remove', tenantId: row.tenantId })}
-              onChooseWorkspace={(row) => setDialog({ kind: 'workspace', tenantId: row.tenantId })}
+              onChooseWorkspace={(row) => openWorkspaceDialog(row.tenantId)}
             />
+            {firmProblem && <ProblemNotice problem={firmProblem} />}
             {view.damaged.length > 0 && (
               <p class="notice problem">
                 {view.damaged.length} saved record(s) could not be read and are not shown (
@@ -263,11 +322,12 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
           </details>
         </>
       )}
-      {dialog?.kind === 'workspace' && dialogRow && (
+      {dialog?.kind === 'workspace' && dialogRow && (!hubSignedIn || hubWorkspaces) && (
         <WorkspaceDialog
           key={dialogRow.tenantId}
           row={dialogRow}
-          workspaces={view.workspaces}
+          workspaces={hubSignedIn ? (hubWorkspaces ?? []) : view.workspaces}
+          onServer={hubSignedIn}
           onClose={() => setDialog(null)}
           onSave={async (choice) => {
             await ask({ type: 'connections.linkWorkspace', tenantId: dialogRow.tenantId, choice }).catch(

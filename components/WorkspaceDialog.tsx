@@ -8,10 +8,12 @@ interface Props {
   workspaces: Workspace[];
   onSave: (choice: { workspaceId: string } | { newWorkspaceName: string }) => Promise<void>;
   onClose: () => void;
+  /** The workspaces are the firm's, on its Client Hub server (a new one is created there). */
+  onServer?: boolean;
 }
 
 /** Links a Xero company to a Client Hub workspace: a new one named after it, or an existing one. */
-export function WorkspaceDialog({ row, workspaces, onSave, onClose }: Props) {
+export function WorkspaceDialog({ row, workspaces, onSave, onClose, onServer = false }: Props) {
   const companyName = row.organisation?.name ?? row.tenantName;
   const [mode, setMode] = useState<'new' | 'existing'>('new');
   const [name, setName] = useState(companyName);
@@ -33,6 +35,11 @@ export function WorkspaceDialog({ row, workspaces, onSave, onClose }: Props) {
   return (
     <Dialog title={`Choose a workspace for ${isolated(companyName)}`} onClose={onClose}>
       <form onSubmit={submit}>
+        {onServer && (
+          <p class="muted" data-testid="workspaces-on-server">
+            Workspaces are your firm’s, on its Client Hub server: everyone in the firm sees the one you link.
+          </p>
+        )}
         <p>
           <label>
             <input

@@ -1,5 +1,6 @@
 import type { ConnectionService } from '../connections/service';
 import { describeProblem, isStorageFull } from '../errors';
+import { HubClientError } from '../hub/client';
 import type { MessageError } from '../messaging/contract';
 import { FailureError } from '../xero/failure-error';
 
@@ -12,6 +13,8 @@ export const describeError =
       const { code, title, message, action } = describeProblem('storage-full', { now: now() });
       return { code, title, message, action };
     }
+    // The Client Hub server's problems already carry their plain words (lib/hub/client.ts).
+    if (error instanceof HubClientError) return error.toMessageError();
     if (error instanceof FailureError) {
       const problem = service.problemFor(error.failure, undefined, error.context.grantLastUsedAt);
       return {

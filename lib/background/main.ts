@@ -1,11 +1,14 @@
 import { type XeroAuthServer, xeroAuthServer } from '../auth/oauth';
 import { createTokenManager, type WithLock } from '../auth/token-manager';
 import { contentScriptMatches } from '../config/manifest';
-import type { XeroConfig } from '../config/xero';
+import { plainHttpHubHost, type XeroConfig } from '../config/xero';
 import { createConnectionService, type PendingSignInStore } from '../connections/service';
 import type { ClientHubDb } from '../db/database';
 import type { FirmUser } from '../db/records';
 import { cleanUpStorage } from '../db/storage';
+import { createFirmConnections } from '../hub/firm-connections';
+import { createHubLink } from '../hub/link';
+import { hubSessionStore } from '../hub/session';
 import type { SetupState } from '../messaging/contract';
 import { pageRequestSchemas } from '../messaging/page-contract';
 import { createMessageRouter, type Handlers, type Sender } from '../messaging/router';
@@ -55,6 +58,8 @@ export interface BackgroundDeps {
   onMessage: {
     addListener(listener: (message: unknown, sender: Sender) => Promise<unknown>): void;
   };
+  /** permissions.contains for the Client Hub server's origin (asked for when the user connects). */
+  hasOriginPermission?: (origin: string) => Promise<boolean>;
 }
 
 export const SCHEDULE_ALARM = 'client-hub-schedule';
@@ -65,6 +70,14 @@ export class AdminOnlyError extends Error {
     super('Only a Client Hub Admin can change the Xero integration. Ask an Admin in your firm to do this.');
   }
 }
+
+const fromServerOnly = () =>
+  Object.assign(
+    new Error(
+      'Your name and role come from your firm’s Client Hub server. Ask an Admin of your firm to change them there.',
+    ),
+    { code: 'role-from-server' },
+  );
 
 /** Wires the background's services. Runs once per service-worker (or event-page) start. */
 export function startBackground(deps: BackgroundDeps) {
@@ -96,6 +109,20 @@ export function startBackground(deps: BackgroundDeps) {
   const policy = () => readManagedPolicy(deps.readManagedStorage);
   /** The history reads in flight, by company: Remove stops them. */
   const historyReads = new Map<string, AbortController>();
+  // The firm's Client Hub server (optional): its session lives in the extension's own database.
+  const hub = createHubLink({
+    sessions: hubSessionStore(deps.db.settings),
+    fetch: deps.fetch,
+    now: deps.now,
+    managedUrl: async () => (await policy()).hubUrl,
+    plainHttpHost: plainHttpHubHost(deps.xero),
+    ...(deps.hasOriginPermission ? { hasOriginPermission: deps.hasOriginPermission } : {}),
+  });
+  const firmConnections = createFirmConnections({ db: deps.db, link: hub });
+  /** Reporting to the server is best effort: the next schedule reports every company again. */
+  const report = (tenantId: string) => void firmConnections.report(tenantId).catch(() => undefined);
+  /** Who uses Client Hub here: the server's user when connected, else the first-run form's. */
+  const currentUser = async () => (await hub.firmUser()) ?? loadFirmUser(deps.db, await policy());
   connections = createConnectionService({
     db: deps.db,
     api,
@@ -127,16 +154,26 @@ export function startBackground(deps: BackgroundDeps) {
 
   async function setupState(): Promise<SetupState> {
     const managed = await policy();
+    const hubState = await hub.state();
     return {
-      firmUser: await loadFirmUser(deps.db, managed),
-      managedRole: managed.role ?? null,
+      firmUser: await currentUser(),
+      // Connected: the role comes from the server, and no policy or form on this computer changes it.
+      managedRole: hubState.connected ? null : (managed.role ?? null),
+      hub: hubState,
       clientIdConfigured: Boolean(managed.xeroClientId ?? deps.xero.clientId),
       redirectUri: deps.redirectUri,
       target: deps.xero.target,
     };
   }
 
+  /**
+   * Setup changes are for Client Hub Admins. With a server, that is the server's role: hub Admin is
+   * Admin here; Manager and Staff are not (see localRoleOf), and a refused sign-in is nobody's Admin.
+   * Without one, it is the role chosen on this computer (or fixed by policy).
+   */
   async function requireAdmin(): Promise<FirmUser> {
+    const session = await hub.session();
+    if (session) return hub.requireAdmin(session);
     const user = await loadFirmUser(deps.db, await policy());
     if (user?.role !== 'admin') throw new AdminOnlyError();
     return user;
@@ -147,7 +184,7 @@ export function startBackground(deps: BackgroundDeps) {
     api,
     now: deps.now,
     newId: deps.newId,
-    isAdmin: async () => (await loadFirmUser(deps.db, await policy()))?.role === 'admin',
+    isAdmin: async () => (await currentUser())?.role === 'admin',
     tabs: deps.tabs,
     xeroTabMatches: deps.xeroTabMatches ?? [],
     extensionUrl: deps.extensionUrl,
@@ -160,7 +197,7 @@ export function startBackground(deps: BackgroundDeps) {
     now: deps.now,
     newId: deps.newId,
     withLock: deps.withLock,
-    firmUser: async () => loadFirmUser(deps.db, await policy()),
+    firmUser: currentUser,
   });
   // Suggested accounts from the company's own history; Accept writes through the same outbox.
   const suggestions = startSuggestions({
@@ -170,7 +207,7 @@ export function startBackground(deps: BackgroundDeps) {
     newId: deps.newId,
     outbox: tasks.outbox,
     governor,
-    firmUser: async () => loadFirmUser(deps.db, await policy()),
+    firmUser: currentUser,
   });
   /**
    * After a company's sync: attachments' follow-up, then the twelve-month history read (once per
@@ -179,6 +216,7 @@ export function startBackground(deps: BackgroundDeps) {
    */
   const afterSync = async (tenantId: string) => {
     await tasks.attachments.afterSync(tenantId).catch(() => undefined);
+    report(tenantId);
     if (historyReads.has(tenantId)) return;
     const controller = new AbortController();
     historyReads.set(tenantId, controller);
@@ -187,6 +225,17 @@ export function startBackground(deps: BackgroundDeps) {
       .catch(() => undefined)
       .finally(() => historyReads.delete(tenantId));
   };
+  const syncHandlers = createSyncHandlers({
+    db: deps.db,
+    engine,
+    requireAdmin,
+    reschedule: async (intervalMinutes) => {
+      await deps.alarmsClear?.(SCHEDULE_ALARM);
+      deps.alarms.create(SCHEDULE_ALARM, { periodInMinutes: intervalMinutes });
+    },
+    setDayBudget: (perDay) => governor.setDayBudget(perDay),
+    afterSync,
+  });
   const handlers: Handlers = {
     ...tasks.handlers,
     ...suggestions.handlers,
@@ -199,35 +248,70 @@ export function startBackground(deps: BackgroundDeps) {
     }),
     'setup.state': setupState,
     'setup.saveFirmUser': async ({ user }) => {
+      if (await hub.session()) throw fromServerOnly();
       await saveFirmUser(deps.db, user, await policy());
       return setupState();
     },
-    'connections.add': async () => service.signIn(await requireAdmin()),
+    'hub.state': () => hub.state(),
+    'hub.signIn': async ({ url, email, password }) => {
+      const state = await hub.signIn({ url, email, password });
+      void firmConnections.reportAll().catch(() => undefined);
+      return state;
+    },
+    'hub.signOut': () => hub.signOut(),
+    'hub.check': () => hub.check(),
+    'hub.connections': async () => ({ rows: await firmConnections.list() }),
+    'hub.workspaces': async () => ({
+      workspaces: (await hub.call((client) => client.workspaces.list())).map(({ id, name, tenantId }) => ({
+        id,
+        name,
+        tenantId,
+      })),
+    }),
+    'connections.add': async () => {
+      const result = await service.signIn(await requireAdmin());
+      for (const company of [...result.added, ...result.refreshed]) report(company.tenantId);
+      return result;
+    },
     // Anyone may ask for fresh health: it changes nothing but what the table knows.
     'connections.check': async () => {
       await checkNow();
       return { checkedAt: deps.now() };
     },
-    'connections.refresh': async ({ tenantId }) => service.refresh(tenantId, await requireAdmin()),
+    'connections.refresh': async ({ tenantId }) => {
+      const result = await service.refresh(tenantId, await requireAdmin());
+      report(tenantId);
+      return result;
+    },
     'connections.remove': async ({ tenantId }) => {
       await requireAdmin();
-      return service.remove(tenantId);
+      const result = await service.remove(tenantId);
+      if (result.state === 'removed') void firmConnections.forget(tenantId).catch(() => undefined);
+      else report(tenantId);
+      return result;
     },
     'connections.linkWorkspace': async ({ tenantId, choice }) => {
       await requireAdmin();
-      return service.linkWorkspace(tenantId, choice);
+      if (!(await hub.session())) return service.linkWorkspace(tenantId, choice);
+      // With a server, workspaces are the firm's: pick one there (or create it), then link it here.
+      const workspace = await hub.call((client) =>
+        'workspaceId' in choice
+          ? client.workspaces.update(choice.workspaceId, { tenantId })
+          : client.workspaces.create({ name: choice.newWorkspaceName, tenantId }),
+      );
+      await deps.db.workspaces.put({
+        id: workspace.id,
+        name: workspace.name.slice(0, 120),
+        createdAt: Date.parse(workspace.createdAt),
+      });
+      return service.linkWorkspace(tenantId, { workspaceId: workspace.id });
     },
-    ...createSyncHandlers({
-      db: deps.db,
-      engine,
-      requireAdmin,
-      reschedule: async (intervalMinutes) => {
-        await deps.alarmsClear?.(SCHEDULE_ALARM);
-        deps.alarms.create(SCHEDULE_ALARM, { periodInMinutes: intervalMinutes });
-      },
-      setDayBudget: (perDay) => governor.setDayBudget(perDay),
-      afterSync,
-    }),
+    ...syncHandlers,
+    'accounts.save': async (request) => {
+      const result = await syncHandlers['accounts.save'](request);
+      report(request.tenantId);
+      return result;
+    },
   };
   const route = createMessageRouter(
     handlers,
@@ -289,6 +373,9 @@ export function startBackground(deps: BackgroundDeps) {
       await service.retryPendingRemovals().catch(() => undefined);
       await service.retryPendingRevocations().catch(() => undefined);
       await service.checkAll();
+      // The server may have changed this user's role or removed them; then the firm's table.
+      await hub.check().catch(() => undefined);
+      await firmConnections.reportAll().catch(() => undefined);
     })().finally(() => {
       running = null;
     });
@@ -318,5 +405,19 @@ export function startBackground(deps: BackgroundDeps) {
     });
   // Removals queued while Xero was unreachable finish on the next start.
   void service.retryPendingRemovals().catch(() => undefined);
-  return { startedAt, connections: service, tokens, api, engine, governor, syncAll, tasks, suggestions };
+  // A role changed on the server takes effect when the worker starts, not only on the schedule.
+  void hub.check().catch(() => undefined);
+  return {
+    startedAt,
+    connections: service,
+    tokens,
+    api,
+    engine,
+    governor,
+    syncAll,
+    tasks,
+    suggestions,
+    hub,
+    firmConnections,
+  };
 }

@@ -1,6 +1,6 @@
 import { browserManifestKeys, targetBrowser } from '../platform/browser-differences';
 import { SANDBOX_MANIFEST_KEY } from './sandbox-build';
-import { type XeroConfig, xeroHostPermissions } from './xero';
+import { plainHttpHubHost, type XeroConfig, xeroHostPermissions } from './xero';
 
 /**
  * The permissions each build asks for, and why (the README lists the same). A new permission must be
@@ -11,6 +11,14 @@ export const PERMISSIONS = {
   alarms: 'Runs the scheduled sync every few minutes, even after the service worker sleeps.',
   identity: 'Opens Xero sign-in (OAuth 2.0 with PKCE) in a browser window and receives its answer.',
 } as const;
+
+/**
+ * The firm's Client Hub server: its address is only known when someone connects, so the extension
+ * may ask for any https origin then, and asks for exactly the one typed. Nothing is granted at
+ * install. (A sandbox build may also use a plain-http server on the sandbox's host, which its host
+ * permissions already cover: see plainHttpHubHost.)
+ */
+export const HUB_OPTIONAL_HOSTS = ['https://*/*'] as const;
 
 export interface ManifestInput {
   browser: string;
@@ -31,6 +39,11 @@ export function extensionPagesCsp(xero: XeroConfig, dev = false): string {
   const connect = [
     ...new Set([xero.identityBase, xero.loginBase, xero.apiBase].map((base) => new URL(base).origin)),
   ];
+  // The Client Hub server, wherever the firm runs it; the background reaches it only once the
+  // person has connected and the browser granted that one origin (HUB_OPTIONAL_HOSTS).
+  connect.push('https:');
+  const plainHost = plainHttpHubHost(xero);
+  if (plainHost) connect.push(`http://${plainHost}:*`);
   if (dev) connect.push('http://localhost:*', 'ws://localhost:*');
   return [
     "default-src 'self'",
@@ -76,6 +89,7 @@ export function manifestFor({ browser, xero, dev = false }: ManifestInput) {
       'Turn uncategorised Xero bank transactions into Client Hub tasks, and bring the answers back.',
     permissions: Object.keys(PERMISSIONS),
     host_permissions: xeroHostPermissions(xero),
+    optional_host_permissions: [...HUB_OPTIONAL_HOSTS],
     content_security_policy: { extension_pages: extensionPagesCsp(xero, dev) },
     // Keys only one browser understands (see lib/platform/browser-differences.ts).
     ...browserManifestKeys(targetBrowser(browser), { sandbox, sandboxManifestKey: SANDBOX_MANIFEST_KEY }),

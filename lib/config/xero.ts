@@ -82,3 +82,8 @@ export function xeroHostPermissions(config: XeroConfig): string[] {
   );
   return [...origins];
 }
+
+/** The one host a build lets a Client Hub server use plain http on: the sandbox's, in sandbox builds. */
+export function plainHttpHubHost(xero: XeroConfig): string | null {
+  return xero.target === 'sandbox' ? new URL(xero.appBase).hostname : null;
+}

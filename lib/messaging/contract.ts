@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { firmUserSchema, roleSchema } from '../db/records';
 import { problemSchema } from '../errors';
+import { firmConnectionRowSchema, hubStateSchema } from '../hub/state';
 import { syncPreferencesSchema } from '../settings/sync-preferences';
 import { suggestionRequestSchemas, suggestionResponseSchemas } from '../suggestions/messages';
 import { supportedTypeSchema } from '../sync/records';
@@ -33,6 +34,8 @@ export const setupStateSchema = z.object({
   clientIdConfigured: z.boolean(),
   redirectUri: z.string(),
   target: z.enum(['xero', 'sandbox']),
+  /** The firm's Client Hub server: when connected, name and role come from it, not from firstRun. */
+  hub: hubStateSchema,
 });
 export type SetupState = z.infer<typeof setupStateSchema>;
 
@@ -40,6 +43,18 @@ export const requestSchemas = {
   'background.status': z.object({ type: z.literal('background.status') }),
   'setup.state': z.object({ type: z.literal('setup.state') }),
   'setup.saveFirmUser': z.object({ type: z.literal('setup.saveFirmUser'), user: firmUserSchema }),
+  'hub.state': z.object({ type: z.literal('hub.state') }),
+  /** The password goes to the background only, which sends it to the server and keeps the token. */
+  'hub.signIn': z.object({
+    type: z.literal('hub.signIn'),
+    url: z.string().trim().min(1).max(2000),
+    email: z.string().trim().min(1).max(254),
+    password: z.string().min(1).max(128),
+  }),
+  'hub.signOut': z.object({ type: z.literal('hub.signOut') }),
+  'hub.check': z.object({ type: z.literal('hub.check') }),
+  'hub.connections': z.object({ type: z.literal('hub.connections') }),
+  'hub.workspaces': z.object({ type: z.literal('hub.workspaces') }),
   'connections.add': z.object({ type: z.literal('connections.add') }),
   'connections.check': z.object({ type: z.literal('connections.check') }),
   'connections.refresh': z.object({ type: z.literal('connections.refresh'), tenantId }),
@@ -97,6 +112,14 @@ export const responseSchemas = {
   'background.status': backgroundStatusSchema,
   'setup.state': setupStateSchema,
   'setup.saveFirmUser': setupStateSchema,
+  'hub.state': hubStateSchema,
+  'hub.signIn': hubStateSchema,
+  'hub.signOut': hubStateSchema,
+  'hub.check': hubStateSchema,
+  'hub.connections': z.object({ rows: z.array(firmConnectionRowSchema) }),
+  'hub.workspaces': z.object({
+    workspaces: z.array(z.object({ id: z.string(), name: z.string(), tenantId: z.string().nullable() })),
+  }),
   'connections.add': z.object({ added: companyList, refreshed: companyList }),
   'connections.check': z.object({ checkedAt: z.number() }),
   'connections.refresh': z.object({ reconnected: z.boolean() }),

@@ -9,6 +9,11 @@ import { type FirmUser, firmUserSchema, type Role, roleSchema } from '../db/reco
 export const managedPolicySchema = z.object({
   xeroClientId: z.string().trim().min(1).max(200).optional(),
   role: roleSchema.optional(),
+  /** The firm's Client Hub server: fills and fixes the address on the options page. */
+  hubUrl: z
+    .url({ protocol: /^https?$/ })
+    .max(2000)
+    .optional(),
 });
 export type ManagedPolicy = z.infer<typeof managedPolicySchema>;
 

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { SANDBOX_CLIENT_ID } from '@/lib/config/sandbox-build';
-import { BackgroundError } from '@/lib/messaging/client';
 import { type Sandbox, startSandbox } from '../../sandbox/server';
-import { startTestBackground } from './support/background';
+import { problemOf, startTestBackground } from './support/background';
 import { demoUserOrganisations, type SignInAnswer, signInWithForms } from './support/sign-in';
 
 let sandbox: Sandbox;
@@ -56,15 +55,6 @@ async function refreshStatus(refreshToken: string): Promise<number> {
     }),
   });
   return response.status;
-}
-
-async function problemOf(promise: Promise<unknown>) {
-  const error = await promise.then(
-    () => null,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(BackgroundError);
-  return (error as BackgroundError).detail;
 }
 
 describe('connecting Xero companies', () => {

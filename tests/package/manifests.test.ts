@@ -38,7 +38,8 @@ const expected = {
   permissions: [...PERMISSIONS].sort(),
   host_permissions: [...HOST_PERMISSIONS].sort(),
   optional_permissions: undefined,
-  optional_host_permissions: undefined,
+  // The firm's Client Hub server, asked for (that one origin) only when someone connects to it.
+  optional_host_permissions: ['https://*/*'],
   content_script_matches: CONTENT_SCRIPT_MATCHES,
   // None: the content script's CSS is bundled into it, so Xero's pages cannot probe for our files.
   web_accessible_resources: undefined,
@@ -55,7 +56,7 @@ const expected = {
       "form-action 'none'",
       "frame-src 'none'",
       "img-src 'self' data: blob:",
-      'connect-src https://identity.xero.com https://login.xero.com https://api.xero.com',
+      'connect-src https://identity.xero.com https://login.xero.com https://api.xero.com https:',
     ].join('; '),
   },
   // The stores assign the production id; the sandbox build's pinned key must never ship.

@@ -87,7 +87,7 @@ describe('content security policy of the extension’s pages and background', ()
         .map(([k, ...v]) => [k, v]),
     );
 
-  test('scripts only from the package, no plugins or <base>, and network only to Xero’s identity, login and API hosts', () => {
+  test('scripts only from the package, no plugins or <base>, and network only to Xero’s identity, login and API hosts and the firm’s Client Hub server', () => {
     const production = xeroConfigFor({ mode: 'production', clientId: 'abc' });
     for (const browser of ['chrome', 'firefox']) {
       const csp = manifestFor({ browser, xero: production }).content_security_policy.extension_pages;
@@ -99,8 +99,15 @@ describe('content security policy of the extension’s pages and background', ()
         'form-action': ["'none'"],
         'frame-src': ["'none'"],
         'img-src': ["'self'", 'data:', 'blob:'],
-        'connect-src': ['https://identity.xero.com', 'https://login.xero.com', 'https://api.xero.com'],
+        // The Client Hub server's address is typed at run time: any https origin, or this computer's.
+        'connect-src': [
+          'https://identity.xero.com',
+          'https://login.xero.com',
+          'https://api.xero.com',
+          'https:',
+        ],
       });
+      expect(manifestFor({ browser, xero: production }).optional_host_permissions).toEqual(['https://*/*']);
     }
   });
 
@@ -117,9 +124,15 @@ describe('content security policy of the extension’s pages and background', ()
 
   test('a sandbox build connects to the sandbox’s origin, port included; the dev server adds localhost', () => {
     const sandbox = xeroConfigFor({ mode: 'sandbox', sandboxUrl: 'http://127.0.0.1:5123' });
-    expect(directives(extensionPagesCsp(sandbox))['connect-src']).toEqual(['http://127.0.0.1:5123']);
+    expect(directives(extensionPagesCsp(sandbox))['connect-src']).toEqual([
+      'http://127.0.0.1:5123',
+      'https:',
+      'http://127.0.0.1:*',
+    ]);
     expect(directives(extensionPagesCsp(sandbox, true))['connect-src']).toEqual([
       'http://127.0.0.1:5123',
+      'https:',
+      'http://127.0.0.1:*',
       'http://localhost:*',
       'ws://localhost:*',
     ]);

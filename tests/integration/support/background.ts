@@ -3,8 +3,8 @@ import { startBackground } from '@/lib/background/main';
 import { SANDBOX_REDIRECT_URIS } from '@/lib/config/sandbox-build';
 import { type XeroConfig, xeroConfigFor } from '@/lib/config/xero';
 import { ClientHubDb } from '@/lib/db/database';
-import { askBackground } from '@/lib/messaging/client';
-import type { AnyRequest } from '@/lib/messaging/contract';
+import { askBackground, BackgroundError } from '@/lib/messaging/client';
+import type { AnyRequest, MessageError } from '@/lib/messaging/contract';
 
 /** In-process lock with the Web Locks contract: one holder per name, others queue in order. */
 export function createLocks(): WithLock {
@@ -29,6 +29,8 @@ export interface TestBackgroundOptions {
   locks?: WithLock;
   xero?: Partial<XeroConfig>;
   redirectUri?: string;
+  /** permissions.contains for the Client Hub server's origin (absent: not asked). */
+  hasOriginPermission?: (origin: string) => Promise<boolean>;
 }
 
 let counter = 0;
@@ -81,6 +83,7 @@ export function startTestBackground(options: TestBackgroundOptions) {
         listener = l;
       },
     },
+    ...(options.hasOriginPermission ? { hasOriginPermission: options.hasOriginPermission } : {}),
   });
   const send = (message: unknown) => {
     if (!listener) throw new Error('background did not listen');
@@ -99,4 +102,14 @@ export function startTestBackground(options: TestBackgroundOptions) {
     send,
     ask: <R extends AnyRequest>(request: R) => askBackground(send, request),
   };
+}
+
+/** The problem the background answered a request with (fails the test when it succeeded). */
+export async function problemOf(promise: Promise<unknown>): Promise<MessageError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof BackgroundError)) throw new Error(`expected a problem, got ${String(error)}`);
+  return error.detail;
 }
