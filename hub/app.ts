@@ -1,5 +1,6 @@
 import type { HttpBindings } from '@hono/node-server';
 import { type Context, Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { healthSchema, hubProblemSchema } from '../lib/hub/contract.ts';
 import type { HubAuth } from './auth.ts';
@@ -11,6 +12,13 @@ import { PORTAL_CSS, PORTAL_CSS_PATH } from './portal/layout.tsx';
 import { connectionRoutes } from './routes/connections.ts';
 import { mountRoutes, openApiDocument, type RouteDef } from './routes/define.ts';
 import { peopleRoutes } from './routes/people.ts';
+import {
+  isUnknownAddress,
+  mountPortalSignIn,
+  SIGN_IN_ANSWER_MS,
+  SIGN_IN_ROUTES,
+  waitUntil,
+} from './routes/portal-sign-in.ts';
 import { mountSentMail } from './routes/sent-mail.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { workspaceRoutes } from './routes/workspaces.ts';
@@ -30,6 +38,7 @@ export const PUBLIC_ROUTES = [
   { method: 'GET', path: '/api/auth/*' },
   { method: 'POST', path: '/api/auth/*' },
   { method: 'GET', path: PORTAL_CSS_PATH },
+  ...SIGN_IN_ROUTES,
 ] as const;
 
 /**
@@ -124,7 +133,14 @@ export function createHubApp(services: HubServices, auth: HubAuth, options: AppO
     const headers = new Headers(c.req.raw.headers);
     headers.set('x-hub-client-ip', clientAddress(c));
     const body = c.req.method === 'GET' ? undefined : await c.req.arrayBuffer();
+    const started = performance.now();
+    const asksForEmail = new URL(c.req.url).pathname === '/api/auth/sign-in/magic-link';
     const response = await auth.handler(new Request(c.req.raw.url, { method: c.req.method, headers, body }));
+    if (asksForEmail) {
+      // The same answer, after the same time, whether or not the address has an account.
+      await waitUntil(started, SIGN_IN_ANSWER_MS);
+      if (await isUnknownAddress(response)) return c.json({ status: true });
+    }
     if (response.status >= 500 && (await unreachable())) return databaseDown();
     if (response.status === 429) {
       const retry = response.headers.get('x-retry-after') ?? '60';
@@ -156,6 +172,7 @@ export function createHubApp(services: HubServices, auth: HubAuth, options: AppO
     }),
   );
   mountSentMail(app as unknown as Hono, services, auth, clientAddress as (c: Context) => string);
+  mountPortalSignIn(app as unknown as Hono, services, auth, clientAddress as (c: Context) => string);
 
   app.notFound(() =>
     problem(
@@ -169,6 +186,16 @@ export function createHubApp(services: HubServices, auth: HubAuth, options: AppO
 
   app.onError(async (error) => {
     if (error instanceof HubError) return problem(error);
+    // hono/csrf refuses a form posted from another site's page.
+    if (error instanceof HTTPException && error.status === 403) {
+      return problem(
+        new HubError(
+          403,
+          'This form was not sent from Client Hub’s own page',
+          'Open the page again on Client Hub itself and send the form from there.',
+        ),
+      );
+    }
     if (isDatabaseUnavailable(error) || (await unreachable())) return databaseDown();
     log('Client Hub server error', error);
     return problem(

@@ -66,7 +66,7 @@ if (command === 'create-firm') {
       secret: await sharedSecret(database.db),
       baseUrl: 'http://127.0.0.1',
       signInAttemptsPerMinute: 10,
-      sendEmail: async () => {},
+      sendSignInEmail: () => {},
     });
     const { firmId, admin } = await createFirm({ db: database.db, clock: systemClock }, auth, {
       name: options.name,

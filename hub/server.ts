@@ -6,9 +6,9 @@ import { createAuth, type HubAuth } from './auth.ts';
 import { type HubDatabase, openDatabase } from './db/client.ts';
 import { type Clock, systemClock } from './domain/clock.ts';
 import { DEFAULT_LIMITS, type HubLimits, type HubServices } from './domain/context.ts';
+import { sendSignInEmail } from './domain/sign-in.ts';
 import { sharedSecret } from './domain/users.ts';
 import { createMail } from './email/mailer.ts';
-import { composeEmail } from './email/messages.tsx';
 import { localFileStore } from './storage/files.ts';
 
 export const DEFAULT_DATA_DIR = '.hub-data';
@@ -27,7 +27,8 @@ export interface HubOptions {
   clock?: Clock;
   limits?: Partial<HubLimits>;
   trustProxy?: boolean;
-  /** smtp://…; defaults to SMTP_URL. Without it, mail is kept in `<data>/sent-mail` (Sent mail page). */
+  log?: (message: string, error?: unknown) => void;
+  /** smtp://…; defaults to SMTP_URL ('' for none). Without it, mail is kept in `<data>/sent-mail` (Sent mail page). */
   smtpUrl?: string | undefined;
   /** The From address; defaults to MAIL_FROM, then "Client Hub <client-hub@localhost>". */
   mailFrom?: string | undefined;
@@ -65,6 +66,9 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const clock = options.clock ?? systemClock;
+  const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error));
+  /** Emails still being sent: close() waits for them. */
+  const pending = new Set<Promise<unknown>>();
   const mail = createMail({
     smtpUrl: options.smtpUrl ?? process.env.SMTP_URL,
     from: options.mailFrom ?? process.env.MAIL_FROM,
@@ -87,19 +91,15 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     secret: await sharedSecret(database.db),
     baseUrl: publicUrl,
     signInAttemptsPerMinute: services.limits.signInAttemptsPerMinute,
-    sendEmail: async (email) => {
-      await services.mailer.send(
-        composeEmail({
-          firmName: 'Client Hub',
-          to: email.to,
-          subject: email.subject,
-          paragraphs: [email.text],
-          footer: 'You get this email because someone asked to sign in to Client Hub with this address.',
-        }),
-      );
+    // Not awaited by the request: how long the mail server takes must not tell whether an address is known.
+    sendSignInEmail: (request) => {
+      const sending = sendSignInEmail(services, request)
+        .catch((error: unknown) => log('Could not send a sign-in email', error))
+        .finally(() => pending.delete(sending));
+      pending.add(sending);
     },
   });
-  const app = createHubApp(services, auth, { trustProxy: options.trustProxy ?? false });
+  const app = createHubApp(services, auth, { trustProxy: options.trustProxy ?? false, log });
   handler = (request, env) => app.fetch(request, env as never);
   return {
     url,
@@ -109,6 +109,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     auth,
     close: async () => {
       await new Promise<void>((done) => server.close(() => done()));
+      await Promise.allSettled([...pending]);
       await mail.close();
       if (!options.database) await database.close();
     },

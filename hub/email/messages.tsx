@@ -81,3 +81,50 @@ export function composeEmail(content: EmailContent): EmailMessage {
   const html = `<!doctype html>${(<EmailBody content={content} />).toString()}`;
   return { to: content.to, subject: content.subject, text, html, fromName: content.firmName };
 }
+
+const minutes = (seconds: number) => Math.round(seconds / 60);
+
+/** The sign-in email: a one-time link and, for another device, the same sign-in as a 6-digit code. */
+export function signInEmail(input: {
+  firmName: string;
+  to: string;
+  url: string;
+  code: string;
+  validSeconds: number;
+}): EmailMessage {
+  return composeEmail({
+    firmName: input.firmName,
+    to: input.to,
+    subject: `Sign in to ${input.firmName} on Client Hub`,
+    paragraphs: [
+      `Use the button to sign in to Client Hub, where ${input.firmName} asks about your business’s bank transactions.`,
+      `The link and the code work once, within ${minutes(input.validSeconds)} minutes, and only for ${input.to}.`,
+    ],
+    action: { label: 'Sign in', url: input.url },
+    code: { label: 'Signing in on another device? Enter this code on its sign-in page:', value: input.code },
+    footer: `Someone asked to sign in to Client Hub as ${input.to}. If it was not you, ignore this email: nobody can sign in without it.`,
+  });
+}
+
+/** The invitation: which firm asks, about which business, and why; the link opens the sign-in page. */
+export function invitationEmail(input: {
+  firmName: string;
+  inviterName: string;
+  workspaceName: string;
+  clientName: string;
+  to: string;
+  url: string;
+}): EmailMessage {
+  return composeEmail({
+    firmName: input.firmName,
+    to: input.to,
+    subject: `${input.firmName} invites you to answer questions about ${input.workspaceName}`,
+    paragraphs: [
+      `Hello ${input.clientName},`,
+      `${input.inviterName} at ${input.firmName} invited you to Client Hub for ${input.workspaceName}. When a bank transaction needs an explanation, such as what a payment was for, they ask you there, and you answer from your phone or computer and attach the receipt.`,
+      'You need no password: open the link, and we email you a sign-in link each time you sign in.',
+    ],
+    action: { label: 'Open Client Hub', url: input.url },
+    footer: `You get this email because ${input.firmName} invited ${input.to}. If you do not work with them, ignore it.`,
+  });
+}

@@ -123,6 +123,18 @@ const SAMPLES: Record<string, (target: Target) => Promise<Sample>> = {
     path: `/api/workspaces/${places[t].workspaceId}/clients`,
     body: { email: uniqueEmail('invited'), name: 'Invited Client' },
   }),
+  'DELETE /api/workspaces/:workspaceId/clients/:userId/sessions': async (t) => {
+    // A client user of the target workspace, to sign out.
+    const client = await createUser(hub.services, hub.auth, places[t].firmId, {
+      email: uniqueEmail('signed-out'),
+      name: 'Signed Out Client',
+      role: 'Client User',
+    });
+    await hub.services.db
+      .insert(workspaceMember)
+      .values({ workspaceId: places[t].workspaceId, userId: client.userId, createdAt: new Date() });
+    return { path: `/api/workspaces/${places[t].workspaceId}/clients/${client.userId}/sessions` };
+  },
   'GET /api/workspaces/:workspaceId/activity': async (t) => ({
     path: `/api/workspaces/${places[t].workspaceId}/activity`,
   }),
@@ -264,6 +276,8 @@ describe(`authorisation matrix (${DATABASE})`, () => {
     }
     for (const action of [
       'tasks.upsert',
+      'workspace.clients.invite',
+      'workspace.clients.sign-out',
       'workspace.members.read',
       'workspace.activity.read',
       'connections.read',
