@@ -44,6 +44,8 @@ export interface TestHubOptions {
   trustProxy?: boolean;
   clock?: Clock;
   mailbox?: MailboxOptions;
+  /** Another SMTP server than the hub's own test mailbox (such as one that is down). */
+  smtpUrl?: string;
 }
 
 export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
@@ -56,7 +58,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     // Sign-in limits are tested on their own; elsewhere many sign-ins happen within a minute.
     limits: { signInAttemptsPerMinute: 10_000, ...options.limits },
     // Never the developer's own SMTP_URL: the tests' mail goes to their own server, or the folder.
-    smtpUrl: options.mail === 'kept' ? '' : mailbox.url,
+    smtpUrl: options.mail === 'kept' ? '' : (options.smtpUrl ?? mailbox.url),
     mailFrom: 'Client Hub Tests <hub@example.test>',
     trustProxy: options.trustProxy ?? false,
     ...(options.clock ? { clock: options.clock } : {}),
