@@ -122,7 +122,17 @@ export function createHubApp(services: HubServices, auth: HubAuth, options: AppO
           },
         },
         '/api/auth/sign-in/magic-link': {
-          post: { summary: 'Email a one-time sign-in link', responses: { 200: { description: 'Sent' } } },
+          post: {
+            summary:
+              'Email a one-time sign-in link and 6-digit code (the same answer whether or not the address has an account)',
+            responses: { 200: { description: 'Sent, if the address has an account' } },
+          },
+        },
+        '/api/auth/sign-in/email-otp': {
+          post: {
+            summary: 'Sign in with the emailed 6-digit code ({ email, otp })',
+            responses: { 200: { description: 'Signed in' } },
+          },
         },
       }),
     ),

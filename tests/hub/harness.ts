@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { type HubDatabase, openDatabase } from '../../hub/db/client.ts';
 import { workspaceMember } from '../../hub/db/schema/index.ts';
 import type { Clock } from '../../hub/domain/clock.ts';
@@ -234,4 +235,15 @@ export function transaction(overrides: Record<string, unknown> = {}) {
     LineItems: [{ Description: 'Unknown', LineAmount: 42.5 }],
     ...overrides,
   };
+}
+
+/** A test file's own hub and firm: started before its tests, stopped after them. */
+export function hubWithFirm(name?: string, options: TestHubOptions = {}) {
+  const world = {} as { hub: TestHub; firm: FirmFixture };
+  beforeAll(async () => {
+    world.hub = await startTestHub(options);
+    world.firm = await makeFirm(world.hub, name);
+  });
+  afterAll(() => world.hub?.stop());
+  return world;
 }

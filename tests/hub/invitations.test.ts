@@ -1,35 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { activityListSchema, hubProblemSchema, workspaceMembersSchema } from '../../lib/hub/contract.ts';
 import { startMailbox } from '../support/mailbox.ts';
-import {
-  caller,
-  DATABASE,
-  type FirmFixture,
-  makeFirm,
-  startTestHub,
-  type TestHub,
-  uniqueEmail,
-} from './harness.ts';
+import { caller, DATABASE, hubWithFirm, makeFirm, startTestHub, uniqueEmail } from './harness.ts';
 
-let hub: TestHub;
-let firm: FirmFixture;
-
-beforeAll(async () => {
-  hub = await startTestHub();
-  firm = await makeFirm(hub, 'Invite <Firm> & Partners');
-});
-afterAll(() => hub?.stop());
+const world = hubWithFirm('Invite <Firm> & Partners');
 
 const clients = (workspaceId: string) => `/api/workspaces/${workspaceId}/clients`;
 const members = async (workspaceId: string) =>
   workspaceMembersSchema.parse(
-    (await firm.users.Admin.request('GET', `/api/workspaces/${workspaceId}/members`)).body,
+    (await world.firm.users.Admin.request('GET', `/api/workspaces/${workspaceId}/members`)).body,
   ).members;
 
 describe(`inviting client users (${DATABASE})`, () => {
   it('emails the invitation: which firm asks, about which business, why, and where to sign in', async () => {
     const email = uniqueEmail('invitee');
-    const invited = await firm.users.Manager.request('POST', clients(firm.own.id), {
+    const invited = await world.firm.users.Manager.request('POST', clients(world.firm.own.id), {
       email: email.toUpperCase(),
       name: 'Ira <Invitee>',
     });
@@ -40,7 +25,7 @@ describe(`inviting client users (${DATABASE})`, () => {
       role: 'Client User',
       invitation: { status: 'invited' },
     });
-    const mail = await hub.mailbox.next(email);
+    const mail = await world.hub.mailbox.next(email);
     expect(mail.from?.value[0]?.name).toBe('Invite <Firm> & Partners');
     expect(mail.subject).toBe(
       'Invite <Firm> & Partners invites you to answer questions about Own Invite <Firm> & Partners',
@@ -48,7 +33,7 @@ describe(`inviting client users (${DATABASE})`, () => {
     expect(mail.text).toContain('Hello Ira <Invitee>,');
     expect(mail.text).toContain('Max Manager at Invite <Firm> & Partners invited you to Client Hub');
     expect(mail.text).toContain('what a payment was for');
-    expect(mail.text).toContain(`${hub.url}/portal/sign-in?email=${encodeURIComponent(email)}`);
+    expect(mail.text).toContain(`${world.hub.url}/portal/sign-in?email=${encodeURIComponent(email)}`);
     const html = typeof mail.html === 'string' ? mail.html : '';
     expect(html).toContain('Hello Ira &lt;Invitee&gt;,');
     expect(html).not.toContain('<Invitee>');
@@ -56,19 +41,22 @@ describe(`inviting client users (${DATABASE})`, () => {
 
   it('invites the same address again without a second invitation, and emails it again', async () => {
     const email = uniqueEmail('twice');
-    const first = await firm.users.Staff.request('POST', clients(firm.own.id), { email, name: 'Tess Twice' });
-    const again = await firm.users.Staff.request('POST', clients(firm.own.id), {
+    const first = await world.firm.users.Staff.request('POST', clients(world.firm.own.id), {
+      email,
+      name: 'Tess Twice',
+    });
+    const again = await world.firm.users.Staff.request('POST', clients(world.firm.own.id), {
       email,
       name: 'Another Name',
     });
     expect(first.status).toBe(201);
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
-    expect((await members(firm.own.id)).filter((m) => m.email === email)).toHaveLength(1);
-    await hub.mailbox.next(email, { after: 1 });
-    expect(hub.mailbox.to(email)).toHaveLength(2);
+    expect((await members(world.firm.own.id)).filter((m) => m.email === email)).toHaveLength(1);
+    await world.hub.mailbox.next(email, { after: 1 });
+    expect(world.hub.mailbox.to(email)).toHaveLength(2);
     const activity = activityListSchema.parse(
-      (await firm.users.Admin.request('GET', `/api/workspaces/${firm.own.id}/activity`)).body,
+      (await world.firm.users.Admin.request('GET', `/api/workspaces/${world.firm.own.id}/activity`)).body,
     ).activity;
     expect(activity.filter((a) => a.detail.email === email).map((a) => a.action)).toEqual([
       'workspace.client-reinvited',
@@ -78,24 +66,24 @@ describe(`inviting client users (${DATABASE})`, () => {
 
   it('invites one client user to a second workspace of the same firm', async () => {
     const email = uniqueEmail('two-businesses');
-    await firm.users.Admin.request('POST', clients(firm.own.id), { email, name: 'Owner Of Two' });
-    const second = await firm.users.Admin.request('POST', clients(firm.other.id), {
+    await world.firm.users.Admin.request('POST', clients(world.firm.own.id), { email, name: 'Owner Of Two' });
+    const second = await world.firm.users.Admin.request('POST', clients(world.firm.other.id), {
       email,
       name: 'Owner Of Two',
     });
     expect(second.status).toBe(201);
-    expect((await members(firm.other.id)).map((m) => m.email)).toContain(email);
+    expect((await members(world.firm.other.id)).map((m) => m.email)).toContain(email);
   });
 
   it('refuses to invite someone of the firm itself, or of another firm, as a client', async () => {
-    const staff = await firm.users.Admin.request('POST', clients(firm.own.id), {
-      email: firm.users.Staff.email,
+    const staff = await world.firm.users.Admin.request('POST', clients(world.firm.own.id), {
+      email: world.firm.users.Staff.email,
       name: 'Sam',
     });
     expect(staff.status).toBe(409);
     expect(hubProblemSchema.parse(staff.body).detail).toMatch(/assign them/);
-    const other = await makeFirm(hub, 'Other Invite Firm');
-    const theirs = await firm.users.Admin.request('POST', clients(firm.own.id), {
+    const other = await makeFirm(world.hub, 'Other Invite Firm');
+    const theirs = await world.firm.users.Admin.request('POST', clients(world.firm.own.id), {
       email: other.users['Client User'].email,
       name: 'Theirs',
     });
@@ -105,12 +93,12 @@ describe(`inviting client users (${DATABASE})`, () => {
   it('keeps the invitation when the mail server is down, says so, and sends it on the next try', async () => {
     const down = await startMailbox();
     await down.close();
-    const broken = await startTestHub({ database: hub.database, smtpUrl: down.url });
+    const broken = await startTestHub({ database: world.hub.database, smtpUrl: down.url });
     try {
       const email = uniqueEmail('mail-down');
-      const failed = await caller(broken.url, firm.users.Manager.token).request(
+      const failed = await caller(broken.url, world.firm.users.Manager.token).request(
         'POST',
-        clients(firm.own.id),
+        clients(world.firm.own.id),
         {
           email,
           name: 'Dana Down',
@@ -118,15 +106,15 @@ describe(`inviting client users (${DATABASE})`, () => {
       );
       expect(failed.status).toBe(502);
       expect(hubProblemSchema.parse(failed.body).detail).toMatch(/invite the same address again/);
-      expect((await members(firm.own.id)).find((m) => m.email === email)?.invitation).toEqual({
+      expect((await members(world.firm.own.id)).find((m) => m.email === email)?.invitation).toEqual({
         status: 'invited',
       });
-      const retried = await firm.users.Manager.request('POST', clients(firm.own.id), {
+      const retried = await world.firm.users.Manager.request('POST', clients(world.firm.own.id), {
         email,
         name: 'Dana Down',
       });
       expect(retried.status).toBe(200);
-      await hub.mailbox.next(email);
+      await world.hub.mailbox.next(email);
     } finally {
       await broken.stop();
     }

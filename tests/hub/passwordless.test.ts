@@ -1,34 +1,24 @@
 import { inArray } from 'drizzle-orm';
 import type { ParsedMail } from 'mailparser';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SESSION_SECONDS } from '../../hub/auth.ts';
 import { rateLimit } from '../../hub/db/schema/index.ts';
 import { SIGN_IN_ANSWER_MS } from '../../hub/routes/portal-sign-in.ts';
 import { workspaceMembersSchema } from '../../lib/hub/contract.ts';
-import {
-  DATABASE,
-  type FirmFixture,
-  makeFirm,
-  startTestHub,
-  type TestHub,
-  uniqueAddress,
-  uniqueEmail,
-} from './harness.ts';
+import { DATABASE, hubWithFirm, startTestHub, uniqueAddress, uniqueEmail } from './harness.ts';
 
-let hub: TestHub;
-let firm: FirmFixture;
-
-beforeAll(async () => {
-  hub = await startTestHub();
-  firm = await makeFirm(hub, 'Passwordless & Co');
-});
-afterAll(() => hub?.stop());
+const world = hubWithFirm('Passwordless & Co');
 afterEach(() => {
   vi.useRealTimers();
 });
 
 /** A form post from the hub's own page, as a browser sends it. */
-const post = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}, on = hub) =>
+const post = (
+  path: string,
+  fields: Record<string, string>,
+  headers: Record<string, string> = {},
+  on = world.hub,
+) =>
   fetch(`${on.url}${path}`, {
     method: 'POST',
     redirect: 'manual',
@@ -37,7 +27,7 @@ const post = (path: string, fields: Record<string, string>, headers: Record<stri
   });
 
 const invite = async (email: string, name = 'Nia Client') => {
-  const reply = await firm.users.Staff.request('POST', `/api/workspaces/${firm.own.id}/clients`, {
+  const reply = await world.firm.users.Staff.request('POST', `/api/workspaces/${world.firm.own.id}/clients`, {
     email,
     name,
   });
@@ -48,7 +38,7 @@ const invite = async (email: string, name = 'Nia Client') => {
 /** Asks for a sign-in email from the portal's page and waits for it. */
 async function askForSignIn(
   email: string,
-  on = hub,
+  on = world.hub,
 ): Promise<{ link: string; code: string; mail: ParsedMail }> {
   const before = on.mailbox.to(email).length;
   const asked = await post('/portal/sign-in', { email }, {}, on);
@@ -80,26 +70,26 @@ const sessionCookie = (response: Response) =>
     .find((c) => c.includes('session_token='))
     ?.split(';')[0] ?? '';
 
-const whoIs = (cookie: string) => fetch(`${hub.url}/api/me`, { headers: { cookie } });
+const whoIs = (cookie: string) => fetch(`${world.hub.url}/api/me`, { headers: { cookie } });
 
 describe(`sign-in without a password (${DATABASE})`, () => {
   it('invites a client by email; they follow the emailed link and stay signed in on that device', async () => {
     const email = uniqueEmail('nia');
     await invite(email);
-    const invitation = await hub.mailbox.next(email);
+    const invitation = await world.hub.mailbox.next(email);
     expect(invitation.subject).toBe(
       `Passwordless & Co invites you to answer questions about Own Passwordless & Co`,
     );
     expect(invitation.text).toContain('Sam Staff at Passwordless & Co invited you');
     const signInPage = /(https?:\/\/\S+\/portal\/sign-in\?email=\S+)/.exec(invitation.text ?? '')?.[1] ?? '';
-    expect(signInPage).toBe(`${hub.url}/portal/sign-in?email=${encodeURIComponent(email)}`);
+    expect(signInPage).toBe(`${world.hub.url}/portal/sign-in?email=${encodeURIComponent(email)}`);
     const opened = await fetch(signInPage);
     expect(opened.status).toBe(200);
     expect(await opened.text()).toContain(`value="${email}"`);
 
     const members = async () =>
       workspaceMembersSchema.parse(
-        (await firm.users.Manager.request('GET', `/api/workspaces/${firm.own.id}/members`)).body,
+        (await world.firm.users.Manager.request('GET', `/api/workspaces/${world.firm.own.id}/members`)).body,
       ).members;
     expect((await members()).find((m) => m.email === email)?.invitation).toEqual({ status: 'invited' });
 
@@ -201,7 +191,7 @@ describe(`sign-in without a password (${DATABASE})`, () => {
     expect(forUnknown.ms).toBeGreaterThanOrEqual(SIGN_IN_ANSWER_MS - 5);
     // The API answers alike too.
     const api = async (email: string) => {
-      const response = await fetch(`${hub.url}/api/auth/sign-in/magic-link`, {
+      const response = await fetch(`${world.hub.url}/api/auth/sign-in/magic-link`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ email }),
@@ -209,12 +199,12 @@ describe(`sign-in without a password (${DATABASE})`, () => {
       return { status: response.status, body: await response.text() };
     };
     expect(await api(unknown)).toEqual(await api(known));
-    await hub.mailbox.next(known, { after: 2 });
-    expect(hub.mailbox.to(unknown)).toEqual([]);
+    await world.hub.mailbox.next(known, { after: 2 });
+    expect(world.hub.mailbox.to(unknown)).toEqual([]);
   });
 
   it('does not make the request wait for a slow mail server (that would tell known addresses apart)', async () => {
-    const slow = await startTestHub({ database: hub.database, mailbox: { acceptDelayMs: 3_000 } });
+    const slow = await startTestHub({ database: world.hub.database, mailbox: { acceptDelayMs: 3_000 } });
     try {
       const email = uniqueEmail('slow');
       await invite(email);
@@ -231,14 +221,14 @@ describe(`sign-in without a password (${DATABASE})`, () => {
 
   it('limits sign-in requests per address, with a plain message and Retry-After', async () => {
     const strict = await startTestHub({
-      database: hub.database,
+      database: world.hub.database,
       limits: { signInAttemptsPerMinute: 3 },
       trustProxy: true,
     });
     try {
       // Under test, better-auth counts every caller as 127.0.0.1 (whatever the proxy says), and other
       // tests sign in too: start the count afresh, then stop at the first refusal.
-      await hub.services.db
+      await world.hub.services.db
         .delete(rateLimit)
         .where(inArray(rateLimit.key, ['127.0.0.1/sign-in/magic-link', '127.0.0.1/sign-in/email-otp']));
       const from = { 'x-forwarded-for': uniqueAddress() };
@@ -285,18 +275,18 @@ describe(`sign-in without a password (${DATABASE})`, () => {
     const me = (await (await whoIs(cookies[0] ?? '')).json()) as { userId: string };
 
     // Staff assigned to the workspace may; the client's own cookie session keeps working until then.
-    const ended = await firm.users.Staff.request(
+    const ended = await world.firm.users.Staff.request(
       'DELETE',
-      `/api/workspaces/${firm.own.id}/clients/${me.userId}/sessions`,
+      `/api/workspaces/${world.firm.own.id}/clients/${me.userId}/sessions`,
     );
     expect(ended.status).toBe(204);
     for (const cookie of cookies) expect((await whoIs(cookie)).status).toBe(401);
     // Only client users of that workspace: not the firm's own people.
-    const staff = await firm.users.Manager.request(
+    const staff = await world.firm.users.Manager.request(
       'DELETE',
-      `/api/workspaces/${firm.own.id}/clients/${firm.users.Staff.userId}/sessions`,
+      `/api/workspaces/${world.firm.own.id}/clients/${world.firm.users.Staff.userId}/sessions`,
     );
     expect(staff.status).toBe(404);
-    expect((await firm.users.Staff.request('GET', '/api/me')).status).toBe(200);
+    expect((await world.firm.users.Staff.request('GET', '/api/me')).status).toBe(200);
   });
 });
