@@ -354,5 +354,5 @@ describe(`authorisation matrix (${DATABASE})`, () => {
       organisationName: `Org ${places['other firm'].tenantId.slice(0, 4)}`,
       health: 'healthy',
     });
-  });
+  }, 180_000); // every route × role × target: minutes on a loaded 2-core machine
 });
