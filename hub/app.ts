@@ -1,15 +1,25 @@
 import type { HttpBindings } from '@hono/node-server';
-import { sql } from 'drizzle-orm';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
+import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { healthSchema, hubProblemSchema } from '../lib/hub/contract.ts';
 import type { HubAuth } from './auth.ts';
-import { isDatabaseUnavailable } from './db/client.ts';
+import { isDatabaseUnavailable, probeDatabase } from './db/client.ts';
 import type { HubServices } from './domain/context.ts';
 import { HubError } from './domain/problems.ts';
+import { SENT_MAIL_PATH } from './email/sent-mail-page.tsx';
+import { PORTAL_CSS, PORTAL_CSS_PATH } from './portal/layout.tsx';
 import { connectionRoutes } from './routes/connections.ts';
 import { mountRoutes, openApiDocument, type RouteDef } from './routes/define.ts';
 import { peopleRoutes } from './routes/people.ts';
+import {
+  isUnknownAddress,
+  mountPortalSignIn,
+  SIGN_IN_ANSWER_MS,
+  SIGN_IN_ROUTES,
+  waitUntil,
+} from './routes/portal-sign-in.ts';
+import { mountSentMail } from './routes/sent-mail.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { workspaceRoutes } from './routes/workspaces.ts';
 
@@ -27,6 +37,17 @@ export const PUBLIC_ROUTES = [
   { method: 'GET', path: '/openapi.json' },
   { method: 'GET', path: '/api/auth/*' },
   { method: 'POST', path: '/api/auth/*' },
+  { method: 'GET', path: PORTAL_CSS_PATH },
+  ...SIGN_IN_ROUTES,
+] as const;
+
+/**
+ * Pages only for the person at the hub's own computer or a signed-in Admin, served only when mail
+ * is kept in the data folder (no SMTP_URL): tests/hub/email.test.ts checks who may see them.
+ */
+export const LOCAL_ROUTES = [
+  { method: 'GET', path: SENT_MAIL_PATH },
+  { method: 'GET', path: `${SENT_MAIL_PATH}/:id` },
 ] as const;
 
 export type HubEnv = { Bindings: HttpBindings };
@@ -70,14 +91,19 @@ export function createHubApp(services: HubServices, auth: HubAuth, options: AppO
    * alone cannot say "database down", but the database can.
    */
   const unreachable = () =>
-    services.db.execute(sql`select 1`).then(
+    probeDatabase(services.db).then(
       () => false,
       (error: unknown) => isDatabaseUnavailable(error),
     );
+  /** The caller's address: the connection's, or the first X-Forwarded-For entry behind a proxy you run. */
+  const clientAddress = (c: Context<HubEnv>) => {
+    const forwarded = options.trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+    return forwarded || c.env?.incoming?.socket?.remoteAddress || '0.0.0.0';
+  };
 
   app.get('/healthz', async (c) => {
     try {
-      await services.db.execute(sql`select 1`);
+      await probeDatabase(services.db);
       return c.json(healthSchema.parse({ ok: true, database: services.kind }));
     } catch {
       return c.json({ ok: false, database: services.kind }, 503);
@@ -96,7 +122,17 @@ export function createHubApp(services: HubServices, auth: HubAuth, options: AppO
           },
         },
         '/api/auth/sign-in/magic-link': {
-          post: { summary: 'Email a one-time sign-in link', responses: { 200: { description: 'Sent' } } },
+          post: {
+            summary:
+              'Email a one-time sign-in link and 6-digit code (the same answer whether or not the address has an account)',
+            responses: { 200: { description: 'Sent, if the address has an account' } },
+          },
+        },
+        '/api/auth/sign-in/email-otp': {
+          post: {
+            summary: 'Sign in with the emailed 6-digit code ({ email, otp })',
+            responses: { 200: { description: 'Signed in' } },
+          },
         },
       }),
     ),
@@ -105,10 +141,16 @@ export function createHubApp(services: HubServices, auth: HubAuth, options: AppO
   // better-auth's endpoints; the client's address is set here so its rate limit counts per address.
   app.on(['GET', 'POST'], '/api/auth/*', async (c) => {
     const headers = new Headers(c.req.raw.headers);
-    const forwarded = options.trustProxy ? headers.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-    headers.set('x-hub-client-ip', forwarded || c.env?.incoming?.socket?.remoteAddress || '0.0.0.0');
+    headers.set('x-hub-client-ip', clientAddress(c));
     const body = c.req.method === 'GET' ? undefined : await c.req.arrayBuffer();
+    const started = performance.now();
+    const asksForEmail = new URL(c.req.url).pathname === '/api/auth/sign-in/magic-link';
     const response = await auth.handler(new Request(c.req.raw.url, { method: c.req.method, headers, body }));
+    if (asksForEmail) {
+      // The same answer, after the same time, whether or not the address has an account.
+      await waitUntil(started, SIGN_IN_ANSWER_MS);
+      if (await isUnknownAddress(response)) return c.json({ status: true });
+    }
     if (response.status >= 500 && (await unreachable())) return databaseDown();
     if (response.status === 429) {
       const retry = response.headers.get('x-retry-after') ?? '60';
@@ -132,6 +174,16 @@ export function createHubApp(services: HubServices, auth: HubAuth, options: AppO
 
   mountRoutes(app as unknown as Hono, hubRoutes, services, auth);
 
+  app.get(PORTAL_CSS_PATH, (c) =>
+    c.body(PORTAL_CSS, 200, {
+      'content-type': 'text/css; charset=utf-8',
+      'cache-control': 'public, max-age=3600',
+      'x-content-type-options': 'nosniff',
+    }),
+  );
+  mountSentMail(app as unknown as Hono, services, auth, clientAddress as (c: Context) => string);
+  mountPortalSignIn(app as unknown as Hono, services, auth, clientAddress as (c: Context) => string);
+
   app.notFound(() =>
     problem(
       new HubError(
@@ -144,6 +196,16 @@ export function createHubApp(services: HubServices, auth: HubAuth, options: AppO
 
   app.onError(async (error) => {
     if (error instanceof HubError) return problem(error);
+    // hono/csrf refuses a form posted from another site's page.
+    if (error instanceof HTTPException && error.status === 403) {
+      return problem(
+        new HubError(
+          403,
+          'This form was not sent from Client Hub’s own page',
+          'Open the page again on Client Hub itself and send the form from there.',
+        ),
+      );
+    }
     if (isDatabaseUnavailable(error) || (await unreachable())) return databaseDown();
     log('Client Hub server error', error);
     return problem(

@@ -1,35 +1,44 @@
 import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
-import { bearer, magicLink } from 'better-auth/plugins';
+import { bearer, emailOTP, magicLink } from 'better-auth/plugins';
 import type { HubDb } from './db/client.ts';
 import * as schema from './db/schema/index.ts';
 
-/** An email the hub would send (issue 16 sends them over SMTP; for now they go to the outbox). */
-export interface OutgoingEmail {
-  to: string;
-  subject: string;
-  text: string;
-  /** The sign-in link, for the outbox and tests. */
-  url?: string;
+/** What a sign-in email carries: the one-time link's token and a 6-digit code, both for `email`. */
+export interface SignInRequest {
+  email: string;
+  token: string;
+  code: string;
 }
+
+/** How long an emailed sign-in link or code works. */
+export const SIGN_IN_VALID_SECONDS = 15 * 60;
+/** How long a session lasts on the device it signed in on. */
+export const SESSION_SECONDS = 30 * 24 * 60 * 60;
 
 export interface AuthOptions {
   db: HubDb;
   /** Shared by every instance (kept in the database): signs session cookies and bearer tokens. */
   secret: string;
   baseUrl: string;
-  sendEmail: (email: OutgoingEmail) => Promise<void>;
+  /**
+   * Sends the sign-in email. Called only for people who have an account; it must not make the
+   * request wait (the answer, and its timing, must not say whether the address is known).
+   */
+  sendSignInEmail: (request: SignInRequest) => void;
   /** Sign-in attempts allowed per address per minute. */
   signInAttemptsPerMinute: number;
 }
 
 /**
  * Sign-in through better-auth: firm users by email and password or an emailed link, clients by
- * emailed link; the extension keeps the bearer token the sign-in returns (`set-auth-token`).
- * Nobody signs themselves up: users are made by create-firm and by Admins (hub/domain/users.ts).
+ * an emailed link or the 6-digit code in the same email (magic-link and email-OTP plugins); the
+ * extension keeps the bearer token the sign-in returns (`set-auth-token`), the portal a cookie.
+ * Nobody signs themselves up: users are made by create-firm, by Admins and by invitations.
  */
 export function createAuth(options: AuthOptions) {
-  return betterAuth({
+  const perMinute = { window: 60, max: options.signInAttemptsPerMinute };
+  const auth = betterAuth({
     basePath: '/api/auth',
     baseURL: options.baseUrl,
     secret: options.secret,
@@ -44,7 +53,16 @@ export function createAuth(options: AuthOptions) {
       },
     }),
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 10 },
-    session: { expiresIn: 60 * 60 * 24 * 30, updateAge: 60 * 60 * 24 },
+    session: { expiresIn: SESSION_SECONDS, updateAge: 60 * 60 * 24 },
+    // The email-OTP plugin's other flows (verify email, reset password, a code on its own) are not
+    // used: the code comes only in the sign-in email, next to the link.
+    disabledPaths: [
+      '/email-otp/send-verification-otp',
+      '/email-otp/check-verification-otp',
+      '/email-otp/verify-email',
+      '/forget-password/email-otp',
+      '/email-otp/reset-password',
+    ],
     rateLimit: {
       enabled: true,
       // In the database, so a limit holds across every instance behind a load balancer.
@@ -52,8 +70,10 @@ export function createAuth(options: AuthOptions) {
       window: 60,
       max: 300,
       customRules: {
-        '/sign-in/email': { window: 60, max: options.signInAttemptsPerMinute },
-        '/sign-in/magic-link': { window: 60, max: options.signInAttemptsPerMinute },
+        '/sign-in/email': perMinute,
+        '/sign-in/magic-link': perMinute,
+        '/magic-link/verify': perMinute,
+        '/sign-in/email-otp': perMinute,
       },
     },
     advanced: {
@@ -65,18 +85,28 @@ export function createAuth(options: AuthOptions) {
       bearer({ requireSignature: true }),
       magicLink({
         disableSignUp: true,
-        expiresIn: 60 * 15,
-        sendMagicLink: async ({ email, url }) => {
-          await options.sendEmail({
-            to: email,
-            subject: 'Your Client Hub sign-in link',
-            text: `Open this link to sign in to Client Hub (it works once, for 15 minutes):\n\n${url}\n`,
-            url,
-          });
+        expiresIn: SIGN_IN_VALID_SECONDS,
+        // Kept hashed: a copy of the database holds no working link.
+        storeToken: 'hashed',
+        sendMagicLink: async ({ email, token }) => {
+          // The code for another device, made now so one email carries both.
+          const code = await auth.api.createVerificationOTP({ body: { email, type: 'sign-in' } });
+          options.sendSignInEmail({ email, token, code });
         },
+      }),
+      emailOTP({
+        disableSignUp: true,
+        otpLength: 6,
+        expiresIn: SIGN_IN_VALID_SECONDS,
+        storeOTP: 'hashed',
+        // Wrong guesses before the code stops working (then ask for a new email).
+        allowedAttempts: 5,
+        // Unused: its endpoint is disabled above, codes are made by sendMagicLink.
+        sendVerificationOTP: async () => {},
       }),
     ],
   });
+  return auth;
 }
 
 export type HubAuth = ReturnType<typeof createAuth>;

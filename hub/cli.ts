@@ -5,6 +5,7 @@ import { createAuth } from './auth.ts';
 import { openDatabase } from './db/client.ts';
 import { systemClock } from './domain/clock.ts';
 import { createFirm, sharedSecret } from './domain/users.ts';
+import { mailFromSchema, smtpUrlSchema } from './email/mailer.ts';
 import { DEFAULT_DATA_DIR, startHub } from './server.ts';
 
 const { values, positionals } = parseArgs({
@@ -15,6 +16,7 @@ const { values, positionals } = parseArgs({
     data: { type: 'string' },
     'public-url': { type: 'string' },
     'trust-proxy': { type: 'boolean' },
+    'mail-from': { type: 'string' },
     name: { type: 'string' },
     'admin-email': { type: 'string' },
     'admin-name': { type: 'string' },
@@ -30,6 +32,12 @@ const serveOptions = common.extend({
   host: z.string().default('127.0.0.1'),
   'public-url': z.url().optional(),
   'trust-proxy': z.boolean().default(false),
+  'mail-from': mailFromSchema.optional(),
+});
+/** From the environment: checked at start, so a typo is a clear message rather than failed mail later. */
+const mailEnvironment = z.object({
+  SMTP_URL: z.preprocess((v) => v || undefined, smtpUrlSchema),
+  MAIL_FROM: z.preprocess((v) => v || undefined, mailFromSchema.optional()),
 });
 const createFirmOptions = common.extend({
   name: z.string().trim().min(1, 'Give the firm a name with --name "…"'),
@@ -58,7 +66,7 @@ if (command === 'create-firm') {
       secret: await sharedSecret(database.db),
       baseUrl: 'http://127.0.0.1',
       signInAttemptsPerMinute: 10,
-      sendEmail: async () => {},
+      sendSignInEmail: () => {},
     });
     const { firmId, admin } = await createFirm({ db: database.db, clock: systemClock }, auth, {
       name: options.name,
@@ -78,14 +86,20 @@ if (command === 'create-firm') {
   const parsed = serveOptions.safeParse(values);
   if (!parsed.success) fail(parsed.error);
   const options = parsed.data;
+  const environment = mailEnvironment.safeParse(process.env);
+  if (!environment.success) fail(environment.error);
   const hub = await startHub({
     port: options.port,
     host: options.host,
     dataDir: options.data,
     ...(options['public-url'] ? { publicUrl: options['public-url'] } : {}),
     trustProxy: options['trust-proxy'],
+    mailFrom: values['mail-from'] ?? process.env.MAIL_FROM,
   });
   console.log(`Client Hub server listening on ${hub.url}`);
+  console.log(
+    `  mail: ${hub.services.sentMail ? `kept in ${resolve(options.data, 'sent-mail')}, shown at ${hub.url}/sent-mail (this computer only)` : 'sent over SMTP (SMTP_URL)'}`,
+  );
   console.log(
     `  database: ${hub.services.kind === 'pglite' ? `embedded (PGlite) in ${resolve(options.data)}` : 'PostgreSQL (DATABASE_URL)'}`,
   );

@@ -1,14 +1,14 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createHubApp } from './app.ts';
-import { createAuth, type HubAuth, type OutgoingEmail } from './auth.ts';
+import { createAuth, type HubAuth } from './auth.ts';
 import { type HubDatabase, openDatabase } from './db/client.ts';
 import { type Clock, systemClock } from './domain/clock.ts';
 import { DEFAULT_LIMITS, type HubLimits, type HubServices } from './domain/context.ts';
+import { sendSignInEmail } from './domain/sign-in.ts';
 import { sharedSecret } from './domain/users.ts';
+import { createMail } from './email/mailer.ts';
 import { localFileStore } from './storage/files.ts';
 
 export const DEFAULT_DATA_DIR = '.hub-data';
@@ -16,7 +16,7 @@ export const DEFAULT_DATA_DIR = '.hub-data';
 export interface HubOptions {
   port?: number;
   host?: string;
-  /** Files, the outbox and (without databaseUrl) the embedded database. */
+  /** Files, kept mail (without SMTP) and (without databaseUrl) the embedded database. */
   dataDir?: string;
   /** postgres://…; defaults to the DATABASE_URL environment variable. */
   databaseUrl?: string | undefined;
@@ -27,8 +27,11 @@ export interface HubOptions {
   clock?: Clock;
   limits?: Partial<HubLimits>;
   trustProxy?: boolean;
-  /** Called for every email the hub sends (tests read sign-in links here). */
-  onEmail?: (email: OutgoingEmail) => void;
+  log?: (message: string, error?: unknown) => void;
+  /** smtp://…; defaults to SMTP_URL ('' for none). Without it, mail is kept in `<data>/sent-mail` (Sent mail page). */
+  smtpUrl?: string | undefined;
+  /** The From address; defaults to MAIL_FROM, then "Client Hub <client-hub@localhost>". */
+  mailFrom?: string | undefined;
 }
 
 export interface Hub {
@@ -62,24 +65,41 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error));
+  /** Emails still being sent: close() waits for them. */
+  const pending = new Set<Promise<unknown>>();
+  const mail = createMail({
+    smtpUrl: options.smtpUrl ?? process.env.SMTP_URL,
+    from: options.mailFrom ?? process.env.MAIL_FROM,
+    dataDir,
+    now: () => clock.now(),
+  });
+  const publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
   const services: HubServices = {
     db: database.db,
     kind: database.kind,
-    clock: options.clock ?? systemClock,
+    clock,
     files: localFileStore(join(dataDir, 'files')),
     limits: { ...DEFAULT_LIMITS, ...options.limits },
+    mailer: mail.mailer,
+    sentMail: mail.sentMail,
+    publicUrl,
   };
   const auth = createAuth({
     db: database.db,
     secret: await sharedSecret(database.db),
-    baseUrl: options.publicUrl ?? url,
+    baseUrl: publicUrl,
     signInAttemptsPerMinute: services.limits.signInAttemptsPerMinute,
-    sendEmail: async (email) => {
-      await saveToOutbox(dataDir, email);
-      options.onEmail?.(email);
+    // Not awaited by the request: how long the mail server takes must not tell whether an address is known.
+    sendSignInEmail: (request) => {
+      const sending = sendSignInEmail(services, request)
+        .catch((error: unknown) => log('Could not send a sign-in email', error))
+        .finally(() => pending.delete(sending));
+      pending.add(sending);
     },
   });
-  const app = createHubApp(services, auth, { trustProxy: options.trustProxy ?? false });
+  const app = createHubApp(services, auth, { trustProxy: options.trustProxy ?? false, log });
   handler = (request, env) => app.fetch(request, env as never);
   return {
     url,
@@ -89,14 +109,9 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     auth,
     close: async () => {
       await new Promise<void>((done) => server.close(() => done()));
+      await Promise.allSettled([...pending]);
+      await mail.close();
       if (!options.database) await database.close();
     },
   };
-}
-
-/** Until email goes out over SMTP (issue 16), each message is kept as a file in `<data>/outbox`. */
-async function saveToOutbox(dataDir: string, email: OutgoingEmail) {
-  const folder = join(dataDir, 'outbox');
-  await mkdir(folder, { recursive: true });
-  await writeFile(join(folder, `${Date.now()}-${randomUUID()}.json`), JSON.stringify(email, null, 2));
 }

@@ -46,10 +46,16 @@ export const PERMISSIONS = {
   'workspace.delete': { scope: 'workspace', summary: 'remove this workspace', ...admins },
   'workspace.members.read': { scope: 'workspace', summary: "see this workspace's people", ...firmStaff },
   'workspace.staff.assign': { scope: 'workspace', summary: 'assign staff to this workspace', ...managers },
+  // Staff invite the clients of the workspaces they work on, and can sign them out everywhere.
   'workspace.clients.invite': {
     scope: 'workspace',
     summary: 'invite clients to this workspace',
-    ...managers,
+    ...firmStaff,
+  },
+  'workspace.clients.sign-out': {
+    scope: 'workspace',
+    summary: "end a client user's sign-in sessions",
+    ...firmStaff,
   },
   'workspace.activity.read': { scope: 'workspace', summary: "see this workspace's activity", ...firmStaff },
   'tasks.upsert': { scope: 'workspace', summary: 'send Client Tasks to this workspace', ...firmStaff },

@@ -1,4 +1,5 @@
 import type { DatabaseKind, HubDb } from '../db/client.ts';
+import type { Mailer, SentMailStore } from '../email/mailer.ts';
 import type { FileStore } from '../storage/files.ts';
 import type { Clock } from './clock.ts';
 
@@ -26,4 +27,9 @@ export interface HubServices extends Deps {
   kind: DatabaseKind;
   files: FileStore;
   limits: HubLimits;
+  mailer: Mailer;
+  /** Mail kept in the data folder when no SMTP server is configured (the local Sent mail page). */
+  sentMail?: SentMailStore | undefined;
+  /** The address people reach the hub at: links in emails start with it. */
+  publicUrl: string;
 }

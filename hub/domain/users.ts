@@ -30,7 +30,13 @@ export async function createUser(deps: Deps, auth: HubAuth, firmId: string, inpu
     );
   }
   const context = await auth.$context;
-  const created = await context.internalAdapter.createUser({ email, name: input.name, emailVerified: true });
+  // A client user's address counts as verified once they sign in from an email sent to it (better-auth
+  // sets it then): until then their invitation shows as "invited".
+  const created = await context.internalAdapter.createUser({
+    email,
+    name: input.name,
+    emailVerified: input.role !== 'Client User',
+  });
   if (input.password) {
     await context.internalAdapter.linkAccount({
       userId: created.id,

@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { HubAuth } from '../auth.ts';
 import { firmMember, user, workspace, workspaceMember } from '../db/schema/index.ts';
+import { invitationEmail } from '../email/messages.tsx';
+import { SIGN_IN_PATH } from '../portal/sign-in.tsx';
 import type { Member, WorkspaceRow } from './access.ts';
 import { reachOf } from './access.ts';
 import { recordActivity } from './activity.ts';
-import type { Deps } from './context.ts';
-import { badRequest, conflict } from './problems.ts';
-import { createUser, memberOfFirm } from './users.ts';
+import type { Deps, HubServices } from './context.ts';
+import { badRequest, conflict, HubError, notFound } from './problems.ts';
+import { createUser, firmName, memberOfFirm } from './users.ts';
 
 export const workspaceView = (row: WorkspaceRow) => ({
   id: row.id,
@@ -119,13 +121,28 @@ export async function deleteWorkspace(deps: Deps, member: Member, current: Works
 }
 
 export async function workspaceMembers(deps: Deps, workspaceId: string) {
-  return deps.db
-    .select({ userId: user.id, name: user.name, email: user.email, role: firmMember.role })
+  const rows = await deps.db
+    .select({
+      userId: user.id,
+      name: user.name,
+      email: user.email,
+      role: firmMember.role,
+      addedAt: workspaceMember.createdAt,
+      signedIn: user.emailVerified,
+    })
     .from(workspaceMember)
     .innerJoin(user, eq(user.id, workspaceMember.userId))
     .innerJoin(firmMember, eq(firmMember.userId, workspaceMember.userId))
     .where(eq(workspaceMember.workspaceId, workspaceId))
     .orderBy(asc(user.email));
+  return rows.map(({ signedIn, addedAt, ...row }) => ({
+    ...row,
+    addedAt: addedAt.toISOString(),
+    invitation:
+      row.role === 'Client User'
+        ? { status: signedIn ? ('signed in' as const) : ('invited' as const) }
+        : null,
+  }));
 }
 
 /** Assigns a Staff member (or Manager) of the same firm to the workspace; assigning twice is fine. */
@@ -157,26 +174,94 @@ export async function assignStaff(deps: Deps, member: Member, target: WorkspaceR
   return workspaceMembers(deps, target.id);
 }
 
-/** A client user, invited to this one workspace; they sign in by emailed link. */
+/**
+ * Invites someone from the client business to this workspace and emails them why. Inviting the
+ * same address again changes nothing but sends the email again (`created` says which); a client
+ * user of the firm can be invited to several of its workspaces.
+ */
 export async function inviteClient(
-  deps: Deps,
+  services: HubServices,
   auth: HubAuth,
   member: Member,
   target: WorkspaceRow,
   input: { email: string; name: string },
 ) {
-  const client = await createUser(deps, auth, member.firmId, { ...input, role: 'Client User' });
-  await deps.db
+  const email = input.email.trim().toLowerCase();
+  const [existing] = await services.db
+    .select({ userId: user.id, firmId: firmMember.firmId, role: firmMember.role })
+    .from(user)
+    .leftJoin(firmMember, eq(firmMember.userId, user.id))
+    .where(eq(user.email, email));
+  if (existing && (existing.firmId !== member.firmId || existing.role !== 'Client User')) {
+    throw conflict(
+      'Someone already uses this email address',
+      existing.firmId === member.firmId
+        ? 'It belongs to someone in your firm: assign them to the workspace instead of inviting them.'
+        : 'Each person has one Client Hub account. Ask the client for another address.',
+    );
+  }
+  const userId =
+    existing?.userId ??
+    (await createUser(services, auth, member.firmId, { email, name: input.name, role: 'Client User' }))
+      .userId;
+  const added = await services.db
     .insert(workspaceMember)
-    .values({ workspaceId: target.id, userId: client.userId, createdAt: deps.clock.now() });
+    .values({ workspaceId: target.id, userId, createdAt: services.clock.now() })
+    .onConflictDoNothing()
+    .returning({ userId: workspaceMember.userId });
+  const created = added.length > 0;
+  await recordActivity(services, {
+    firmId: member.firmId,
+    workspaceId: target.id,
+    actorId: member.userId,
+    action: created ? 'workspace.client-invited' : 'workspace.client-reinvited',
+    detail: { userId, email },
+  });
+  const invited = (await workspaceMembers(services, target.id)).find((m) => m.userId === userId);
+  if (!invited) throw new Error('invited client missing');
+  const url = `${services.publicUrl}${SIGN_IN_PATH}?email=${encodeURIComponent(email)}`;
+  try {
+    await services.mailer.send(
+      invitationEmail({
+        firmName: await firmName(services.db, member.firmId),
+        inviterName: member.name,
+        workspaceName: target.name,
+        clientName: invited.name,
+        to: email,
+        url,
+      }),
+    );
+  } catch {
+    throw new HubError(
+      502,
+      'The invitation is saved, but its email could not be sent',
+      'Check the hub’s mail settings (SMTP_URL), then invite the same address again: that sends the email without inviting twice.',
+    );
+  }
+  return { member: invited, created };
+}
+
+/** Signs a client user of this workspace out on every device (a lost phone, someone who left). */
+export async function endClientSessions(
+  deps: Deps,
+  auth: HubAuth,
+  member: Member,
+  target: WorkspaceRow,
+  userId: string,
+) {
+  const client = (await workspaceMembers(deps, target.id)).find(
+    (m) => m.userId === userId && m.role === 'Client User',
+  );
+  if (!client) throw notFound('Client user');
+  const context = await auth.$context;
+  await context.internalAdapter.deleteSessions(userId);
   await recordActivity(deps, {
     firmId: member.firmId,
     workspaceId: target.id,
     actorId: member.userId,
-    action: 'workspace.client-invited',
-    detail: { userId: client.userId, email: client.email },
+    action: 'workspace.client-signed-out',
+    detail: { userId, email: client.email },
   });
-  return { userId: client.userId, name: client.name, email: client.email, role: client.role };
 }
 
 export async function workspaceIdsOf(deps: Deps, userId: string): Promise<string[]> {

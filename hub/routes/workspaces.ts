@@ -5,6 +5,7 @@ import {
   assignStaff,
   createWorkspace,
   deleteWorkspace,
+  endClientSessions,
   inviteClient,
   listWorkspaces,
   updateWorkspace,
@@ -74,7 +75,7 @@ export const workspaceRoutes = [
     method: 'get',
     path: `${W}/members`,
     action: 'workspace.members.read',
-    summary: 'Staff assigned to the workspace and clients invited to it',
+    summary: 'Staff assigned to the workspace, and clients invited to it with their invitation status',
     responses: { 200: wire.workspaceMembersSchema },
     handle: async ({ services, workspace }) => ({
       status: 200,
@@ -97,13 +98,25 @@ export const workspaceRoutes = [
     method: 'post',
     path: `${W}/clients`,
     action: 'workspace.clients.invite',
-    summary: 'Invite someone from the client business (they sign in by emailed link)',
+    summary:
+      'Invite someone from the client business and email them why (they sign in by emailed link); inviting the same address again only sends the email again (200)',
     body: wire.clientInviteSchema,
-    responses: { 201: wire.workspaceMemberSchema },
-    handle: async ({ services, auth, member, workspace, body }) => ({
-      status: 201,
-      body: await inviteClient(services, auth, member, workspace, body),
-    }),
+    responses: { 201: wire.workspaceMemberSchema, 200: wire.workspaceMemberSchema },
+    handle: async ({ services, auth, member, workspace, body }) => {
+      const invited = await inviteClient(services, auth, member, workspace, body);
+      return { status: invited.created ? 201 : 200, body: invited.member };
+    },
+  }),
+  route({
+    method: 'delete',
+    path: `${W}/clients/:userId/sessions`,
+    action: 'workspace.clients.sign-out',
+    summary: 'Sign a client user of the workspace out on every device',
+    responses: { 204: null },
+    handle: async ({ services, auth, member, workspace, params }) => {
+      await endClientSessions(services, auth, member, workspace, params.userId ?? '');
+      return { status: 204, body: null };
+    },
   }),
   route({
     method: 'get',

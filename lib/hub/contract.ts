@@ -87,11 +87,17 @@ export const clientInviteSchema = z.object({
   email: z.email().max(254),
   name: z.string().trim().min(1).max(200),
 });
+/** A client user's invitation: sent, or taken up (they have signed in at least once). */
+export const invitationStatusSchema = z.enum(['invited', 'signed in']);
 export const workspaceMemberSchema = z.object({
   userId: id,
   name: z.string(),
   email: z.string(),
   role: hubRoleSchema,
+  /** When they were assigned to (staff) or invited to (clients) this workspace. */
+  addedAt: isoDate,
+  /** Client users only; null for the firm's own people. */
+  invitation: z.object({ status: invitationStatusSchema }).nullable(),
 });
 export const workspaceMembersSchema = z.object({ members: z.array(workspaceMemberSchema) });
 

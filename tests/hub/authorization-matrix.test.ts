@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hubRoutes, PUBLIC_ROUTES } from '../../hub/app.ts';
+import { hubRoutes, LOCAL_ROUTES, PUBLIC_ROUTES } from '../../hub/app.ts';
 import { workspaceMember, workspace as workspaceTable } from '../../hub/db/schema/index.ts';
 import { PERMISSIONS, type Reach } from '../../hub/domain/access.ts';
 import { createUser } from '../../hub/domain/users.ts';
@@ -123,6 +123,18 @@ const SAMPLES: Record<string, (target: Target) => Promise<Sample>> = {
     path: `/api/workspaces/${places[t].workspaceId}/clients`,
     body: { email: uniqueEmail('invited'), name: 'Invited Client' },
   }),
+  'DELETE /api/workspaces/:workspaceId/clients/:userId/sessions': async (t) => {
+    // A client user of the target workspace, to sign out.
+    const client = await createUser(hub.services, hub.auth, places[t].firmId, {
+      email: uniqueEmail('signed-out'),
+      name: 'Signed Out Client',
+      role: 'Client User',
+    });
+    await hub.services.db
+      .insert(workspaceMember)
+      .values({ workspaceId: places[t].workspaceId, userId: client.userId, createdAt: new Date() });
+    return { path: `/api/workspaces/${places[t].workspaceId}/clients/${client.userId}/sessions` };
+  },
   'GET /api/workspaces/:workspaceId/activity': async (t) => ({
     path: `/api/workspaces/${places[t].workspaceId}/activity`,
   }),
@@ -196,7 +208,8 @@ function expected(def: RouteDef, role: HubRole, target: Target): 'allowed' | 403
 }
 
 beforeAll(async () => {
-  hub = await startTestHub();
+  // Mail kept in the data folder, so the local Sent mail pages are served too (access: email.test.ts).
+  hub = await startTestHub({ mail: 'kept' });
   firmA = await makeFirm(hub, 'Firm A');
   firmB = await makeFirm(hub, 'Firm B');
   const spare = await createUser(hub.services, hub.auth, firmA.firmId, {
@@ -221,6 +234,7 @@ describe(`authorisation matrix (${DATABASE})`, () => {
     const known = new Set([
       ...hubRoutes.map((d) => keyOf(d.method, d.path)),
       ...PUBLIC_ROUTES.map((r) => keyOf(r.method, r.path)),
+      ...LOCAL_ROUTES.map((r) => keyOf(r.method, r.path)),
     ]);
     expect(
       [...served].filter((k) => !known.has(k)),
@@ -262,6 +276,8 @@ describe(`authorisation matrix (${DATABASE})`, () => {
     }
     for (const action of [
       'tasks.upsert',
+      'workspace.clients.invite',
+      'workspace.clients.sign-out',
       'workspace.members.read',
       'workspace.activity.read',
       'connections.read',
@@ -338,5 +354,5 @@ describe(`authorisation matrix (${DATABASE})`, () => {
       organisationName: `Org ${places['other firm'].tenantId.slice(0, 4)}`,
       health: 'healthy',
     });
-  });
+  }, 180_000); // every route × role × target: minutes on a loaded 2-core machine
 });
