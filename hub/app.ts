@@ -10,6 +10,7 @@ import { HubError } from './domain/problems.ts';
 import { connectionRoutes } from './routes/connections.ts';
 import { mountRoutes, openApiDocument, type RouteDef } from './routes/define.ts';
 import { peopleRoutes } from './routes/people.ts';
+import { reminderRoutes } from './routes/reminders.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { workspaceRoutes } from './routes/workspaces.ts';
 
@@ -19,6 +20,7 @@ export const hubRoutes: RouteDef[] = [
   ...workspaceRoutes,
   ...connectionRoutes,
   ...taskRoutes,
+  ...reminderRoutes,
 ];
 
 /** Routes anyone may call: health, the API description, and better-auth's sign-in endpoints. */

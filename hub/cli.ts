@@ -15,6 +15,7 @@ const { values, positionals } = parseArgs({
     data: { type: 'string' },
     'public-url': { type: 'string' },
     'trust-proxy': { type: 'boolean' },
+    'web-only': { type: 'boolean' },
     name: { type: 'string' },
     'admin-email': { type: 'string' },
     'admin-name': { type: 'string' },
@@ -30,6 +31,13 @@ const serveOptions = common.extend({
   host: z.string().default('127.0.0.1'),
   'public-url': z.url().optional(),
   'trust-proxy': z.boolean().default(false),
+  /** Serve requests and queue jobs, but leave running them (reminder emails) to other instances. */
+  'web-only': z.boolean().default(false),
+});
+/** Job timing from the environment (tests and small deployments tune it; the defaults suit most). */
+const jobEnvironment = z.object({
+  HUB_JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).optional(),
+  HUB_REMINDER_TICK_SECONDS: z.coerce.number().min(0.1).max(3600).optional(),
 });
 const createFirmOptions = common.extend({
   name: z.string().trim().min(1, 'Give the firm a name with --name "…"'),
@@ -78,12 +86,22 @@ if (command === 'create-firm') {
   const parsed = serveOptions.safeParse(values);
   if (!parsed.success) fail(parsed.error);
   const options = parsed.data;
+  const timing = jobEnvironment.safeParse(process.env);
+  if (!timing.success) fail(timing.error);
+  const jobTiming = timing.data;
   const hub = await startHub({
     port: options.port,
     host: options.host,
     dataDir: options.data,
     ...(options['public-url'] ? { publicUrl: options['public-url'] } : {}),
     trustProxy: options['trust-proxy'],
+    jobs: {
+      worker: !options['web-only'],
+      ...(jobTiming.HUB_JOB_POLL_SECONDS ? { pollSeconds: jobTiming.HUB_JOB_POLL_SECONDS } : {}),
+      ...(jobTiming.HUB_REMINDER_TICK_SECONDS
+        ? { reminderTickMs: jobTiming.HUB_REMINDER_TICK_SECONDS * 1000 }
+        : {}),
+    },
   });
   console.log(`Client Hub server listening on ${hub.url}`);
   console.log(

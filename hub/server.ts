@@ -8,7 +8,10 @@ import { createAuth, type HubAuth, type OutgoingEmail } from './auth.ts';
 import { type HubDatabase, openDatabase } from './db/client.ts';
 import { type Clock, systemClock } from './domain/clock.ts';
 import { DEFAULT_LIMITS, type HubLimits, type HubServices } from './domain/context.ts';
+import { REMINDER_QUEUE, REMINDER_QUEUE_OPTIONS, type ReminderMailer } from './domain/reminders.ts';
 import { sharedSecret } from './domain/users.ts';
+import { startJobQueue } from './jobs/queue.ts';
+import { startReminderWorker } from './jobs/reminder-worker.ts';
 import { localFileStore } from './storage/files.ts';
 
 export const DEFAULT_DATA_DIR = '.hub-data';
@@ -29,6 +32,19 @@ export interface HubOptions {
   trustProxy?: boolean;
   /** Called for every email the hub sends (tests read sign-in links here). */
   onEmail?: (email: OutgoingEmail) => void;
+  /** The background jobs of this instance (reminder emails). */
+  jobs?: JobOptions;
+}
+
+export interface JobOptions {
+  /** false: this instance serves requests and queues jobs but runs none (a web-only instance). */
+  worker?: boolean;
+  /** How often workers look for queued jobs, seconds (≥ 0.5). */
+  pollSeconds?: number;
+  /** How often this instance looks for reminder schedules that are due, ms. */
+  reminderTickMs?: number;
+  /** First retry delay of a failed reminder send, seconds (doubles each time). */
+  retryDelaySeconds?: number;
 }
 
 export interface Hub {
@@ -62,12 +78,24 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const log = (message: string, error?: unknown) => console.error(message, error);
+  const jobs = await startJobQueue(database, {
+    queues: {
+      [REMINDER_QUEUE]: {
+        ...REMINDER_QUEUE_OPTIONS,
+        ...(options.jobs?.retryDelaySeconds ? { retryDelay: options.jobs.retryDelaySeconds } : {}),
+      },
+    },
+    pollSeconds: options.jobs?.pollSeconds ?? 2,
+    log,
+  });
   const services: HubServices = {
     db: database.db,
     kind: database.kind,
     clock: options.clock ?? systemClock,
     files: localFileStore(join(dataDir, 'files')),
     limits: { ...DEFAULT_LIMITS, ...options.limits },
+    jobs,
   };
   const auth = createAuth({
     db: database.db,
@@ -81,6 +109,22 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   });
   const app = createHubApp(services, auth, { trustProxy: options.trustProxy ?? false });
   handler = (request, env) => app.fetch(request, env as never);
+  const reminderMailer: ReminderMailer = {
+    async send(message) {
+      await saveToOutbox(dataDir, message);
+      options.onEmail?.(message);
+      return { messageId: `<${randomUUID()}@client-hub.local>` };
+    },
+  };
+  const reminders =
+    options.jobs?.worker === false
+      ? undefined
+      : await startReminderWorker(services, {
+          mailer: reminderMailer,
+          publicUrl: options.publicUrl ?? url,
+          tickMs: options.jobs?.reminderTickMs ?? 30_000,
+          log,
+        });
   return {
     url,
     app,
@@ -89,6 +133,8 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     auth,
     close: async () => {
       await new Promise<void>((done) => server.close(() => done()));
+      await reminders?.stop();
+      await jobs.stop();
       if (!options.database) await database.close();
     },
   };

@@ -1,4 +1,5 @@
 import type { DatabaseKind, HubDb } from '../db/client.ts';
+import type { JobQueue } from '../jobs/queue.ts';
 import type { FileStore } from '../storage/files.ts';
 import type { Clock } from './clock.ts';
 
@@ -26,4 +27,6 @@ export interface HubServices extends Deps {
   kind: DatabaseKind;
   files: FileStore;
   limits: HubLimits;
+  /** The durable job queue (reminder emails). */
+  jobs: JobQueue;
 }

@@ -170,6 +170,19 @@ const SAMPLES: Record<string, (target: Target) => Promise<Sample>> = {
   'GET /api/workspaces/:workspaceId/tasks/:taskId/files/:fileId': async (t) => ({
     path: `/api/workspaces/${places[t].workspaceId}/tasks/${places[t].taskId}/files/${places[t].fileId}`,
   }),
+  'GET /api/workspaces/:workspaceId/reminders/schedule': async (t) => ({
+    path: `/api/workspaces/${places[t].workspaceId}/reminders/schedule`,
+  }),
+  'PUT /api/workspaces/:workspaceId/reminders/schedule': async (t) => ({
+    path: `/api/workspaces/${places[t].workspaceId}/reminders/schedule`,
+    body: { enabled: true, weekdays: ['Monday'], time: '09:00', timeZone: 'Pacific/Auckland' },
+  }),
+  'POST /api/workspaces/:workspaceId/reminders/notify-now': async (t) => ({
+    path: `/api/workspaces/${places[t].workspaceId}/reminders/notify-now`,
+  }),
+  'GET /api/workspaces/:workspaceId/reminders': async (t) => ({
+    path: `/api/workspaces/${places[t].workspaceId}/reminders`,
+  }),
 };
 
 const keyOf = (method: string, path: string) => `${method.toUpperCase()} ${path}`;
@@ -265,6 +278,8 @@ describe(`authorisation matrix (${DATABASE})`, () => {
       'workspace.members.read',
       'workspace.activity.read',
       'connections.read',
+      'reminders.read',
+      'reminders.manage',
     ] as const) {
       expect(PERMISSIONS[action]['Client User'], action).toBe('none');
     }
