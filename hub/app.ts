@@ -1,16 +1,18 @@
 import type { HttpBindings } from '@hono/node-server';
-import { sql } from 'drizzle-orm';
-import { Hono } from 'hono';
+import { type Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { healthSchema, hubProblemSchema } from '../lib/hub/contract.ts';
 import type { HubAuth } from './auth.ts';
-import { isDatabaseUnavailable } from './db/client.ts';
+import { isDatabaseUnavailable, probeDatabase } from './db/client.ts';
 import type { HubServices } from './domain/context.ts';
 import { HubError } from './domain/problems.ts';
+import { SENT_MAIL_PATH } from './email/sent-mail-page.tsx';
+import { PORTAL_CSS, PORTAL_CSS_PATH } from './portal/layout.tsx';
 import { connectionRoutes } from './routes/connections.ts';
 import { mountRoutes, openApiDocument, type RouteDef } from './routes/define.ts';
 import { peopleRoutes } from './routes/people.ts';
 import { reminderRoutes } from './routes/reminders.ts';
+import { mountSentMail } from './routes/sent-mail.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { workspaceRoutes } from './routes/workspaces.ts';
 
@@ -29,6 +31,16 @@ export const PUBLIC_ROUTES = [
   { method: 'GET', path: '/openapi.json' },
   { method: 'GET', path: '/api/auth/*' },
   { method: 'POST', path: '/api/auth/*' },
+  { method: 'GET', path: PORTAL_CSS_PATH },
+] as const;
+
+/**
+ * Pages only for the person at the hub's own computer or a signed-in Admin, served only when mail
+ * is kept in the data folder (no SMTP_URL): tests/hub/email.test.ts checks who may see them.
+ */
+export const LOCAL_ROUTES = [
+  { method: 'GET', path: SENT_MAIL_PATH },
+  { method: 'GET', path: `${SENT_MAIL_PATH}/:id` },
 ] as const;
 
 export type HubEnv = { Bindings: HttpBindings };
@@ -72,14 +84,19 @@ export function createHubApp(services: HubServices, auth: HubAuth, options: AppO
    * alone cannot say "database down", but the database can.
    */
   const unreachable = () =>
-    services.db.execute(sql`select 1`).then(
+    probeDatabase(services.db).then(
       () => false,
       (error: unknown) => isDatabaseUnavailable(error),
     );
+  /** The caller's address: the connection's, or the first X-Forwarded-For entry behind a proxy you run. */
+  const clientAddress = (c: Context<HubEnv>) => {
+    const forwarded = options.trustProxy ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+    return forwarded || c.env?.incoming?.socket?.remoteAddress || '0.0.0.0';
+  };
 
   app.get('/healthz', async (c) => {
     try {
-      await services.db.execute(sql`select 1`);
+      await probeDatabase(services.db);
       return c.json(healthSchema.parse({ ok: true, database: services.kind }));
     } catch {
       return c.json({ ok: false, database: services.kind }, 503);
@@ -107,8 +124,7 @@ export function createHubApp(services: HubServices, auth: HubAuth, options: AppO
   // better-auth's endpoints; the client's address is set here so its rate limit counts per address.
   app.on(['GET', 'POST'], '/api/auth/*', async (c) => {
     const headers = new Headers(c.req.raw.headers);
-    const forwarded = options.trustProxy ? headers.get('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
-    headers.set('x-hub-client-ip', forwarded || c.env?.incoming?.socket?.remoteAddress || '0.0.0.0');
+    headers.set('x-hub-client-ip', clientAddress(c));
     const body = c.req.method === 'GET' ? undefined : await c.req.arrayBuffer();
     const response = await auth.handler(new Request(c.req.raw.url, { method: c.req.method, headers, body }));
     if (response.status >= 500 && (await unreachable())) return databaseDown();
@@ -133,6 +149,15 @@ export function createHubApp(services: HubServices, auth: HubAuth, options: AppO
   });
 
   mountRoutes(app as unknown as Hono, hubRoutes, services, auth);
+
+  app.get(PORTAL_CSS_PATH, (c) =>
+    c.body(PORTAL_CSS, 200, {
+      'content-type': 'text/css; charset=utf-8',
+      'cache-control': 'public, max-age=3600',
+      'x-content-type-options': 'nosniff',
+    }),
+  );
+  mountSentMail(app as unknown as Hono, services, auth, clientAddress as (c: Context) => string);
 
   app.notFound(() =>
     problem(

@@ -5,6 +5,7 @@ import { createAuth } from './auth.ts';
 import { openDatabase } from './db/client.ts';
 import { systemClock } from './domain/clock.ts';
 import { createFirm, sharedSecret } from './domain/users.ts';
+import { mailFromSchema, smtpUrlSchema } from './email/mailer.ts';
 import { DEFAULT_DATA_DIR, startHub } from './server.ts';
 
 const { values, positionals } = parseArgs({
@@ -16,6 +17,7 @@ const { values, positionals } = parseArgs({
     'public-url': { type: 'string' },
     'trust-proxy': { type: 'boolean' },
     'web-only': { type: 'boolean' },
+    'mail-from': { type: 'string' },
     name: { type: 'string' },
     'admin-email': { type: 'string' },
     'admin-name': { type: 'string' },
@@ -33,6 +35,12 @@ const serveOptions = common.extend({
   'trust-proxy': z.boolean().default(false),
   /** Serve requests and queue jobs, but leave running them (reminder emails) to other instances. */
   'web-only': z.boolean().default(false),
+  'mail-from': mailFromSchema.optional(),
+});
+/** From the environment: checked at start, so a typo is a clear message rather than failed mail later. */
+const mailEnvironment = z.object({
+  SMTP_URL: z.preprocess((v) => v || undefined, smtpUrlSchema),
+  MAIL_FROM: z.preprocess((v) => v || undefined, mailFromSchema.optional()),
 });
 /** Job timing from the environment (tests and small deployments tune it; the defaults suit most). */
 const jobEnvironment = z.object({
@@ -89,6 +97,8 @@ if (command === 'create-firm') {
   const timing = jobEnvironment.safeParse(process.env);
   if (!timing.success) fail(timing.error);
   const jobTiming = timing.data;
+  const environment = mailEnvironment.safeParse(process.env);
+  if (!environment.success) fail(environment.error);
   const hub = await startHub({
     port: options.port,
     host: options.host,
@@ -102,8 +112,12 @@ if (command === 'create-firm') {
         ? { reminderTickMs: jobTiming.HUB_REMINDER_TICK_SECONDS * 1000 }
         : {}),
     },
+    mailFrom: values['mail-from'] ?? process.env.MAIL_FROM,
   });
   console.log(`Client Hub server listening on ${hub.url}`);
+  console.log(
+    `  mail: ${hub.services.sentMail ? `kept in ${resolve(options.data, 'sent-mail')}, shown at ${hub.url}/sent-mail (this computer only)` : 'sent over SMTP (SMTP_URL)'}`,
+  );
   console.log(
     `  database: ${hub.services.kind === 'pglite' ? `embedded (PGlite) in ${resolve(options.data)}` : 'PostgreSQL (DATABASE_URL)'}`,
   );

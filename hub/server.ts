@@ -1,15 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createHubApp } from './app.ts';
-import { createAuth, type HubAuth, type OutgoingEmail } from './auth.ts';
+import { createAuth, type HubAuth } from './auth.ts';
 import { type HubDatabase, openDatabase } from './db/client.ts';
 import { type Clock, systemClock } from './domain/clock.ts';
 import { DEFAULT_LIMITS, type HubLimits, type HubServices } from './domain/context.ts';
-import { REMINDER_QUEUE, REMINDER_QUEUE_OPTIONS, type ReminderMailer } from './domain/reminders.ts';
+import { REMINDER_QUEUE, REMINDER_QUEUE_OPTIONS } from './domain/reminders.ts';
 import { sharedSecret } from './domain/users.ts';
+import { createMail } from './email/mailer.ts';
+import { composeEmail } from './email/messages.tsx';
 import { startJobQueue } from './jobs/queue.ts';
 import { startReminderWorker } from './jobs/reminder-worker.ts';
 import { localFileStore } from './storage/files.ts';
@@ -19,7 +19,7 @@ export const DEFAULT_DATA_DIR = '.hub-data';
 export interface HubOptions {
   port?: number;
   host?: string;
-  /** Files, the outbox and (without databaseUrl) the embedded database. */
+  /** Files, kept mail (without SMTP) and (without databaseUrl) the embedded database. */
   dataDir?: string;
   /** postgres://…; defaults to the DATABASE_URL environment variable. */
   databaseUrl?: string | undefined;
@@ -30,8 +30,10 @@ export interface HubOptions {
   clock?: Clock;
   limits?: Partial<HubLimits>;
   trustProxy?: boolean;
-  /** Called for every email the hub sends (tests read sign-in links here). */
-  onEmail?: (email: OutgoingEmail) => void;
+  /** smtp://…; defaults to SMTP_URL. Without it, mail is kept in `<data>/sent-mail` (Sent mail page). */
+  smtpUrl?: string | undefined;
+  /** The From address; defaults to MAIL_FROM, then "Client Hub <client-hub@localhost>". */
+  mailFrom?: string | undefined;
   /** The background jobs of this instance (reminder emails). */
   jobs?: JobOptions;
 }
@@ -89,39 +91,50 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     pollSeconds: options.jobs?.pollSeconds ?? 2,
     log,
   });
+  const clock = options.clock ?? systemClock;
+  const mail = createMail({
+    smtpUrl: options.smtpUrl ?? process.env.SMTP_URL,
+    from: options.mailFrom ?? process.env.MAIL_FROM,
+    dataDir,
+    now: () => clock.now(),
+  });
+  const publicUrl = (options.publicUrl ?? url).replace(/\/+$/, '');
   const services: HubServices = {
     db: database.db,
     kind: database.kind,
-    clock: options.clock ?? systemClock,
+    clock,
     files: localFileStore(join(dataDir, 'files')),
     limits: { ...DEFAULT_LIMITS, ...options.limits },
     jobs,
+    mailer: mail.mailer,
+    sentMail: mail.sentMail,
+    publicUrl,
   };
   const auth = createAuth({
     db: database.db,
     secret: await sharedSecret(database.db),
-    baseUrl: options.publicUrl ?? url,
+    baseUrl: publicUrl,
     signInAttemptsPerMinute: services.limits.signInAttemptsPerMinute,
     sendEmail: async (email) => {
-      await saveToOutbox(dataDir, email);
-      options.onEmail?.(email);
+      await services.mailer.send(
+        composeEmail({
+          firmName: 'Client Hub',
+          to: email.to,
+          subject: email.subject,
+          paragraphs: [email.text],
+          footer: 'You get this email because someone asked to sign in to Client Hub with this address.',
+        }),
+      );
     },
   });
   const app = createHubApp(services, auth, { trustProxy: options.trustProxy ?? false });
   handler = (request, env) => app.fetch(request, env as never);
-  const reminderMailer: ReminderMailer = {
-    async send(message) {
-      await saveToOutbox(dataDir, message);
-      options.onEmail?.(message);
-      return { messageId: `<${randomUUID()}@client-hub.local>` };
-    },
-  };
   const reminders =
     options.jobs?.worker === false
       ? undefined
       : await startReminderWorker(services, {
-          mailer: reminderMailer,
-          publicUrl: options.publicUrl ?? url,
+          mailer: services.mailer,
+          publicUrl: services.publicUrl,
           tickMs: options.jobs?.reminderTickMs ?? 30_000,
           log,
         });
@@ -135,14 +148,8 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
       await new Promise<void>((done) => server.close(() => done()));
       await reminders?.stop();
       await jobs.stop();
+      await mail.close();
       if (!options.database) await database.close();
     },
   };
-}
-
-/** Until email goes out over SMTP (issue 16), each message is kept as a file in `<data>/outbox`. */
-async function saveToOutbox(dataDir: string, email: OutgoingEmail) {
-  const folder = join(dataDir, 'outbox');
-  await mkdir(folder, { recursive: true });
-  await writeFile(join(folder, `${Date.now()}-${randomUUID()}.json`), JSON.stringify(email, null, 2));
 }

@@ -76,6 +76,9 @@ async function openPostgres(url: string, poolSize: number): Promise<HubDatabase>
   return { db: db as unknown as HubDb, kind: 'postgresql', url, close: () => pool.end() };
 }
 
+/** The cheapest question that needs the database: health checks and "is it down?" ask it. */
+export const probeDatabase = (db: HubDb) => db.execute(sql`select 1`);
+
 const UNAVAILABLE_CODES = new Set([
   'ECONNREFUSED',
   'ECONNRESET',

@@ -1,4 +1,5 @@
 import type { DatabaseKind, HubDb } from '../db/client.ts';
+import type { Mailer, SentMailStore } from '../email/mailer.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { FileStore } from '../storage/files.ts';
 import type { Clock } from './clock.ts';
@@ -29,4 +30,9 @@ export interface HubServices extends Deps {
   limits: HubLimits;
   /** The durable job queue (reminder emails). */
   jobs: JobQueue;
+  mailer: Mailer;
+  /** Mail kept in the data folder when no SMTP server is configured (the local Sent mail page). */
+  sentMail?: SentMailStore | undefined;
+  /** The address people reach the hub at: links in emails start with it. */
+  publicUrl: string;
 }

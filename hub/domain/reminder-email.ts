@@ -1,9 +1,11 @@
-import { html } from 'hono/html';
+import type { EmailMessage } from '../email/mailer.ts';
+import { composeEmail } from '../email/messages.tsx';
 
 /** The digest one client user gets: how many questions are open, and a link to sign in and answer. */
 export interface ReminderDigest {
   firmName: string;
   workspaceName: string;
+  to: string;
   recipientName: string;
   openQuestions: number;
   signInUrl: string;
@@ -18,31 +20,18 @@ export function portalSignInUrl(publicUrl: string, email: string): string {
 
 const questions = (n: number) => (n === 1 ? '1 question' : `${n} questions`);
 
-/**
- * Plain text and HTML parts; names come from people and are escaped (hono's html template), and the
- * HTML has no external images or styles, so it reads the same in every mail client.
- */
-export function reminderEmail(digest: ReminderDigest) {
+/** Both parts from the hub's one email template (no images; names escaped by JSX). */
+export function reminderEmail(digest: ReminderDigest): EmailMessage {
   const waiting = `${questions(digest.openQuestions)} for ${digest.workspaceName}`;
-  const subject = `${digest.firmName}: ${waiting} ${digest.openQuestions === 1 ? 'is' : 'are'} waiting for you`;
-  const text = [
-    `Hello ${digest.recipientName},`,
-    '',
-    `${digest.firmName} has ${waiting} waiting for your answer.`,
-    'Sign in to see them and answer from your phone or computer (no password needed):',
-    '',
-    digest.signInUrl,
-    '',
-    `You get this reminder because ${digest.firmName} invited you to Client Hub.`,
-  ].join('\n');
-  const body = html`<!doctype html>
-<html lang="en">
-<body>
-<p>Hello ${digest.recipientName},</p>
-<p>${digest.firmName} has <strong>${waiting}</strong> waiting for your answer.</p>
-<p><a href="${digest.signInUrl}">Sign in to answer</a> (no password needed).</p>
-<p>You get this reminder because ${digest.firmName} invited you to Client Hub.</p>
-</body>
-</html>`;
-  return { subject, text, html: String(body) };
+  return composeEmail({
+    firmName: digest.firmName,
+    to: digest.to,
+    subject: `${waiting} ${digest.openQuestions === 1 ? 'is' : 'are'} waiting for your answer`,
+    paragraphs: [
+      `Hello ${digest.recipientName},`,
+      `${digest.firmName} has ${waiting} waiting for your answer. Sign in to see them and answer from your phone or computer; no password is needed.`,
+    ],
+    action: { label: 'Sign in to answer', url: digest.signInUrl },
+    footer: `You get this reminder because ${digest.firmName} invited you to Client Hub to answer their questions.`,
+  });
 }

@@ -18,6 +18,7 @@ import {
   workspace,
   workspaceMember,
 } from '../db/schema/index.ts';
+import type { Mailer } from '../email/mailer.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { Member, WorkspaceRow } from './access.ts';
 import { recordActivity } from './activity.ts';
@@ -58,11 +59,6 @@ export type ReminderJob = z.infer<typeof reminderJobSchema>;
 /** What the reminder worker needs besides the database. */
 export interface ReminderDeps extends Deps {
   jobs: JobQueue;
-}
-
-/** What reminders need to send mail: the same shape as the hub's Mailer (hub/email/mailer.ts). */
-export interface ReminderMailer {
-  send(message: { to: string; subject: string; text: string; html: string }): Promise<{ messageId: string }>;
 }
 
 type ScheduleRow = typeof reminderSchedule.$inferSelect;
@@ -302,7 +298,7 @@ async function claimSend(
  */
 export async function sendReminders(
   deps: Deps,
-  mail: { mailer: ReminderMailer; publicUrl: string },
+  mail: { mailer: Mailer; publicUrl: string },
   job: ReminderJob,
 ): Promise<{ sent: number }> {
   const [target] = await deps.db
@@ -323,11 +319,12 @@ export async function sendReminders(
       const message = reminderEmail({
         firmName: target.firmName,
         workspaceName: target.name,
+        to: person.email,
         recipientName: person.name,
         openQuestions,
         signInUrl: portalSignInUrl(mail.publicUrl, person.email),
       });
-      const { messageId } = await mail.mailer.send({ to: person.email, ...message });
+      const { messageId } = await mail.mailer.send(message);
       await deps.db
         .update(reminderSent)
         .set({ state: 'sent', messageId, sentAt: deps.clock.now() })

@@ -1,14 +1,9 @@
 import type { HubServices } from '../domain/context.ts';
-import {
-  queueDueReminders,
-  REMINDER_QUEUE,
-  type ReminderMailer,
-  reminderJobSchema,
-  sendReminders,
-} from '../domain/reminders.ts';
+import { queueDueReminders, REMINDER_QUEUE, reminderJobSchema, sendReminders } from '../domain/reminders.ts';
+import type { Mailer } from '../email/mailer.ts';
 
 export interface ReminderWorkerOptions {
-  mailer: ReminderMailer;
+  mailer: Mailer;
   /** Where clients reach the hub: the base of the sign-in link in each email. */
   publicUrl: string;
   /** How often this instance looks for schedules that are due. */

@@ -1,8 +1,8 @@
-import { sql } from 'drizzle-orm';
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import type { HubAuth } from '../auth.ts';
+import { probeDatabase } from '../db/client.ts';
 import type { Action, Member, WorkspaceRow } from '../domain/access.ts';
 import { authorizeFirm, authorizeWorkspace, PERMISSIONS } from '../domain/access.ts';
 import type { HubServices } from '../domain/context.ts';
@@ -84,7 +84,7 @@ async function signedInMember(c: Context, services: HubServices, auth: HubAuth):
   if (!session) {
     // better-auth answers "no session" when it cannot read the database either: ask the database,
     // so a hub whose database is down says 503 (retry) rather than 401 (which drops the sign-in).
-    if (c.req.header('authorization') || c.req.header('cookie')) await services.db.execute(sql`select 1`);
+    if (c.req.header('authorization') || c.req.header('cookie')) await probeDatabase(services.db);
     throw notSignedIn();
   }
   const member = await findMember(services.db, session.user.id);

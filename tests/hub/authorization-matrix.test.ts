@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hubRoutes, PUBLIC_ROUTES } from '../../hub/app.ts';
+import { hubRoutes, LOCAL_ROUTES, PUBLIC_ROUTES } from '../../hub/app.ts';
 import { workspaceMember, workspace as workspaceTable } from '../../hub/db/schema/index.ts';
 import { PERMISSIONS, type Reach } from '../../hub/domain/access.ts';
 import { createUser } from '../../hub/domain/users.ts';
@@ -209,7 +209,8 @@ function expected(def: RouteDef, role: HubRole, target: Target): 'allowed' | 403
 }
 
 beforeAll(async () => {
-  hub = await startTestHub();
+  // Mail kept in the data folder, so the local Sent mail pages are served too (access: email.test.ts).
+  hub = await startTestHub({ mail: 'kept' });
   firmA = await makeFirm(hub, 'Firm A');
   firmB = await makeFirm(hub, 'Firm B');
   const spare = await createUser(hub.services, hub.auth, firmA.firmId, {
@@ -234,6 +235,7 @@ describe(`authorisation matrix (${DATABASE})`, () => {
     const known = new Set([
       ...hubRoutes.map((d) => keyOf(d.method, d.path)),
       ...PUBLIC_ROUTES.map((r) => keyOf(r.method, r.path)),
+      ...LOCAL_ROUTES.map((r) => keyOf(r.method, r.path)),
     ]);
     expect(
       [...served].filter((k) => !known.has(k)),

@@ -2,13 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { OutgoingEmail } from '../../hub/auth.ts';
 import { type HubDatabase, openDatabase } from '../../hub/db/client.ts';
 import { workspaceMember } from '../../hub/db/schema/index.ts';
+import type { Clock } from '../../hub/domain/clock.ts';
 import type { HubLimits } from '../../hub/domain/context.ts';
 import { createFirm, createUser } from '../../hub/domain/users.ts';
-import { type Hub, startHub } from '../../hub/server.ts';
+import { type Hub, type JobOptions, startHub } from '../../hub/server.ts';
 import type { HubRole } from '../../lib/hub/contract.ts';
+import { type Mailbox, type MailboxOptions, startMailbox } from '../support/mailbox.ts';
 
 /**
  * The hub's tests run against a real server over HTTP: on an embedded PGlite of their own, or on
@@ -22,7 +23,8 @@ export const PASSWORD = 'correct horse battery staple';
 export interface TestHub extends Hub {
   dataDir: string;
   database: HubDatabase;
-  emails: OutgoingEmail[];
+  /** The SMTP server the hub sends to (absent when mail is kept in the data folder). */
+  mailbox: Mailbox;
   /** Stops the server, closes the database, removes the data folder. */
   stop(): Promise<void>;
 }
@@ -34,26 +36,42 @@ export async function openTestDatabase(dataDir: string): Promise<HubDatabase> {
   });
 }
 
-export async function startTestHub(
-  options: { limits?: Partial<HubLimits>; database?: HubDatabase } = {},
-): Promise<TestHub> {
+export interface TestHubOptions {
+  limits?: Partial<HubLimits>;
+  database?: HubDatabase;
+  /** 'smtp' (default): a real SMTP server of its own; 'kept': no SMTP, mail kept in the data folder. */
+  mail?: 'smtp' | 'kept';
+  trustProxy?: boolean;
+  clock?: Clock;
+  mailbox?: MailboxOptions;
+  /** The hub's background jobs (reminder tests poll fast, or run no worker). */
+  jobs?: JobOptions;
+}
+
+export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
   const dataDir = mkdtempSync(join(tmpdir(), 'hub-test-'));
   const database = options.database ?? (await openTestDatabase(dataDir));
-  const emails: OutgoingEmail[] = [];
+  const mailbox = await startMailbox(options.mailbox);
   const hub = await startHub({
     dataDir,
     database,
     // Sign-in limits are tested on their own; elsewhere many sign-ins happen within a minute.
     limits: { signInAttemptsPerMinute: 10_000, ...options.limits },
-    onEmail: (email) => emails.push(email),
+    // Never the developer's own SMTP_URL: the tests' mail goes to their own server, or the folder.
+    smtpUrl: options.mail === 'kept' ? '' : mailbox.url,
+    mailFrom: 'Client Hub Tests <hub@example.test>',
+    trustProxy: options.trustProxy ?? false,
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.jobs ? { jobs: options.jobs } : {}),
   });
   return {
     ...hub,
     dataDir,
     database,
-    emails,
+    mailbox,
     stop: async () => {
       await hub.close();
+      await mailbox.close();
       if (!options.database) await database.close();
       rmSync(dataDir, { recursive: true, force: true });
     },
