@@ -200,34 +200,29 @@ export async function reminderHistory(deps: Deps, workspaceId: string, limit: nu
 }
 
 /**
- * Finds schedules whose time has come and queues their send. Every hub instance runs this; each
- * due slot is claimed by moving the schedule's `nextSendAt` on with a compare-and-set, and the job
- * is queued in that same transaction, so exactly one instance queues each slot.
+ * Finds schedules whose time has come and queues their send. Every hub instance runs this; the due
+ * rows are claimed with FOR UPDATE SKIP LOCKED, moved on to their next slot and their jobs queued
+ * in one transaction, so exactly one instance queues each slot and another instance looking at the
+ * same moment skips those rows (and, after the commit, no longer finds them due).
  */
 export async function queueDueReminders(deps: ReminderDeps): Promise<number> {
   const now = deps.clock.now();
-  const due = await deps.db
-    .select()
-    .from(reminderSchedule)
-    .where(and(eq(reminderSchedule.enabled, true), lte(reminderSchedule.nextSendAt, now)))
-    .orderBy(asc(reminderSchedule.nextSendAt))
-    .limit(100);
-  let queued = 0;
-  for (const schedule of due) {
-    const slotAt = schedule.nextSendAt as Date;
-    const next = nextSendAfter(toWeeklyTime(schedule), now);
-    await deps.db.transaction(async (tx) => {
-      const [won] = await tx
+  return deps.db.transaction(async (tx) => {
+    const due = await tx
+      .select()
+      .from(reminderSchedule)
+      .where(and(eq(reminderSchedule.enabled, true), lte(reminderSchedule.nextSendAt, now)))
+      .orderBy(asc(reminderSchedule.nextSendAt))
+      .limit(100)
+      .for('update', { skipLocked: true });
+    let queued = 0;
+    for (const schedule of due) {
+      const slotAt = schedule.nextSendAt as Date;
+      await tx
         .update(reminderSchedule)
-        .set({ nextSendAt: next })
-        .where(
-          and(
-            eq(reminderSchedule.workspaceId, schedule.workspaceId),
-            eq(reminderSchedule.nextSendAt, slotAt),
-          ),
-        )
-        .returning({ workspaceId: reminderSchedule.workspaceId });
-      if (!won || now.getTime() - slotAt.getTime() > LATE_LIMIT_MS) return;
+        .set({ nextSendAt: nextSendAfter(toWeeklyTime(schedule), now) })
+        .where(eq(reminderSchedule.workspaceId, schedule.workspaceId));
+      if (now.getTime() - slotAt.getTime() > LATE_LIMIT_MS) continue;
       const job: ReminderJob = {
         workspaceId: schedule.workspaceId,
         slot: `schedule:${slotAt.toISOString()}`,
@@ -236,9 +231,9 @@ export async function queueDueReminders(deps: ReminderDeps): Promise<number> {
       };
       await deps.jobs.enqueue(REMINDER_QUEUE, job, tx);
       queued++;
-    });
-  }
-  return queued;
+    }
+    return queued;
+  });
 }
 
 /**
