@@ -355,5 +355,5 @@ describe(`authorisation matrix (${DATABASE})`, () => {
       organisationName: `Org ${places['other firm'].tenantId.slice(0, 4)}`,
       health: 'healthy',
     });
-  });
+  }, 240_000); // every route × role × workspace, one request at a time: minutes on a loaded machine
 });

@@ -258,12 +258,13 @@ describe(`reminders (${DATABASE})`, () => {
 });
 
 describe(`reminders are durable (${DATABASE})`, () => {
-  it('a reminder queued by a hub that stops before sending it is sent once by the next hub', async () => {
+  it('a reminder queued by a hub that stops before sending it is sent once by the next hub, retried when the mail server refuses it', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'hub-durable-'));
     const database = await ownDatabase(dataDir);
     let opened = await database.open();
     // The first instance queues but runs no jobs, then stops with the job still waiting.
-    let hub = await startTestHub({ database: opened, jobs: { ...FAST, worker: false } });
+    const jobs = { ...FAST, retryDelaySeconds: 1 };
+    let hub = await startTestHub({ database: opened, jobs: { ...jobs, worker: false } });
     try {
       const firm = await makeFirm(hub);
       await openTasks(firm.users.Admin, firm.own.id, 2);
@@ -276,7 +277,8 @@ describe(`reminders are durable (${DATABASE})`, () => {
 
       // A new process's worth: the database reopened from its folder (or server), a new hub.
       opened = await database.open();
-      hub = await startTestHub({ database: opened, jobs: FAST });
+      // Its mail server refuses the first attempt ("451 try again later"): the queue retries it.
+      hub = await startTestHub({ database: opened, jobs, mailbox: { refuseFirst: 1 } });
       const mail = await hub.mailbox.next(firm.users['Client User'].email);
       expect(mail.text).toContain('2 questions');
       await sleep(2000);
@@ -290,5 +292,5 @@ describe(`reminders are durable (${DATABASE})`, () => {
       await database.drop();
       rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 240_000); // opens the embedded database twice, as a restarted hub does
 });

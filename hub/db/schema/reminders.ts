@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 import { user } from './auth.ts';
 import { firm, workspace } from './firm.ts';
+import { inWorkspace } from './tasks.ts';
 
 /**
  * A workspace's reminder schedule, in the client's own time zone. `nextSendAt` is the next send as
@@ -38,13 +39,7 @@ export const reminderSchedule = pgTable(
 export const reminderSent = pgTable(
   'reminder_sent',
   {
-    id: text('id').primaryKey(),
-    firmId: text('firm_id')
-      .notNull()
-      .references(() => firm.id, { onDelete: 'cascade' }),
-    workspaceId: text('workspace_id')
-      .notNull()
-      .references(() => workspace.id, { onDelete: 'cascade' }),
+    ...inWorkspace(),
     userId: text('user_id')
       .notNull()
       .references(() => user.id, { onDelete: 'cascade' }),
