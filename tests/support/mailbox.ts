@@ -46,9 +46,7 @@ export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbo
       if (refusals > 0) {
         refusals--;
         stream.resume();
-        stream.on('end', () =>
-          callback(Object.assign(new Error('Try again later'), { responseCode: 451 })),
-        );
+        stream.on('end', () => callback(Object.assign(new Error('Try again later'), { responseCode: 451 })));
         return;
       }
       simpleParser(stream).then(
