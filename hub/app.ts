@@ -19,6 +19,7 @@ import {
   SIGN_IN_ROUTES,
   waitUntil,
 } from './routes/portal-sign-in.ts';
+import { reminderRoutes } from './routes/reminders.ts';
 import { mountSentMail } from './routes/sent-mail.ts';
 import { taskRoutes } from './routes/tasks.ts';
 import { workspaceRoutes } from './routes/workspaces.ts';
@@ -29,6 +30,7 @@ export const hubRoutes: RouteDef[] = [
   ...workspaceRoutes,
   ...connectionRoutes,
   ...taskRoutes,
+  ...reminderRoutes,
 ];
 
 /** Routes anyone may call: health, the API description, and better-auth's sign-in endpoints. */

@@ -16,6 +16,7 @@ const { values, positionals } = parseArgs({
     data: { type: 'string' },
     'public-url': { type: 'string' },
     'trust-proxy': { type: 'boolean' },
+    'web-only': { type: 'boolean' },
     'mail-from': { type: 'string' },
     name: { type: 'string' },
     'admin-email': { type: 'string' },
@@ -32,12 +33,19 @@ const serveOptions = common.extend({
   host: z.string().default('127.0.0.1'),
   'public-url': z.url().optional(),
   'trust-proxy': z.boolean().default(false),
+  /** Serve requests and queue jobs, but leave running them (reminder emails) to other instances. */
+  'web-only': z.boolean().default(false),
   'mail-from': mailFromSchema.optional(),
 });
 /** From the environment: checked at start, so a typo is a clear message rather than failed mail later. */
 const mailEnvironment = z.object({
   SMTP_URL: z.preprocess((v) => v || undefined, smtpUrlSchema),
   MAIL_FROM: z.preprocess((v) => v || undefined, mailFromSchema.optional()),
+});
+/** Job timing from the environment (tests and small deployments tune it; the defaults suit most). */
+const jobEnvironment = z.object({
+  HUB_JOB_POLL_SECONDS: z.coerce.number().min(0.5).max(60).optional(),
+  HUB_REMINDER_TICK_SECONDS: z.coerce.number().min(0.1).max(3600).optional(),
 });
 const createFirmOptions = common.extend({
   name: z.string().trim().min(1, 'Give the firm a name with --name "…"'),
@@ -86,6 +94,9 @@ if (command === 'create-firm') {
   const parsed = serveOptions.safeParse(values);
   if (!parsed.success) fail(parsed.error);
   const options = parsed.data;
+  const timing = jobEnvironment.safeParse(process.env);
+  if (!timing.success) fail(timing.error);
+  const jobTiming = timing.data;
   const environment = mailEnvironment.safeParse(process.env);
   if (!environment.success) fail(environment.error);
   const hub = await startHub({
@@ -94,6 +105,13 @@ if (command === 'create-firm') {
     dataDir: options.data,
     ...(options['public-url'] ? { publicUrl: options['public-url'] } : {}),
     trustProxy: options['trust-proxy'],
+    jobs: {
+      worker: !options['web-only'],
+      ...(jobTiming.HUB_JOB_POLL_SECONDS ? { pollSeconds: jobTiming.HUB_JOB_POLL_SECONDS } : {}),
+      ...(jobTiming.HUB_REMINDER_TICK_SECONDS
+        ? { reminderTickMs: jobTiming.HUB_REMINDER_TICK_SECONDS * 1000 }
+        : {}),
+    },
     mailFrom: values['mail-from'] ?? process.env.MAIL_FROM,
   });
   console.log(`Client Hub server listening on ${hub.url}`);

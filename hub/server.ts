@@ -6,9 +6,12 @@ import { createAuth, type HubAuth } from './auth.ts';
 import { type HubDatabase, openDatabase } from './db/client.ts';
 import { type Clock, systemClock } from './domain/clock.ts';
 import { DEFAULT_LIMITS, type HubLimits, type HubServices } from './domain/context.ts';
+import { REMINDER_QUEUE, REMINDER_QUEUE_OPTIONS } from './domain/reminders.ts';
 import { sendSignInEmail } from './domain/sign-in.ts';
 import { sharedSecret } from './domain/users.ts';
 import { createMail } from './email/mailer.ts';
+import { startJobQueue } from './jobs/queue.ts';
+import { startReminderWorker } from './jobs/reminder-worker.ts';
 import { localFileStore } from './storage/files.ts';
 
 export const DEFAULT_DATA_DIR = '.hub-data';
@@ -32,6 +35,19 @@ export interface HubOptions {
   smtpUrl?: string | undefined;
   /** The From address; defaults to MAIL_FROM, then "Client Hub <client-hub@localhost>". */
   mailFrom?: string | undefined;
+  /** The background jobs of this instance (reminder emails). */
+  jobs?: JobOptions;
+}
+
+export interface JobOptions {
+  /** false: this instance serves requests and queues jobs but runs none (a web-only instance). */
+  worker?: boolean;
+  /** How often workers look for queued jobs, seconds (≥ 0.5). */
+  pollSeconds?: number;
+  /** How often this instance looks for reminder schedules that are due, ms. */
+  reminderTickMs?: number;
+  /** First retry delay of a failed reminder send, seconds (doubles each time). */
+  retryDelaySeconds?: number;
 }
 
 export interface Hub {
@@ -65,8 +81,18 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  const clock = options.clock ?? systemClock;
   const log = options.log ?? ((message: string, error?: unknown) => console.error(message, error));
+  const jobs = await startJobQueue(database, {
+    queues: {
+      [REMINDER_QUEUE]: {
+        ...REMINDER_QUEUE_OPTIONS,
+        ...(options.jobs?.retryDelaySeconds ? { retryDelay: options.jobs.retryDelaySeconds } : {}),
+      },
+    },
+    pollSeconds: options.jobs?.pollSeconds ?? 2,
+    log,
+  });
+  const clock = options.clock ?? systemClock;
   /** Emails still being sent: close() waits for them. */
   const pending = new Set<Promise<unknown>>();
   const mail = createMail({
@@ -82,6 +108,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     clock,
     files: localFileStore(join(dataDir, 'files')),
     limits: { ...DEFAULT_LIMITS, ...options.limits },
+    jobs,
     mailer: mail.mailer,
     sentMail: mail.sentMail,
     publicUrl,
@@ -101,6 +128,15 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
   });
   const app = createHubApp(services, auth, { trustProxy: options.trustProxy ?? false, log });
   handler = (request, env) => app.fetch(request, env as never);
+  const reminders =
+    options.jobs?.worker === false
+      ? undefined
+      : await startReminderWorker(services, {
+          mailer: services.mailer,
+          publicUrl: services.publicUrl,
+          tickMs: options.jobs?.reminderTickMs ?? 30_000,
+          log,
+        });
   return {
     url,
     app,
@@ -109,7 +145,9 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
     auth,
     close: async () => {
       await new Promise<void>((done) => server.close(() => done()));
+      await reminders?.stop();
       await Promise.allSettled([...pending]);
+      await jobs.stop();
       await mail.close();
       if (!options.database) await database.close();
     },

@@ -18,6 +18,10 @@ export type DatabaseKind = 'pglite' | 'postgresql';
 export interface HubDatabase {
   db: HubDb;
   kind: DatabaseKind;
+  /** The embedded database itself (PGlite only): the job queue talks to it directly. */
+  pglite?: PGlite;
+  /** The server's address (PostgreSQL only): the job queue keeps a small pool of its own. */
+  url?: string;
   close(): Promise<void>;
 }
 
@@ -51,7 +55,7 @@ async function openPglite(dataDir: string): Promise<HubDatabase> {
   } finally {
     await db.execute(sql`select pg_advisory_unlock(${MIGRATION_LOCK})`);
   }
-  return { db: db as unknown as HubDb, kind: 'pglite', close: () => client.close() };
+  return { db: db as unknown as HubDb, kind: 'pglite', pglite: client, close: () => client.close() };
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<HubDatabase> {
@@ -69,7 +73,7 @@ async function openPostgres(url: string, poolSize: number): Promise<HubDatabase>
   // A connection dropped while idle (server restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
   const db = drizzleNodePg(pool, { schema });
-  return { db: db as unknown as HubDb, kind: 'postgresql', close: () => pool.end() };
+  return { db: db as unknown as HubDb, kind: 'postgresql', url, close: () => pool.end() };
 }
 
 /** The cheapest question that needs the database: health checks and "is it down?" ask it. */

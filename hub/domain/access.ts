@@ -63,6 +63,12 @@ export const PERMISSIONS = {
   'task.status': { scope: 'workspace', summary: "change a Client Task's status", ...everyone },
   'comments.write': { scope: 'workspace', summary: 'comment on Client Tasks', ...everyone },
   'files.write': { scope: 'workspace', summary: 'attach files to Client Tasks', ...everyone },
+  'reminders.read': { scope: 'workspace', summary: "see this workspace's email reminders", ...firmStaff },
+  'reminders.manage': {
+    scope: 'workspace',
+    summary: 'schedule and send email reminders to this workspace’s clients',
+    ...firmStaff,
+  },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof PERMISSIONS;

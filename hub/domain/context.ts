@@ -1,5 +1,6 @@
 import type { DatabaseKind, HubDb } from '../db/client.ts';
 import type { Mailer, SentMailStore } from '../email/mailer.ts';
+import type { JobQueue } from '../jobs/queue.ts';
 import type { FileStore } from '../storage/files.ts';
 import type { Clock } from './clock.ts';
 
@@ -27,6 +28,8 @@ export interface HubServices extends Deps {
   kind: DatabaseKind;
   files: FileStore;
   limits: HubLimits;
+  /** The durable job queue (reminder emails). */
+  jobs: JobQueue;
   mailer: Mailer;
   /** Mail kept in the data folder when no SMTP server is configured (the local Sent mail page). */
   sentMail?: SentMailStore | undefined;

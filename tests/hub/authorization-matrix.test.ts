@@ -182,6 +182,19 @@ const SAMPLES: Record<string, (target: Target) => Promise<Sample>> = {
   'GET /api/workspaces/:workspaceId/tasks/:taskId/files/:fileId': async (t) => ({
     path: `/api/workspaces/${places[t].workspaceId}/tasks/${places[t].taskId}/files/${places[t].fileId}`,
   }),
+  'GET /api/workspaces/:workspaceId/reminders/schedule': async (t) => ({
+    path: `/api/workspaces/${places[t].workspaceId}/reminders/schedule`,
+  }),
+  'PUT /api/workspaces/:workspaceId/reminders/schedule': async (t) => ({
+    path: `/api/workspaces/${places[t].workspaceId}/reminders/schedule`,
+    body: { enabled: true, weekdays: ['Monday'], time: '09:00', timeZone: 'Pacific/Auckland' },
+  }),
+  'POST /api/workspaces/:workspaceId/reminders/notify-now': async (t) => ({
+    path: `/api/workspaces/${places[t].workspaceId}/reminders/notify-now`,
+  }),
+  'GET /api/workspaces/:workspaceId/reminders': async (t) => ({
+    path: `/api/workspaces/${places[t].workspaceId}/reminders`,
+  }),
 };
 
 const keyOf = (method: string, path: string) => `${method.toUpperCase()} ${path}`;
@@ -281,6 +294,8 @@ describe(`authorisation matrix (${DATABASE})`, () => {
       'workspace.members.read',
       'workspace.activity.read',
       'connections.read',
+      'reminders.read',
+      'reminders.manage',
     ] as const) {
       expect(PERMISSIONS[action]['Client User'], action).toBe('none');
     }
@@ -354,5 +369,5 @@ describe(`authorisation matrix (${DATABASE})`, () => {
       organisationName: `Org ${places['other firm'].tenantId.slice(0, 4)}`,
       health: 'healthy',
     });
-  }, 180_000); // every route × role × target: minutes on a loaded 2-core machine
+  }, 240_000); // every route × role × workspace, one request at a time: minutes on a loaded machine
 });

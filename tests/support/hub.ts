@@ -8,7 +8,7 @@ import { workspaceMember } from '../../hub/db/schema/index.ts';
 import type { Clock } from '../../hub/domain/clock.ts';
 import type { HubLimits } from '../../hub/domain/context.ts';
 import { createFirm, createUser } from '../../hub/domain/users.ts';
-import { type Hub, startHub } from '../../hub/server.ts';
+import { type Hub, type JobOptions, startHub } from '../../hub/server.ts';
 import type { HubRole } from '../../lib/hub/contract.ts';
 import { type Mailbox, type MailboxOptions, startMailbox } from './mailbox.ts';
 
@@ -47,6 +47,8 @@ export interface TestHubOptions {
   mailbox?: MailboxOptions;
   /** Another SMTP server than the hub's own test mailbox (such as one that is down). */
   smtpUrl?: string;
+  /** The hub's background jobs (reminder tests poll fast, or run no worker). */
+  jobs?: JobOptions;
 }
 
 export async function startTestHub(options: TestHubOptions = {}): Promise<TestHub> {
@@ -63,6 +65,7 @@ export async function startTestHub(options: TestHubOptions = {}): Promise<TestHu
     mailFrom: 'Client Hub Tests <hub@example.test>',
     trustProxy: options.trustProxy ?? false,
     ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.jobs ? { jobs: options.jobs } : {}),
   });
   return {
     ...hub,

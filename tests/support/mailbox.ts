@@ -23,6 +23,8 @@ export interface Mailbox {
 export interface MailboxOptions {
   /** Hold each message this long before accepting it (a slow mail server). */
   acceptDelayMs?: number;
+  /** Refuse this many messages first with "451 try again later" (a mail server having a bad minute). */
+  refuseFirst?: number;
 }
 
 const recipients = (mail: ParsedMail) =>
@@ -33,6 +35,7 @@ const recipients = (mail: ParsedMail) =>
 
 export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbox> {
   const received: ParsedMail[] = [];
+  let refusals = options.refuseFirst ?? 0;
   const waiting = new Set<() => void>();
   const server = new SMTPServer({
     authOptional: true,
@@ -40,6 +43,12 @@ export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbo
     disabledCommands: ['STARTTLS'],
     logger: false,
     onData(stream, _session, callback) {
+      if (refusals > 0) {
+        refusals--;
+        stream.resume();
+        stream.on('end', () => callback(Object.assign(new Error('Try again later'), { responseCode: 451 })));
+        return;
+      }
       simpleParser(stream).then(
         async (mail) => {
           if (options.acceptDelayMs) await new Promise((r) => setTimeout(r, options.acceptDelayMs));

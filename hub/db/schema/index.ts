@@ -1,4 +1,5 @@
 export * from './auth.ts';
 export * from './firm.ts';
 export * from './ops.ts';
+export * from './reminders.ts';
 export * from './tasks.ts';

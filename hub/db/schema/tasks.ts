@@ -13,7 +13,7 @@ import { user } from './auth.ts';
 import { firm, workspace } from './firm.ts';
 
 /** A row of one firm's workspace (deleting either deletes the row). */
-const inWorkspace = () => ({
+export const inWorkspace = () => ({
   id: text('id').primaryKey(),
   firmId: text('firm_id')
     .notNull()
