@@ -39,5 +39,6 @@ export default defineBackground(() => {
     xeroTabMatches: contentScriptMatches(xeroConfig),
     extensionUrl: (path) => browser.runtime.getURL(path as '/tasks.html'),
     onMessage: browser.runtime.onMessage,
+    onConnect: (listener) => browser.runtime.onConnect.addListener(listener),
   });
 });

@@ -6,6 +6,10 @@ import { createConnectionService, type PendingSignInStore } from '../connections
 import type { ClientHubDb } from '../db/database';
 import type { FirmUser } from '../db/records';
 import { cleanUpStorage } from '../db/storage';
+import { createHubLive, LIVE_PORT, sessionApi } from '../hub/live';
+import { createHubPull } from '../hub/pull';
+import { createHubPush } from '../hub/push';
+import { hubSessionStore } from '../hub/session';
 import type { SetupState } from '../messaging/contract';
 import { pageRequestSchemas } from '../messaging/page-contract';
 import { createMessageRouter, type Handlers, type Sender } from '../messaging/router';
@@ -55,6 +59,15 @@ export interface BackgroundDeps {
   onMessage: {
     addListener(listener: (message: unknown, sender: Sender) => Promise<unknown>): void;
   };
+  /** runtime.onConnect: pages that show tasks hold a port open for near-live updates from the hub. */
+  onConnect?: (listener: (port: LivePort) => void) => void;
+}
+
+/** The part of runtime.Port the background uses. */
+export interface LivePort {
+  name: string;
+  sender?: { id?: string };
+  onDisconnect: { addListener(listener: () => void): void };
 }
 
 export const SCHEDULE_ALARM = 'client-hub-schedule';
@@ -148,7 +161,11 @@ export function startBackground(deps: BackgroundDeps) {
     extensionUrl: deps.extensionUrl,
   });
   pages.watchTaskChanges();
-  // Client Tasks: answers, Close / Re-open, and the outbox that writes them to Xero.
+  // The firm's Client Hub server, when this browser is signed in to one: tasks go there through the
+  // outbox and come back from its changes feed. Without a session everything stays on this computer.
+  const hubSessions = hubSessionStore(deps.db.settings);
+  const hubApi = sessionApi(hubSessions, deps.fetch);
+  // Client Tasks: answers, Close / Re-open, and the outbox that writes them to Xero (and the hub).
   const tasks = startClientTasks({
     db: deps.db,
     api,
@@ -156,6 +173,29 @@ export function startBackground(deps: BackgroundDeps) {
     newId: deps.newId,
     withLock: deps.withLock,
     firmUser: async () => loadFirmUser(deps.db, await policy()),
+    hub: createHubPush({ db: deps.db, api: hubApi, now: deps.now }),
+  });
+  const hubPull = createHubPull({
+    db: deps.db,
+    api: hubApi,
+    now: deps.now,
+    newId: deps.newId,
+    withLock: deps.withLock,
+    onChange: () => scheduleBadgeRefresh(),
+  });
+  const hubLive = createHubLive({
+    db: deps.db,
+    sessions: hubSessions,
+    now: deps.now,
+    pull: () => hubPull.pullAll(),
+    send: () => tasks.outbox.kick(),
+  });
+  deps.onConnect?.((port) => {
+    // Only the extension's own pages and content scripts; the port carries no data either way.
+    if (port.name !== LIVE_PORT || port.sender?.id !== deps.extensionId) return;
+    const id = deps.newId();
+    hubLive.watch(id);
+    port.onDisconnect.addListener(() => hubLive.unwatch(id));
   });
   // Suggested accounts from the company's own history; Accept writes through the same outbox.
   const suggestions = startSuggestions({
@@ -258,6 +298,8 @@ export function startBackground(deps: BackgroundDeps) {
       for (const run of await engine.syncAll({ reason }).catch(() => [])) {
         if (run?.state === 'succeeded') await afterSync(run.tenantId);
       }
+      // The sync's new tasks go to the hub, and colleagues' changes come back.
+      await hubLive.catchUp().catch(() => undefined);
       // What nobody will read again (lib/db/storage.ts RETENTION): abandoned staged files, finished writes.
       await cleanUpStorage(deps.db, deps.now()).catch(() => undefined);
       scheduleBadgeRefresh();
@@ -303,5 +345,18 @@ export function startBackground(deps: BackgroundDeps) {
     });
   // Removals queued while Xero was unreachable finish on the next start.
   void service.retryPendingRemovals().catch(() => undefined);
-  return { startedAt, connections: service, tokens, api, engine, governor, syncAll, tasks, suggestions };
+  // A worker (re)started: what the hub changed meanwhile, and what waited to be sent.
+  void hubLive.catchUp();
+  return {
+    startedAt,
+    connections: service,
+    tokens,
+    api,
+    engine,
+    governor,
+    syncAll,
+    tasks,
+    suggestions,
+    hub: { pull: hubPull, live: hubLive, sessions: hubSessions },
+  };
 }

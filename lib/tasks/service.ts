@@ -1,5 +1,6 @@
 import type { ClientHubDb } from '../db/database';
 import { connectionSchema, type FirmUser } from '../db/records';
+import { queueHubComment, queueHubFiles, queueHubStatus } from '../hub/push';
 import {
   accountRecordSchema,
   bankTransactionRecordSchema,
@@ -13,6 +14,7 @@ import {
   sha256Hex,
   tooManyFilesProblem,
 } from './files';
+import { newOutboxJob } from './jobs';
 import { answerNoteText, splitNote } from './notes';
 import type { Outbox } from './outbox';
 import {
@@ -25,29 +27,6 @@ import {
   taskFileSchema,
   taskMessageSchema,
 } from './records';
-
-/** A write for the outbox, waiting to run now; `key` is its Idempotency-Key. */
-export function newOutboxJob(
-  task: ClientTask,
-  payload: OutboxPayload,
-  job: { key: string; closeId: string | null; seq: number; at: number; id: string },
-): OutboxJob {
-  return {
-    id: job.id,
-    taskId: task.id,
-    tenantId: task.tenantId,
-    bankTransactionId: task.bankTransactionId,
-    closeId: job.closeId,
-    seq: job.seq,
-    payload,
-    idempotencyKey: job.key,
-    state: 'pending',
-    attempts: 0,
-    nextAttemptAt: job.at,
-    createdAt: job.at,
-    updatedAt: job.at,
-  };
-}
 
 /** A task action refused, in words for the person who asked (the router passes `code` + `message`). */
 export class TaskActionError extends Error {
@@ -228,10 +207,18 @@ export function createTaskService(deps: TaskServiceDeps) {
       });
       await db.transaction(
         'rw',
-        [db.clientTasks, db.taskMessages, db.taskFiles, db.outbox, db.taskEvents],
+        [db.clientTasks, db.taskMessages, db.taskFiles, db.outbox, db.taskEvents, db.hubLinks],
         async () => {
           const current = await taskOf(task.id);
           await db.taskMessages.add(message);
+          const change = { at: deps.now(), newId: deps.newId };
+          await queueHubComment(db, current, message.id, change);
+          await queueHubFiles(
+            db,
+            current,
+            adding.map((f) => f.id),
+            change,
+          );
           await db.taskFiles.bulkPut(
             decided.map((f) => (f.state === 'duplicate' ? { ...f, blob: new Blob([]) } : f)),
           );
@@ -247,7 +234,9 @@ export function createTaskService(deps: TaskServiceDeps) {
             ),
           );
           if (current.status !== 'Answered') {
-            await db.clientTasks.put({ ...current, status: 'Answered', updatedAt: deps.now() });
+            const answered = { ...current, status: 'Answered' as const, updatedAt: deps.now() };
+            await db.clientTasks.put(answered);
+            await queueHubStatus(db, answered, change);
           }
           const files =
             adding.length > 0 ? ` with ${adding.length} file${adding.length === 1 ? '' : 's'}` : '';
@@ -273,7 +262,11 @@ export function createTaskService(deps: TaskServiceDeps) {
         account: null,
         writtenToXeroAt: null,
       });
-      await db.taskMessages.add(message);
+      await db.transaction('rw', [db.taskMessages, db.hubLinks, db.outbox], async () => {
+        await db.taskMessages.add(message);
+        await queueHubComment(db, task, message.id, { at: deps.now(), newId: deps.newId });
+      });
+      void deps.outbox.kick();
       return { messageId: message.id };
     },
 
@@ -329,7 +322,8 @@ export function createTaskService(deps: TaskServiceDeps) {
             );
           }
         }
-        await db.transaction('rw', [db.clientTasks, db.closeRequests, db.outbox, db.taskEvents], async () => {
+        const tables = [db.clientTasks, db.closeRequests, db.outbox, db.taskEvents, db.hubLinks];
+        await db.transaction('rw', tables, async () => {
           // Writes of an earlier Close that failed for good are replaced by this one's.
           const failedCloses = await db.closeRequests
             .where('taskId')
@@ -346,7 +340,9 @@ export function createTaskService(deps: TaskServiceDeps) {
           }
           if (jobs.length === 0) {
             const current = await taskOf(taskId);
-            await db.clientTasks.put({ ...current, status: 'Closed', updatedAt: deps.now() });
+            const closedTask = { ...current, status: 'Closed' as const, updatedAt: deps.now() };
+            await db.clientTasks.put(closedTask);
+            await queueHubStatus(db, closedTask, { at: deps.now(), newId: deps.newId });
             await db.taskEvents.add(event(taskId, 'closed', `Closed by ${user.name}`));
             return;
           }
@@ -383,15 +379,18 @@ export function createTaskService(deps: TaskServiceDeps) {
           skipped++;
           continue;
         }
-        await db.transaction('rw', [db.clientTasks, db.taskEvents], async () => {
+        await db.transaction('rw', [db.clientTasks, db.taskEvents, db.hubLinks, db.outbox], async () => {
           const current = await taskOf(taskId);
-          await db.clientTasks.put({ ...current, status: 'Open', updatedAt: deps.now() });
+          const reopened = { ...current, status: 'Open' as const, updatedAt: deps.now() };
+          await db.clientTasks.put(reopened);
+          await queueHubStatus(db, reopened, { at: deps.now(), newId: deps.newId });
           await db.taskEvents.add(
             event(taskId, 'reopened', `Re-opened by ${user.name}: back with the client`),
           );
         });
         reopened++;
       }
+      void deps.outbox.kick();
       return { reopened, skipped };
     },
 
@@ -417,4 +416,4 @@ export function createTaskService(deps: TaskServiceDeps) {
 }
 
 export type TaskService = ReturnType<typeof createTaskService>;
-export { MAX_ATTACHMENTS_PER_TRANSACTION };
+export { MAX_ATTACHMENTS_PER_TRANSACTION, newOutboxJob };
