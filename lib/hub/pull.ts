@@ -1,16 +1,18 @@
+import { Dexie } from 'dexie';
 import type { WithLock } from '../auth/token-manager';
 import type { ClientHubDb } from '../db/database';
-import { type ClientTask, clientTaskSchema, type TaskHubState } from '../sync/records';
+import { type ClientTask, clientTaskSchema } from '../sync/records';
 import { chosenAccountSchema, type OutboxJob, type TaskEvent, type TaskMessage } from '../tasks/records';
+import { queueHubTasks } from './push';
 import type { HubFile, HubLink } from './records';
 import { hubLinkSchema } from './records';
 import {
-  extraFields,
   type FeedComment,
   type FeedEntry,
   type FeedFile,
   type FeedTask,
   feedEntrySchema,
+  hubStateOf,
   localStatusOf,
   snapshotOf,
 } from './task-wire';
@@ -57,18 +59,6 @@ const STATUS_WORDS: Record<string, string> = {
   'Resolved in Xero': 'Resolved in Xero',
   Cancelled: 'Cancelled',
 };
-
-export function hubStateOf(task: FeedTask): TaskHubState {
-  return {
-    taskId: task.id,
-    workspaceId: task.workspaceId,
-    seq: task.seq,
-    statusChangedBy: task.statusChangedBy,
-    statusChangedAt: task.statusChangedAt,
-    question: task.question,
-    extra: extraFields(task),
-  };
-}
 
 /**
  * The server's state of a task applied to its row here (undefined: nothing to write). `waiting` are
@@ -136,7 +126,8 @@ export function createHubPull(deps: HubPullDeps) {
   /** The workspaces on the server that are linked to a Xero company, as links with their cursors. */
   async function refreshLinks(api: HubTasksApi): Promise<HubLink[]> {
     const workspaces = (await api.workspaces()).filter((w) => w.tenantId);
-    return db.transaction('rw', [db.hubLinks, db.workspaces], async () => {
+    const fresh: string[] = [];
+    const links = await db.transaction('rw', [db.hubLinks, db.workspaces], async () => {
       const links: HubLink[] = [];
       for (const workspace of workspaces) {
         const tenantId = workspace.tenantId as string;
@@ -152,6 +143,7 @@ export function createHubPull(deps: HubPullDeps) {
                 since: 0,
                 pulledAt: null,
               };
+        if (!known.success || known.data.workspaceId !== workspace.id) fresh.push(tenantId);
         await db.hubLinks.put(link);
         // The Client Tasks page lists tasks by workspace: the firm's workspaces are listed here too.
         if (!(await db.workspaces.get(workspace.id))) {
@@ -165,6 +157,45 @@ export function createHubPull(deps: HubPullDeps) {
       }
       return links;
     });
+    for (const tenantId of fresh) await uploadExisting(tenantId);
+    return links;
+  }
+
+  /**
+   * A company newly linked to the server: the tasks this browser made before (Client Hub without a
+   * server) are sent too, with their status when it moved on from Open. In slices, each in its own
+   * transaction, so a large company does not hold IndexedDB for long.
+   */
+  async function uploadExisting(tenantId: string) {
+    const SLICE = 1000;
+    let after: string | null = null;
+    for (;;) {
+      const from: string | null = after;
+      const rows: ClientTask[] = await db.transaction(
+        'rw',
+        [db.clientTasks, db.hubLinks, db.outbox],
+        async () => {
+          const index = db.clientTasks.where('[tenantId+bankTransactionId]');
+          const range =
+            from === null
+              ? index.between([tenantId, Dexie.minKey], [tenantId, Dexie.maxKey])
+              : index.between([tenantId, from], [tenantId, Dexie.maxKey], false, true);
+          const slice: ClientTask[] = await range.limit(SLICE).toArray();
+          const tasks = slice.flatMap((row) => {
+            const parsed = clientTaskSchema.safeParse(row);
+            return parsed.success && !parsed.data.hub ? [parsed.data] : [];
+          });
+          await queueHubTasks(db, tasks, {
+            at: deps.now(),
+            newId: deps.newId,
+            statusOf: (task) => task.status !== 'Open',
+          });
+          return slice;
+        },
+      );
+      after = rows.at(-1)?.bankTransactionId ?? null;
+      if (rows.length < SLICE || after === null) return;
+    }
   }
 
   /** Applies one page and moves the cursor, all or nothing. False when the link moved meanwhile. */

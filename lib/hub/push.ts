@@ -5,9 +5,8 @@ import { newOutboxJob } from '../tasks/jobs';
 import { type OutboxJob, taskFileSchema, taskMessageSchema } from '../tasks/records';
 import { HubClientError, type HubProblemCode } from './client';
 import { HUB_MAX_BATCH } from './contract';
-import { hubStateOf } from './pull';
 import { type HubLink, hubLinkSchema } from './records';
-import { hubStatusOf, transactionOf } from './task-wire';
+import { hubStateOf, hubStatusOf, transactionOf } from './task-wire';
 import type { HubTasksApi } from './tasks-api';
 
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { ClientTask, ClientTaskStatus, TaskSnapshot } from '../sync/records';
+import type { ClientTask, ClientTaskStatus, TaskHubState, TaskSnapshot } from '../sync/records';
 import {
   commentSchema,
   fileSchema,
@@ -136,4 +136,17 @@ const KNOWN_TASK_FIELDS = new Set(Object.keys(taskSchema.shape));
 /** What the server sent beyond the fields this version knows. */
 export function extraFields(task: FeedTask): Record<string, unknown> {
   return Object.fromEntries(Object.entries(task).filter(([key]) => !KNOWN_TASK_FIELDS.has(key)));
+}
+
+/** The server's state of a task, as the task row here keeps it. */
+export function hubStateOf(task: FeedTask): TaskHubState {
+  return {
+    taskId: task.id,
+    workspaceId: task.workspaceId,
+    seq: task.seq,
+    statusChangedBy: task.statusChangedBy,
+    statusChangedAt: task.statusChangedAt,
+    question: task.question,
+    extra: extraFields(task),
+  };
 }
