@@ -182,6 +182,9 @@ export function startBackground(deps: BackgroundDeps) {
     newId: deps.newId,
     withLock: deps.withLock,
     onChange: () => scheduleBadgeRefresh(),
+    me: async () => (await hubSessions.load())?.user.id ?? null,
+    // A colleague without this company's Xero token closed it: this browser writes it to Xero.
+    onClosedElsewhere: (taskIds) => tasks.service.writeClosedElsewhere(taskIds),
   });
   const hubLive = createHubLive({
     db: deps.db,

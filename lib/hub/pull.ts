@@ -39,6 +39,10 @@ export interface HubPullDeps {
   pageSize?: number;
   /** Companies whose tasks changed (badges, open pages). */
   onChange?: (tenantIds: string[]) => void;
+  /** The signed-in firm user's id on the server. */
+  me?: () => Promise<string | null>;
+  /** Tasks a colleague closed on the server (after the page is stored): this browser may write them to Xero. */
+  onClosedElsewhere?: (taskIds: string[]) => Promise<unknown>;
 }
 
 export interface PullSummary {
@@ -201,7 +205,9 @@ export function createHubPull(deps: HubPullDeps) {
   /** Applies one page and moves the cursor, all or nothing. False when the link moved meanwhile. */
   async function applyPage(link: HubLink, entries: FeedEntry[], nextSince: number): Promise<boolean> {
     const now = deps.now();
-    return db.transaction(
+    const me = (await deps.me?.()) ?? null;
+    const closedElsewhere: string[] = [];
+    const stored = await db.transaction(
       'rw',
       [db.hubLinks, db.clientTasks, db.taskMessages, db.hubFiles, db.outbox, db.taskEvents, db.connections],
       async () => {
@@ -258,6 +264,15 @@ export function createHubPull(deps: HubPullDeps) {
           puts.push(merged);
           if (local && local.id !== task.id && (!local.hub || local.hub.seq === 0))
             relink.push([task.id, local.id]);
+          if (
+            local &&
+            merged.status === 'Closed' &&
+            local.status !== 'Closed' &&
+            task.statusChangedBy &&
+            task.statusChangedBy.userId !== me
+          ) {
+            closedElsewhere.push(merged.id);
+          }
           if (local && merged.status !== local.status && task.statusChangedBy) {
             events.push({
               id: deps.newId(),
@@ -305,6 +320,9 @@ export function createHubPull(deps: HubPullDeps) {
         return true;
       },
     );
+    if (stored && closedElsewhere.length > 0)
+      await deps.onClosedElsewhere?.(closedElsewhere).catch(() => undefined);
+    return stored;
 
     async function applyComment(comment: FeedComment, taskId: string) {
       // Sent from here (its id recorded when the server answered): already in the conversation.

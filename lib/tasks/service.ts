@@ -61,6 +61,12 @@ export function createTaskService(deps: TaskServiceDeps) {
     return parsed.data;
   }
 
+  /** This browser can write to the company in Xero (it holds a token for it). */
+  async function holdsXeroToken(tenantId: string): Promise<boolean> {
+    const connection = connectionSchema.safeParse(await db.connections.get(tenantId));
+    return connection.success && connection.data.grantId !== null;
+  }
+
   async function closing(taskId: string): Promise<boolean> {
     return (
       (await db.closeRequests
@@ -297,7 +303,11 @@ export function createTaskService(deps: TaskServiceDeps) {
         const account = answered.at(-1)?.account ?? null;
         const closeId = deps.newId();
         const jobs: OutboxJob[] = [];
-        const writable = task.status !== 'Cancelled';
+        // Without a Xero token for the company, the Close is recorded on the firm's server and a
+        // colleague's browser that holds one writes it to Xero (writeClosedElsewhere there).
+        const elsewhere =
+          !(await holdsXeroToken(task.tenantId)) && (await db.hubLinks.get(task.tenantId)) !== undefined;
+        const writable = task.status !== 'Cancelled' && !elsewhere;
         if (writable && messages.length > 0) {
           const notes = messages.flatMap((m) => splitNote(answerNoteText(m.text, m.account)));
           // Same answers, same key: a Close repeated after a lost answer never writes them twice.
@@ -343,7 +353,15 @@ export function createTaskService(deps: TaskServiceDeps) {
             const closedTask = { ...current, status: 'Closed' as const, updatedAt: deps.now() };
             await db.clientTasks.put(closedTask);
             await queueHubStatus(db, closedTask, { at: deps.now(), newId: deps.newId });
-            await db.taskEvents.add(event(taskId, 'closed', `Closed by ${user.name}`));
+            await db.taskEvents.add(
+              event(
+                taskId,
+                'closed',
+                elsewhere && messages.length > 0
+                  ? `Closed by ${user.name}: a colleague whose browser holds the Xero token writes the answer to Xero`
+                  : `Closed by ${user.name}`,
+              ),
+            );
             return;
           }
           await db.closeRequests.add({
@@ -367,6 +385,53 @@ export function createTaskService(deps: TaskServiceDeps) {
       }
       void deps.outbox.kick();
       return { closed, writing, skipped };
+    },
+
+    /**
+     * Tasks a colleague closed on the firm's server from a browser without this Xero company's token:
+     * this browser holds one, so it writes the client's answers to the transaction's History. Sent as
+     * "tried" so History is read first: a note another browser already wrote is not written twice.
+     */
+    async writeClosedElsewhere(taskIds: string[]) {
+      let writing = 0;
+      for (const taskId of taskIds) {
+        const task = await taskOf(taskId).catch(() => null);
+        if (task?.status !== 'Closed' || !(await holdsXeroToken(task.tenantId)) || (await closing(taskId)))
+          continue;
+        const messages = (await db.taskMessages.where('taskId').equals(taskId).sortBy('at')).filter(
+          (m) => m.from === 'client' && m.writtenToXeroAt === null,
+        );
+        if (messages.length === 0) continue;
+        const notes = messages.flatMap((m) => splitNote(answerNoteText(m.text, m.account)));
+        const key = `note-${await hex(`${task.id}|${messages.map((m) => m.id).join(',')}|${notes.join('\n')}`)}`;
+        const closeId = deps.newId();
+        const by = task.hub?.statusChangedBy?.name ?? 'a colleague';
+        const history = {
+          ...job(task, { kind: 'history', messageIds: messages.map((m) => m.id), notes }, key, closeId, 1),
+          tried: true,
+        };
+        await db.transaction('rw', [db.closeRequests, db.outbox, db.taskEvents], async () => {
+          await db.closeRequests.add({
+            id: closeId,
+            taskId,
+            requestedAt: deps.now(),
+            requestedBy: by,
+            previousStatus: 'Answered',
+            state: 'writing',
+          });
+          await db.outbox.add(history);
+          await db.taskEvents.add(
+            event(
+              taskId,
+              'close-requested',
+              `${by} closed the task in Client Hub: writing the answer to History in Xero from this browser`,
+            ),
+          );
+        });
+        writing++;
+      }
+      if (writing > 0) void deps.outbox.kick();
+      return { writing };
     },
 
     /** Back to the client: Open again. Not while a Close is still writing to Xero. */

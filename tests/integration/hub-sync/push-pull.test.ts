@@ -2,6 +2,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { type Sandbox, startSandbox } from '../../../sandbox/server';
 import { signIn } from '../../hub/harness';
 import { type RestartableHub, startRestartableHub } from '../../support/hub-server';
+import { notesOf, truthOf } from '../tasks/support';
 import { type Browser, feedOf, hubFirm, newTransaction, openBrowser } from './support';
 
 let sandbox: Sandbox;
@@ -122,4 +123,41 @@ test('a transaction the sync finds later is pushed on the next round, and a new 
   await admin.sync();
   await admin.settle();
   expect((await feedOf(hub, firm.adminCaller.token, firm.workspaceId)).lastSeq).toBe(lastSeq);
+});
+
+test('a Close from a browser without the Xero token is recorded on the hub; the browser that holds it writes the answer to Xero', async () => {
+  const [task] = (await admin.tasks()).filter((t) => t.status === 'Open' && t.hub);
+  if (!task?.hub) throw new Error('no open task on the hub');
+  const client = await signIn(hub.url, firm.client.email);
+  const path = `/api/workspaces/${firm.workspaceId}/tasks/${task.hub.taskId}`;
+  await client.request('POST', `${path}/comments`, { body: 'Team lunch with the Smith account' });
+  await client.request('PUT', `${path}/status`, { status: 'Answered' });
+  await staff.settle();
+  const there = (await staff.tasks()).find((t) => t.bankTransactionId === task.bankTransactionId);
+  if (!there) throw new Error('not pulled');
+  expect(there.status).toBe('Answered');
+
+  // Sam's browser holds no Xero token: the Close is recorded, nothing is written to Xero from here.
+  expect(await staff.bg.ask({ type: 'tasks.close', taskIds: [there.id], recode: false })).toMatchObject({
+    closed: 1,
+  });
+  await staff.settle();
+  expect(await staff.db.outbox.filter((j) => !j.payload.kind.startsWith('hub-')).count()).toBe(0);
+
+  await admin.settle();
+  await admin.bg.background.tasks.outbox.idle();
+  const truth = await truthOf(sandbox, admin.tenantId, task.bankTransactionId);
+  expect(notesOf(truth).some((note) => note.includes('Team lunch with the Smith account'))).toBe(true);
+  const closed = (await admin.tasks()).find((t) => t.id === task.id);
+  expect(closed?.status).toBe('Closed');
+  expect(closed?.hub?.statusChangedBy?.name).toBe('Sam Staff');
+  const events = (await admin.db.taskEvents.where('taskId').equals(task.id).toArray()).map((e) => e.text);
+  expect(events).toContain('Closed by Sam Staff');
+  expect(events.some((e) => /answer written to the transaction's History in Xero/i.test(e))).toBe(true);
+  const written = await admin.db.taskMessages.where('taskId').equals(task.id).toArray();
+  expect(written.every((m) => m.from !== 'client' || m.writtenToXeroAt !== null)).toBe(true);
+  // Another round writes nothing twice.
+  await admin.settle();
+  const again = await truthOf(sandbox, admin.tenantId, task.bankTransactionId);
+  expect(notesOf(again)).toEqual(notesOf(truth));
 });
