@@ -68,6 +68,7 @@ export interface LivePort {
   name: string;
   sender?: { id?: string };
   onDisconnect: { addListener(listener: () => void): void };
+  postMessage(message: unknown): void;
 }
 
 export const SCHEDULE_ALARM = 'client-hub-schedule';
@@ -197,8 +198,17 @@ export function startBackground(deps: BackgroundDeps) {
     // Only the extension's own pages and content scripts; the port carries no data either way.
     if (port.name !== LIVE_PORT || port.sender?.id !== deps.extensionId) return;
     const id = deps.newId();
-    hubLive.watch(id);
-    port.onDisconnect.addListener(() => hubLive.unwatch(id));
+    let open = true;
+    port.onDisconnect.addListener(() => {
+      open = false;
+      hubLive.unwatch(id);
+    });
+    // Without a server nothing is polled, and the page does not wake this worker again.
+    void hubSessions.load().then((session) => {
+      if (!session || !open) return;
+      hubLive.watch(id);
+      port.postMessage({ live: true });
+    });
   });
   // Suggested accounts from the company's own history; Accept writes through the same outbox.
   const suggestions = startSuggestions({

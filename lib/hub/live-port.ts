@@ -4,13 +4,15 @@ export const LIVE_PORT = 'client-hub-live';
 /** The part of runtime.Port a page uses to keep updates near-live. */
 export interface PagePort {
   onDisconnect: { addListener(listener: () => void): void };
+  onMessage: { addListener(listener: (message: unknown) => void): void };
   disconnect(): void;
 }
 
 /**
  * Holds a port open to the background while this page shows tasks, so the background polls the
  * firm's Client Hub server every few seconds. The service worker may stop (the port then closes):
- * the page connects again, which wakes it. Nothing is sent on the port.
+ * the page connects again, which wakes it, but only once the background said it is polling (signed in
+ * to a server): without a server the worker is left to sleep, as before. The page sends nothing.
  */
 export function keepLive(
   connect: (info: { name: string }) => PagePort,
@@ -27,9 +29,13 @@ export function keepLive(
     } catch {
       return; // The extension was reloaded or removed: this page's script is orphaned.
     }
+    let polling = false;
+    port.onMessage.addListener(() => {
+      polling = true;
+    });
     port.onDisconnect.addListener(() => {
       port = undefined;
-      if (!stopped) timer = setTimeout(open, options.reconnectMs ?? 1000);
+      if (!stopped && polling) timer = setTimeout(open, options.reconnectMs ?? 1000);
     });
   };
   open();
