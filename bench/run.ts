@@ -1,4 +1,5 @@
 import { runHubBench } from './hub';
+import { runHubPullBench } from './hub-pull';
 import { runPageBench } from './page';
 import { runSuggestionsBench } from './suggestions';
 import { runSyncBench } from './sync';
@@ -12,6 +13,8 @@ const parts: { name: string; run: () => Promise<unknown> }[] = [
   { name: 'tasks', run: () => runTasksBench() },
   // The Client Hub server on PGlite and PostgreSQL (DATABASE_URL; `npm run bench` sets it when PostgreSQL is installed).
   { name: 'hub', run: () => runHubBench() },
+  // The extension's pull of the hub's changes feed: first pull of 100,000 tasks, near-live latency.
+  { name: 'hub-pull', run: () => runHubPullBench() },
   // Suggested accounts: coverage and precision against the sandbox's hidden truth, calls, speed.
   { name: 'suggestions', run: () => runSuggestionsBench() },
 ];

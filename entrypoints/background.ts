@@ -40,5 +40,6 @@ export default defineBackground(() => {
     extensionUrl: (path) => browser.runtime.getURL(path as '/tasks.html'),
     onMessage: browser.runtime.onMessage,
     hasOriginPermission: (origin) => browser.permissions.contains({ origins: [`${origin}/*`] }),
+    onConnect: (listener) => browser.runtime.onConnect.addListener(listener),
   });
 });

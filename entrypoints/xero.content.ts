@@ -3,6 +3,7 @@ import '@/lib/config/zod-jitless';
 import { browser } from 'wxt/browser';
 import { startClientHubInXero } from '@/lib/content';
 import { createContentLifetime } from '@/lib/content/lifetime';
+import { keepLive } from '@/lib/hub/live-port';
 
 // WXT's content-script context is not used: it stops itself when the page dispatches a DOM event
 // named after the extension's id (a page knows our public id), and re-runs on another such event.
@@ -17,6 +18,8 @@ export default defineContentScript({
   noScriptStartedPostMessage: true,
   // No CSS is injected into Xero's page: ours is bundled and goes into our shadow roots only.
   main() {
+    // Badges show the firm's status within seconds of a colleague's change (the hub, when there is one).
+    keepLive((info) => browser.runtime.connect(info), { alive: () => browser.runtime?.id !== undefined });
     const navigation = (globalThis as { navigation?: EventTarget }).navigation;
     startClientHubInXero(
       createContentLifetime({

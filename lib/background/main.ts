@@ -8,6 +8,9 @@ import type { FirmUser } from '../db/records';
 import { cleanUpStorage } from '../db/storage';
 import { createFirmConnections } from '../hub/firm-connections';
 import { createHubLink } from '../hub/link';
+import { createHubLive, LIVE_PORT, sessionApi } from '../hub/live';
+import { createHubPull } from '../hub/pull';
+import { createHubPush } from '../hub/push';
 import { hubSessionStore } from '../hub/session';
 import type { SetupState } from '../messaging/contract';
 import { pageRequestSchemas } from '../messaging/page-contract';
@@ -60,6 +63,16 @@ export interface BackgroundDeps {
   };
   /** permissions.contains for the Client Hub server's origin (asked for when the user connects). */
   hasOriginPermission?: (origin: string) => Promise<boolean>;
+  /** runtime.onConnect: pages that show tasks hold a port open for near-live updates from the hub. */
+  onConnect?: (listener: (port: LivePort) => void) => void;
+}
+
+/** The part of runtime.Port the background uses. */
+export interface LivePort {
+  name: string;
+  sender?: { id?: string };
+  onDisconnect: { addListener(listener: () => void): void };
+  postMessage(message: unknown): void;
 }
 
 export const SCHEDULE_ALARM = 'client-hub-schedule';
@@ -110,8 +123,9 @@ export function startBackground(deps: BackgroundDeps) {
   /** The history reads in flight, by company: Remove stops them. */
   const historyReads = new Map<string, AbortController>();
   // The firm's Client Hub server (optional): its session lives in the extension's own database.
+  const hubSessions = hubSessionStore(deps.db.settings);
   const hub = createHubLink({
-    sessions: hubSessionStore(deps.db.settings),
+    sessions: hubSessions,
     fetch: deps.fetch,
     now: deps.now,
     managedUrl: async () => (await policy()).hubUrl,
@@ -190,7 +204,10 @@ export function startBackground(deps: BackgroundDeps) {
     extensionUrl: deps.extensionUrl,
   });
   pages.watchTaskChanges();
-  // Client Tasks: answers, Close / Re-open, and the outbox that writes them to Xero.
+  // The firm's Client Hub server, when this browser is signed in to one: tasks go there through the
+  // outbox and come back from its changes feed. Without a session everything stays on this computer.
+  const hubApi = sessionApi(hubSessions, deps.fetch);
+  // Client Tasks: answers, Close / Re-open, and the outbox that writes them to Xero (and the hub).
   const tasks = startClientTasks({
     db: deps.db,
     api,
@@ -198,6 +215,41 @@ export function startBackground(deps: BackgroundDeps) {
     newId: deps.newId,
     withLock: deps.withLock,
     firmUser: currentUser,
+    hub: createHubPush({ db: deps.db, api: hubApi, now: deps.now }),
+  });
+  const hubPull = createHubPull({
+    db: deps.db,
+    api: hubApi,
+    now: deps.now,
+    newId: deps.newId,
+    withLock: deps.withLock,
+    onChange: () => scheduleBadgeRefresh(),
+    me: async () => (await hubSessions.load())?.user.id ?? null,
+    // A colleague without this company's Xero token closed it: this browser writes it to Xero.
+    onClosedElsewhere: (taskIds) => tasks.service.writeClosedElsewhere(taskIds),
+  });
+  const hubLive = createHubLive({
+    db: deps.db,
+    sessions: hubSessions,
+    now: deps.now,
+    pull: () => hubPull.pullAll(),
+    send: () => tasks.outbox.kick(),
+  });
+  deps.onConnect?.((port) => {
+    // Only the extension's own pages and content scripts; the port carries no data either way.
+    if (port.name !== LIVE_PORT || port.sender?.id !== deps.extensionId) return;
+    const id = deps.newId();
+    let open = true;
+    port.onDisconnect.addListener(() => {
+      open = false;
+      hubLive.unwatch(id);
+    });
+    // Without a server nothing is polled, and the page does not wake this worker again.
+    void hubSessions.load().then((session) => {
+      if (!session || !open) return;
+      hubLive.watch(id);
+      port.postMessage({ live: true });
+    });
   });
   // Suggested accounts from the company's own history; Accept writes through the same outbox.
   const suggestions = startSuggestions({
@@ -357,6 +409,8 @@ export function startBackground(deps: BackgroundDeps) {
       for (const run of await engine.syncAll({ reason }).catch(() => [])) {
         if (run?.state === 'succeeded') await afterSync(run.tenantId);
       }
+      // The sync's new tasks go to the hub, and colleagues' changes come back.
+      await hubLive.catchUp().catch(() => undefined);
       // What nobody will read again (lib/db/storage.ts RETENTION): abandoned staged files, finished writes.
       await cleanUpStorage(deps.db, deps.now()).catch(() => undefined);
       scheduleBadgeRefresh();
@@ -407,6 +461,8 @@ export function startBackground(deps: BackgroundDeps) {
   void service.retryPendingRemovals().catch(() => undefined);
   // A role changed on the server takes effect when the worker starts, not only on the schedule.
   void hub.check().catch(() => undefined);
+  // A worker (re)started: what the hub changed meanwhile, and what waited to be sent.
+  void hubLive.catchUp();
   return {
     startedAt,
     connections: service,
@@ -417,7 +473,7 @@ export function startBackground(deps: BackgroundDeps) {
     syncAll,
     tasks,
     suggestions,
-    hub,
+    hub: { link: hub, pull: hubPull, live: hubLive, sessions: hubSessions },
     firmConnections,
   };
 }

@@ -2,6 +2,7 @@ import { Dexie } from 'dexie';
 import { companyIsConnected } from '../db/company-data';
 import type { ClientHubDb } from '../db/database';
 import { type Connection, connectionSchema } from '../db/records';
+import { queueHubTasks } from '../hub/push';
 import type { NotPushable, TaskSummary, TasksChanged } from '../messaging/page-contract';
 import type { Handlers } from '../messaging/router';
 import {
@@ -160,6 +161,8 @@ export function createTaskGateway(deps: Pick<PageHandlerDeps, 'db' | 'api' | 'no
         db.bankTransactions,
         db.connections,
         db.pendingRemovals,
+        db.hubLinks,
+        db.outbox,
       ];
       return await db.transaction('rw', tables, async () => {
         // Removed while Xero answered: nothing of the company is written back.
@@ -168,6 +171,7 @@ export function createTaskGateway(deps: Pick<PageHandlerDeps, 'db' | 'api' | 'no
         const raced = await storedTask(tenantId, record.bankTransactionId);
         if (raced) return { task: raced, created: false };
         await db.clientTasks.add(task);
+        await queueHubTasks(db, [task], { at, newId: deps.newId });
         await db.taskActivity.add({
           id: deps.newId(),
           taskId: task.id,

@@ -34,6 +34,8 @@ export const COMPANY_SCOPE = {
   taskEvents: 'task',
   historyEntries: 'tenant',
   historyCursors: 'tenant',
+  hubLinks: 'tenant',
+  hubFiles: 'tenant',
 } as const satisfies Record<string, 'tenant' | 'task' | 'task+tenant' | 'shared'>;
 
 /** Task ids per IndexedDB request: anyOf() with tens of thousands of keys is one huge request. */

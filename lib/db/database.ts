@@ -1,4 +1,5 @@
 import { Dexie, type EntityTable, type Table } from 'dexie';
+import type { HubFile, HubLink } from '../hub/records';
 import { historyEntryOf } from '../suggestions/entries';
 import type { HistoryCursor, HistoryEntry } from '../suggestions/records';
 import type {
@@ -56,6 +57,9 @@ export class ClientHubDb extends Dexie {
   // v5: suggested accounts (lib/suggestions): how the company coded its bank transactions.
   historyEntries!: Table<HistoryEntry, [string, string]>;
   historyCursors!: EntityTable<HistoryCursor, 'tenantId'>;
+  // v6: the firm's Client Hub server (lib/hub): which companies go through it, and its files.
+  hubLinks!: EntityTable<HubLink, 'tenantId'>;
+  hubFiles!: EntityTable<HubFile, 'id'>;
 
   constructor(name = 'client-hub', options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
@@ -110,5 +114,16 @@ export class ClientHubDb extends Dexie {
         });
         await tx.table('historyEntries').bulkPut(entries);
       });
+    // v6: tasks through the firm's Client Hub server. New tables, and indexes to find a task and a
+    // comment by their server ids (the feed names them so); Dexie builds the indexes on upgrade.
+    this.version(6).stores({
+      clientTasks:
+        '[tenantId+bankTransactionId], &id, tenantId, workspaceId, status, [workspaceId+status], ' +
+        '[workspaceId+status+snapshot.date], [workspaceId+status+snapshot.amount], [workspaceId+status+createdAt], ' +
+        'hub.taskId',
+      taskMessages: 'id, taskId, [taskId+at], hubId',
+      hubLinks: 'tenantId, workspaceId',
+      hubFiles: 'id, taskId, hubTaskId, tenantId',
+    });
   }
 }

@@ -3,6 +3,7 @@ import { companyIsConnected } from '../db/company-data';
 import type { ClientHubDb } from '../db/database';
 import { type Connection, connectionSchema } from '../db/records';
 import { describeFailure, failureFromThrown, type Problem, type XeroFailure } from '../errors';
+import { queueHubTasks } from '../hub/push';
 import { historyChangesOf } from '../suggestions/entries';
 import type { XeroApi } from '../xero/api';
 import { FailureError } from '../xero/failure-error';
@@ -542,6 +543,8 @@ export function createSyncEngine(deps: SyncEngineDeps) {
         db.connections,
         db.pendingRemovals,
         db.historyEntries,
+        db.hubLinks,
+        db.outbox,
       ],
       async () => {
         // A page read before Remove is not written after it (the lock makes this the rare case).
@@ -592,6 +595,13 @@ export function createSyncEngine(deps: SyncEngineDeps) {
           }
         });
         await db.clientTasks.bulkPut(tasks);
+        // Through the firm's Client Hub server when one is linked: sent from the outbox, in batches.
+        const before = new Map(existing.flatMap((task) => (task ? [[task.id, task.status]] : [])));
+        await queueHubTasks(db, tasks, {
+          at: context.at,
+          newId: deps.newId,
+          statusOf: (task) => before.has(task.id) && before.get(task.id) !== task.status,
+        });
         await db.taskActivity.bulkAdd(activity);
         await db.bankTransactions.bulkPut(stored);
         // Every page read keeps the suggestions' history current (If-Modified-Since, no extra calls).

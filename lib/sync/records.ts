@@ -101,8 +101,24 @@ export const clientTaskSchema = z.object({
   origin: z.enum(['sync', 'push']).optional(),
   createdAt: z.number(),
   updatedAt: z.number(),
+  /** The task as the firm's Client Hub server has it (absent when Client Hub runs without a server). */
+  hub: z
+    .object({
+      /** The server's id of the task (a task made here keeps its local `id`). */
+      taskId: z.string(),
+      workspaceId: z.string(),
+      /** The server's change number of the state applied here: older changes are never applied. */
+      seq: z.number().int(),
+      statusChangedBy: z.object({ userId: z.string(), name: z.string() }).nullable(),
+      statusChangedAt: z.string().nullable(),
+      question: z.string(),
+      /** Fields the server sent that this version does not know, carried through unchanged. */
+      extra: z.record(z.string(), z.unknown()),
+    })
+    .optional(),
 });
 export type ClientTask = z.infer<typeof clientTaskSchema>;
+export type TaskHubState = NonNullable<ClientTask['hub']>;
 
 export const fieldChangeSchema = z.object({
   /** In the user's words: "Amount", "Contact", "Account". */

@@ -17,6 +17,8 @@ export interface ClientTasksDeps {
   /** Who is using Client Hub (null before the first-run form). */
   firmUser: () => Promise<FirmUser | null>;
   outbox?: Partial<Pick<OutboxDeps, 'backoffMs' | 'maxAttempts' | 'concurrency' | 'setTimer'>>;
+  /** Writes to the firm's Client Hub server (absent: Client Hub on this computer alone). */
+  hub?: OutboxDeps['hub'];
 }
 
 type TaskHandlers = Pick<Handlers, keyof typeof taskRequestSchemas>;
@@ -32,6 +34,7 @@ export function startClientTasks(deps: ClientTasksDeps) {
     now: deps.now,
     newId: deps.newId,
     withLock: deps.withLock,
+    ...(deps.hub ? { hub: deps.hub } : {}),
     ...deps.outbox,
   });
   const service = createTaskService({ db: deps.db, now: deps.now, newId: deps.newId, outbox });

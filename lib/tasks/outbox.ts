@@ -11,6 +11,8 @@ import {
   retryAfterMs,
   type XeroFailure,
 } from '../errors';
+import { type HubPush, HubWriteProblem, hubWriteProblem, isHubJob, queueHubStatus } from '../hub/push';
+import { clientTaskSchema } from '../sync/records';
 import type { XeroApi } from '../xero/api';
 import { FailureError } from '../xero/failure-error';
 import { notesStillToWrite } from './notes';
@@ -64,7 +66,12 @@ export interface OutboxDeps {
   /** Timers for the next due job; tests and the bench may pass their own. */
   setTimer?: (run: () => void, ms: number) => () => void;
   onChange?: () => void;
+  /** Writes to the firm's Client Hub server (absent: Client Hub without a server). */
+  hub?: HubPush;
 }
+
+/** A write to the server waiting for the person to sign in again is looked at this often. */
+const SIGN_IN_WAIT_MS = 5 * 60_000;
 
 /** Idempotency-Keys stay under Xero's 128 characters with a renewal suffix. */
 const KEY_BASE_MAX = 80;
@@ -141,8 +148,12 @@ export function createOutbox(deps: OutboxDeps) {
 
   /** Performs one job against Xero; returns what it did in words. */
   async function perform(job: OutboxJob, organisationName: string | undefined): Promise<string> {
-    const { grantId } = await connectionOf(job.tenantId);
     const { payload } = job;
+    if (isHubJob(job)) {
+      if (!deps.hub) throw new HubWriteProblem(hubWriteProblem(new Error('no server')).problem, 'sign-in');
+      return deps.hub.perform(job);
+    }
+    const { grantId } = await connectionOf(job.tenantId);
     switch (payload.kind) {
       case 'history': {
         await liveTransaction(job, grantId);
@@ -222,9 +233,14 @@ export function createOutbox(deps: OutboxDeps) {
           },
         );
         const parsed = attachmentsEnvelopeSchema.safeParse(await response.json().catch(() => undefined));
-        await db.transaction('rw', [db.taskFiles, db.xeroAttachments], async () => {
-          // The bytes are in Xero now; keep the record (name, size, hash), free the space.
-          await db.taskFiles.update(file.data.id, { state: 'uploaded', blob: new Blob([]) });
+        await db.transaction('rw', [db.taskFiles, db.xeroAttachments, db.outbox], async () => {
+          // The bytes are in Xero now; keep the record (name, size, hash), free the space, unless
+          // they are still to go to the Client Hub server.
+          const forHub = await stillForHub(file.data.id);
+          await db.taskFiles.update(file.data.id, {
+            state: 'uploaded',
+            ...(forHub ? {} : { blob: new Blob([]) }),
+          });
           const added = parsed.success ? parsed.data.Attachments.map(readAttachment) : [];
           const key: [string, string] = [job.tenantId, job.bankTransactionId];
           const list = await db.xeroAttachments.get(key);
@@ -240,7 +256,25 @@ export function createOutbox(deps: OutboxDeps) {
         await markAttached(db, job.tenantId, job.bankTransactionId, list ? list.attachments.length : null);
         return `“${file.data.fileName}” attached to the transaction in Xero`;
       }
+      default:
+        throw new Error(`${payload.kind} is not a write to Xero`);
     }
+  }
+
+  /** A file still waiting to be sent to the Client Hub server (its bytes must stay). */
+  async function stillForHub(fileId: string): Promise<boolean> {
+    const waiting = await db.outbox
+      .where('taskId')
+      .equals((await db.taskFiles.get(fileId))?.taskId ?? '')
+      .filter(
+        (j) =>
+          j.payload.kind === 'hub-file' &&
+          j.payload.fileId === fileId &&
+          j.state !== 'done' &&
+          j.state !== 'failed',
+      )
+      .count();
+    return waiting > 0;
   }
 
   /** Of `notes`, those the transaction's History does not have yet. */
@@ -288,12 +322,23 @@ export function createOutbox(deps: OutboxDeps) {
     const at = deps.now();
     await db.transaction(
       'rw',
-      [db.outbox, db.closeRequests, db.clientTasks, db.taskEvents, db.taskFiles],
+      [db.outbox, db.closeRequests, db.clientTasks, db.taskEvents, db.taskFiles, db.hubLinks],
       async () => {
         const current = outboxJobSchema.safeParse(await db.outbox.get(job.id));
         // Someone pressed Retry or the job finished elsewhere: this result is stale.
         if (!current.success || current.data.state !== 'running') return;
         await db.outbox.update(job.id, { ...change, updatedAt: at });
+        if (isHubJob(job)) {
+          if (!failed && job.payload.kind === 'hub-file') {
+            // Sent to the server; Xero has it too (or never will from here): free the space.
+            const file = await db.taskFiles.get(job.payload.fileId);
+            if (file && file.state !== 'queued' && file.state !== 'staged') {
+              await db.taskFiles.update(file.id, { blob: new Blob([]) });
+            }
+          }
+          // Sending to the server is routine: only a failure goes in the task's activity.
+          if (!failed) return;
+        }
         await db.taskEvents.add({
           id: deps.newId(),
           taskId: job.taskId,
@@ -340,7 +385,10 @@ export function createOutbox(deps: OutboxDeps) {
       await db.closeRequests.update(closeId, { state: 'done' });
       const task = await db.clientTasks.where('id').equals(close.taskId).first();
       if (task) {
-        await db.clientTasks.put({ ...task, status: 'Closed', updatedAt: at });
+        const closed = { ...task, status: 'Closed' as const, updatedAt: at };
+        await db.clientTasks.put(closed);
+        const parsed = clientTaskSchema.safeParse(closed);
+        if (parsed.success) await queueHubStatus(db, parsed.data, { at, newId: deps.newId });
         await db.taskEvents.add({
           id: deps.newId(),
           taskId: close.taskId,
@@ -366,6 +414,10 @@ export function createOutbox(deps: OutboxDeps) {
       const result = await perform(job, organisationName);
       await finish(job, { state: 'done', result, problem: undefined }, result, false);
     } catch (error) {
+      if (isHubJob(job)) {
+        await hubFailed(job, attempt, error);
+        return;
+      }
       if (error instanceof PermanentProblem) {
         await finish(job, { state: 'failed', problem: error.problem }, error.problem.title, true);
         return;
@@ -388,13 +440,70 @@ export function createOutbox(deps: OutboxDeps) {
     }
   }
 
+  /**
+   * A write to the server that did not happen. Offline, busy or failing servers are retried with no
+   * limit (nothing is dropped while the server is away); a refused sign-in waits for the person to
+   * sign in again, keeping the queue; only a refusal of the change itself needs Retry.
+   */
+  async function hubFailed(job: OutboxJob, attempt: number, error: unknown) {
+    const refused = hubWriteProblem(error);
+    if (refused.retry === 'never') {
+      await finish(job, { state: 'failed', problem: refused.problem }, refused.problem.title, true);
+      return;
+    }
+    const wait =
+      refused.retry === 'sign-in' ? SIGN_IN_WAIT_MS : Math.max(backoff(attempt), refused.retryAfterMs ?? 0);
+    await db.outbox.update(job.id, {
+      state: 'pending',
+      nextAttemptAt: deps.now() + wait,
+      problem: refused.problem,
+      updatedAt: deps.now(),
+    });
+    deps.onChange?.();
+  }
+
+  /** The 'hub-task' jobs due now, sent to the server in batches (one request per workspace and 500). */
+  async function runHubTasks(jobs: OutboxJob[]) {
+    const at = deps.now();
+    await db.outbox.bulkUpdate(
+      jobs.map((job) => ({
+        key: job.id,
+        changes: { state: 'running' as const, attempts: job.attempts + 1, tried: true, updatedAt: at },
+      })),
+    );
+    const running = jobs.map((job) => ({ ...job, attempts: job.attempts + 1 }));
+    try {
+      if (!deps.hub) throw new HubWriteProblem(hubWriteProblem(new Error('no server')).problem, 'sign-in');
+      await deps.hub.sendTasks(running);
+      await db.transaction('rw', [db.outbox], async () => {
+        const current = await db.outbox.bulkGet(running.map((j) => j.id));
+        // A job queued again while it ran (the task changed meanwhile) is sent again, not marked done.
+        const sent = running.filter((_, i) => current[i]?.state === 'running');
+        await db.outbox.bulkUpdate(
+          sent.map((job) => ({
+            key: job.id,
+            changes: {
+              state: 'done' as const,
+              result: 'Sent to Client Hub',
+              problem: undefined,
+              updatedAt: deps.now(),
+            },
+          })),
+        );
+      });
+      deps.onChange?.();
+    } catch (error) {
+      for (const job of running) await hubFailed(job, job.attempts, error);
+    }
+  }
+
   /** Jobs due now, at most one per Close at a time and in order (a Close's jobs run one after another). */
   async function dueJobs(): Promise<OutboxJob[]> {
     const now = deps.now();
     const rows = await db.outbox
       .where('[state+nextAttemptAt]')
       .between(['pending', -Infinity], ['pending', now], true, true)
-      .limit(200)
+      .limit(1000)
       .toArray();
     const jobs = rows.flatMap((row) => {
       const parsed = outboxJobSchema.safeParse(row);
@@ -426,9 +535,11 @@ export function createOutbox(deps: OutboxDeps) {
     }
     for (;;) {
       if (stopped) return;
-      const jobs = await dueJobs();
-      if (jobs.length === 0) break;
-      const queue = [...jobs];
+      const due = await dueJobs();
+      if (due.length === 0) break;
+      const hubTasks = due.filter((job) => job.payload.kind === 'hub-task');
+      if (hubTasks.length > 0) await runHubTasks(hubTasks);
+      const queue = due.filter((job) => job.payload.kind !== 'hub-task');
       await Promise.all(
         Array.from({ length: Math.min(concurrency, queue.length) }, async () => {
           for (let job = queue.shift(); job && !stopped; job = queue.shift()) await runJob(job);

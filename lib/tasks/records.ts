@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { problemSchema } from '../errors';
+import { clientTaskStatusSchema } from '../sync/records';
 
 /**
  * What the Client Tasks workspace keeps in Dexie (schema v3): the conversation on a task, files people
@@ -28,6 +29,8 @@ export const taskMessageSchema = z.object({
   account: chosenAccountSchema.nullable(),
   /** Set once the text is in the transaction's History in Xero. */
   writtenToXeroAt: z.number().nullable(),
+  /** The comment's id on the Client Hub server, once it is there. */
+  hubId: z.string().optional(),
 });
 export type TaskMessage = z.infer<typeof taskMessageSchema>;
 
@@ -63,7 +66,15 @@ export const taskFileSchema = z.object({
 });
 export type TaskFile = z.infer<typeof taskFileSchema>;
 
-export const outboxKindSchema = z.enum(['attachment', 'history', 'recode']);
+export const outboxKindSchema = z.enum([
+  'attachment',
+  'history',
+  'recode',
+  'hub-task',
+  'hub-status',
+  'hub-comment',
+  'hub-file',
+]);
 export type OutboxKind = z.infer<typeof outboxKindSchema>;
 
 /** What a recode depends on: each line's account and amount, and the total. */
@@ -92,6 +103,12 @@ export const outboxPayloadSchema = z.discriminatedUnion('kind', [
      */
     expected: transactionShapeSchema.optional(),
   }),
+  // Writes to the firm's Client Hub server (lib/hub/push.ts): each sends the task's state when it runs.
+  /** Create or refresh the task on the server (by natural key; sent in batches). */
+  z.object({ kind: z.literal('hub-task') }),
+  z.object({ kind: z.literal('hub-status'), status: clientTaskStatusSchema }),
+  z.object({ kind: z.literal('hub-comment'), messageId: z.string() }),
+  z.object({ kind: z.literal('hub-file'), fileId: z.string() }),
 ]);
 export type OutboxPayload = z.infer<typeof outboxPayloadSchema>;
 
@@ -166,6 +183,8 @@ export const taskEventKindSchema = z.enum([
   'written-to-xero',
   'write-failed',
   'write-retried',
+  /** A colleague or the client changed the status on the Client Hub server. */
+  'hub-status',
 ]);
 
 /** What happened to a task in Client Hub (Xero's edits are in the sync's taskActivity). */

@@ -1,5 +1,6 @@
 import type { ClientHubDb } from '../db/database';
 import { connectionSchema, type FirmUser } from '../db/records';
+import { queueHubComment, queueHubFiles, queueHubStatus } from '../hub/push';
 import {
   accountRecordSchema,
   bankTransactionRecordSchema,
@@ -13,6 +14,7 @@ import {
   sha256Hex,
   tooManyFilesProblem,
 } from './files';
+import { newOutboxJob } from './jobs';
 import { answerNoteText, splitNote } from './notes';
 import type { Outbox } from './outbox';
 import {
@@ -25,29 +27,6 @@ import {
   taskFileSchema,
   taskMessageSchema,
 } from './records';
-
-/** A write for the outbox, waiting to run now; `key` is its Idempotency-Key. */
-export function newOutboxJob(
-  task: ClientTask,
-  payload: OutboxPayload,
-  job: { key: string; closeId: string | null; seq: number; at: number; id: string },
-): OutboxJob {
-  return {
-    id: job.id,
-    taskId: task.id,
-    tenantId: task.tenantId,
-    bankTransactionId: task.bankTransactionId,
-    closeId: job.closeId,
-    seq: job.seq,
-    payload,
-    idempotencyKey: job.key,
-    state: 'pending',
-    attempts: 0,
-    nextAttemptAt: job.at,
-    createdAt: job.at,
-    updatedAt: job.at,
-  };
-}
 
 /** A task action refused, in words for the person who asked (the router passes `code` + `message`). */
 export class TaskActionError extends Error {
@@ -80,6 +59,12 @@ export function createTaskService(deps: TaskServiceDeps) {
     const parsed = clientTaskSchema.safeParse(await db.clientTasks.where('id').equals(taskId).first());
     if (!parsed.success) throw new TaskActionError('task-not-found', 'This Client Task no longer exists.');
     return parsed.data;
+  }
+
+  /** This browser can write to the company in Xero (it holds a token for it). */
+  async function holdsXeroToken(tenantId: string): Promise<boolean> {
+    const connection = connectionSchema.safeParse(await db.connections.get(tenantId));
+    return connection.success && connection.data.grantId !== null;
   }
 
   async function closing(taskId: string): Promise<boolean> {
@@ -228,10 +213,18 @@ export function createTaskService(deps: TaskServiceDeps) {
       });
       await db.transaction(
         'rw',
-        [db.clientTasks, db.taskMessages, db.taskFiles, db.outbox, db.taskEvents],
+        [db.clientTasks, db.taskMessages, db.taskFiles, db.outbox, db.taskEvents, db.hubLinks],
         async () => {
           const current = await taskOf(task.id);
           await db.taskMessages.add(message);
+          const change = { at: deps.now(), newId: deps.newId };
+          await queueHubComment(db, current, message.id, change);
+          await queueHubFiles(
+            db,
+            current,
+            adding.map((f) => f.id),
+            change,
+          );
           await db.taskFiles.bulkPut(
             decided.map((f) => (f.state === 'duplicate' ? { ...f, blob: new Blob([]) } : f)),
           );
@@ -247,7 +240,9 @@ export function createTaskService(deps: TaskServiceDeps) {
             ),
           );
           if (current.status !== 'Answered') {
-            await db.clientTasks.put({ ...current, status: 'Answered', updatedAt: deps.now() });
+            const answered = { ...current, status: 'Answered' as const, updatedAt: deps.now() };
+            await db.clientTasks.put(answered);
+            await queueHubStatus(db, answered, change);
           }
           const files =
             adding.length > 0 ? ` with ${adding.length} file${adding.length === 1 ? '' : 's'}` : '';
@@ -273,7 +268,11 @@ export function createTaskService(deps: TaskServiceDeps) {
         account: null,
         writtenToXeroAt: null,
       });
-      await db.taskMessages.add(message);
+      await db.transaction('rw', [db.taskMessages, db.hubLinks, db.outbox], async () => {
+        await db.taskMessages.add(message);
+        await queueHubComment(db, task, message.id, { at: deps.now(), newId: deps.newId });
+      });
+      void deps.outbox.kick();
       return { messageId: message.id };
     },
 
@@ -304,7 +303,11 @@ export function createTaskService(deps: TaskServiceDeps) {
         const account = answered.at(-1)?.account ?? null;
         const closeId = deps.newId();
         const jobs: OutboxJob[] = [];
-        const writable = task.status !== 'Cancelled';
+        // Without a Xero token for the company, the Close is recorded on the firm's server and a
+        // colleague's browser that holds one writes it to Xero (writeClosedElsewhere there).
+        const elsewhere =
+          !(await holdsXeroToken(task.tenantId)) && (await db.hubLinks.get(task.tenantId)) !== undefined;
+        const writable = task.status !== 'Cancelled' && !elsewhere;
         if (writable && messages.length > 0) {
           const notes = messages.flatMap((m) => splitNote(answerNoteText(m.text, m.account)));
           // Same answers, same key: a Close repeated after a lost answer never writes them twice.
@@ -329,7 +332,8 @@ export function createTaskService(deps: TaskServiceDeps) {
             );
           }
         }
-        await db.transaction('rw', [db.clientTasks, db.closeRequests, db.outbox, db.taskEvents], async () => {
+        const tables = [db.clientTasks, db.closeRequests, db.outbox, db.taskEvents, db.hubLinks];
+        await db.transaction('rw', tables, async () => {
           // Writes of an earlier Close that failed for good are replaced by this one's.
           const failedCloses = await db.closeRequests
             .where('taskId')
@@ -346,8 +350,18 @@ export function createTaskService(deps: TaskServiceDeps) {
           }
           if (jobs.length === 0) {
             const current = await taskOf(taskId);
-            await db.clientTasks.put({ ...current, status: 'Closed', updatedAt: deps.now() });
-            await db.taskEvents.add(event(taskId, 'closed', `Closed by ${user.name}`));
+            const closedTask = { ...current, status: 'Closed' as const, updatedAt: deps.now() };
+            await db.clientTasks.put(closedTask);
+            await queueHubStatus(db, closedTask, { at: deps.now(), newId: deps.newId });
+            await db.taskEvents.add(
+              event(
+                taskId,
+                'closed',
+                elsewhere && messages.length > 0
+                  ? `Closed by ${user.name}: a colleague whose browser holds the Xero token writes the answer to Xero`
+                  : `Closed by ${user.name}`,
+              ),
+            );
             return;
           }
           await db.closeRequests.add({
@@ -373,6 +387,53 @@ export function createTaskService(deps: TaskServiceDeps) {
       return { closed, writing, skipped };
     },
 
+    /**
+     * Tasks a colleague closed on the firm's server from a browser without this Xero company's token:
+     * this browser holds one, so it writes the client's answers to the transaction's History. Sent as
+     * "tried" so History is read first: a note another browser already wrote is not written twice.
+     */
+    async writeClosedElsewhere(taskIds: string[]) {
+      let writing = 0;
+      for (const taskId of taskIds) {
+        const task = await taskOf(taskId).catch(() => null);
+        if (task?.status !== 'Closed' || !(await holdsXeroToken(task.tenantId)) || (await closing(taskId)))
+          continue;
+        const messages = (await db.taskMessages.where('taskId').equals(taskId).sortBy('at')).filter(
+          (m) => m.from === 'client' && m.writtenToXeroAt === null,
+        );
+        if (messages.length === 0) continue;
+        const notes = messages.flatMap((m) => splitNote(answerNoteText(m.text, m.account)));
+        const key = `note-${await hex(`${task.id}|${messages.map((m) => m.id).join(',')}|${notes.join('\n')}`)}`;
+        const closeId = deps.newId();
+        const by = task.hub?.statusChangedBy?.name ?? 'a colleague';
+        const history = {
+          ...job(task, { kind: 'history', messageIds: messages.map((m) => m.id), notes }, key, closeId, 1),
+          tried: true,
+        };
+        await db.transaction('rw', [db.closeRequests, db.outbox, db.taskEvents], async () => {
+          await db.closeRequests.add({
+            id: closeId,
+            taskId,
+            requestedAt: deps.now(),
+            requestedBy: by,
+            previousStatus: 'Answered',
+            state: 'writing',
+          });
+          await db.outbox.add(history);
+          await db.taskEvents.add(
+            event(
+              taskId,
+              'close-requested',
+              `${by} closed the task in Client Hub: writing the answer to History in Xero from this browser`,
+            ),
+          );
+        });
+        writing++;
+      }
+      if (writing > 0) void deps.outbox.kick();
+      return { writing };
+    },
+
     /** Back to the client: Open again. Not while a Close is still writing to Xero. */
     async reopen(request: { taskIds: string[] }, user: FirmUser) {
       let reopened = 0;
@@ -383,15 +444,18 @@ export function createTaskService(deps: TaskServiceDeps) {
           skipped++;
           continue;
         }
-        await db.transaction('rw', [db.clientTasks, db.taskEvents], async () => {
+        await db.transaction('rw', [db.clientTasks, db.taskEvents, db.hubLinks, db.outbox], async () => {
           const current = await taskOf(taskId);
-          await db.clientTasks.put({ ...current, status: 'Open', updatedAt: deps.now() });
+          const reopened = { ...current, status: 'Open' as const, updatedAt: deps.now() };
+          await db.clientTasks.put(reopened);
+          await queueHubStatus(db, reopened, { at: deps.now(), newId: deps.newId });
           await db.taskEvents.add(
             event(taskId, 'reopened', `Re-opened by ${user.name}: back with the client`),
           );
         });
         reopened++;
       }
+      void deps.outbox.kick();
       return { reopened, skipped };
     },
 
@@ -417,4 +481,4 @@ export function createTaskService(deps: TaskServiceDeps) {
 }
 
 export type TaskService = ReturnType<typeof createTaskService>;
-export { MAX_ATTACHMENTS_PER_TRANSACTION };
+export { MAX_ATTACHMENTS_PER_TRANSACTION, newOutboxJob };

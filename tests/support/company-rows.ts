@@ -175,6 +175,25 @@ export function companyRows(tenantId: string, tag: string): Record<string, unkno
         finishedAt: at,
       },
     ],
+    hubLinks: [
+      { tenantId, workspaceId: `ws-${tag}`, workspaceName: `Workspace ${tag}`, since: 7, pulledAt: at },
+    ],
+    hubFiles: [
+      {
+        id: `hub-file-${tag}`,
+        taskId: taskIds[0],
+        hubTaskId: `hub-${taskIds[0]}`,
+        tenantId,
+        workspaceId: `ws-${tag}`,
+        fileName: 'receipt.pdf',
+        mimeType: 'application/pdf',
+        size: 10,
+        sha256: 'ab'.repeat(32),
+        uploadedBy: { userId: 'client-1', name: 'Cleo Client' },
+        createdAt: new Date(at).toISOString(),
+        localFileId: null,
+      },
+    ],
   };
 }
 

@@ -1,0 +1,403 @@
+import { Dexie } from 'dexie';
+import type { WithLock } from '../auth/token-manager';
+import type { ClientHubDb } from '../db/database';
+import { type ClientTask, clientTaskSchema } from '../sync/records';
+import { chosenAccountSchema, type OutboxJob, type TaskEvent, type TaskMessage } from '../tasks/records';
+import { queueHubTasks } from './push';
+import type { HubFile, HubLink } from './records';
+import { hubLinkSchema } from './records';
+import {
+  type FeedComment,
+  type FeedEntry,
+  type FeedFile,
+  type FeedTask,
+  feedEntrySchema,
+  hubStateOf,
+  localStatusOf,
+  snapshotOf,
+} from './task-wire';
+import type { HubTasksApi } from './tasks-api';
+
+/**
+ * Pulls the firm's Client Hub server's changes feed into Dexie: the server is the source of truth for
+ * tasks, their status, comments and files. Each page is applied in ONE Dexie transaction together with
+ * the cursor that follows it, so a worker stopped anywhere resumes after the last applied page and a
+ * page read twice changes nothing. What is pulled is never queued to be pushed back (no ping-pong);
+ * a change of this browser still waiting in the outbox wins over an older server state until it is sent.
+ */
+
+export const HUB_PULL_LOCK = 'client-hub-hub-pull';
+
+export interface HubPullDeps {
+  db: ClientHubDb;
+  /** The server's task routes for the current sign-in; null when there is no hub session. */
+  api: () => Promise<HubTasksApi | null>;
+  now: () => number;
+  newId: () => string;
+  withLock: WithLock;
+  /** Feed entries per request (the server allows 1000). */
+  pageSize?: number;
+  /** Companies whose tasks changed (badges, open pages). */
+  onChange?: (tenantIds: string[]) => void;
+  /** The signed-in firm user's id on the server. */
+  me?: () => Promise<string | null>;
+  /** Tasks a colleague closed on the server (after the page is stored): this browser may write them to Xero. */
+  onClosedElsewhere?: (taskIds: string[]) => Promise<unknown>;
+}
+
+export interface PullSummary {
+  /** Companies linked to a workspace on the server. */
+  linked: number;
+  applied: number;
+  /** Feed entries this version could not read (kept out, the feed goes on). */
+  skipped: number;
+}
+
+type HubTaskJobKind = 'hub-task' | 'hub-status';
+
+/** Server statuses in a colleague's words, for the task's activity. */
+const STATUS_WORDS: Record<string, string> = {
+  Open: 'Re-opened',
+  Answered: 'Answered',
+  Closed: 'Closed',
+  'Resolved in Xero': 'Resolved in Xero',
+  Cancelled: 'Cancelled',
+};
+
+/**
+ * The server's state of a task applied to its row here (undefined: nothing to write). `waiting` are
+ * this browser's changes not yet sent: they stay until the server has them.
+ */
+export function mergeHubTask(
+  local: ClientTask | undefined,
+  task: FeedTask,
+  context: { workspaceId: string | null; now: number; waiting: ReadonlySet<HubTaskJobKind> },
+): ClientTask | undefined {
+  if (local?.hub && local.hub.seq >= task.seq) return undefined;
+  const hub = hubStateOf(task);
+  if (!local) {
+    return {
+      id: task.id,
+      tenantId: task.tenantId,
+      workspaceId: context.workspaceId,
+      bankTransactionId: task.bankTransactionId,
+      status: localStatusOf(task.status),
+      snapshot: snapshotOf(task.transaction),
+      createdAt: context.now,
+      updatedAt: context.now,
+      hub,
+    };
+  }
+  const status = context.waiting.has('hub-status') ? local.status : localStatusOf(task.status);
+  const snapshot = context.waiting.has('hub-task')
+    ? local.snapshot
+    : // What this browser counted of Xero's attachments stays until Xero says they changed.
+      (() => {
+        const pulled = snapshotOf(task.transaction);
+        return pulled.hasAttachments === local.snapshot.hasAttachments
+          ? { ...pulled, attachmentCount: local.snapshot.attachmentCount }
+          : pulled;
+      })();
+  return {
+    ...local,
+    status,
+    snapshot,
+    updatedAt: status === local.status ? local.updatedAt : context.now,
+    hub,
+  };
+}
+
+export function messageOfComment(comment: FeedComment, taskId: string, tenantId: string): TaskMessage {
+  const account = chosenAccountSchema.safeParse((comment as Record<string, unknown>).account);
+  return {
+    id: `hub-${comment.id}`,
+    taskId,
+    tenantId,
+    at: Date.parse(comment.createdAt),
+    from: comment.author.role === 'Client User' ? 'client' : 'firm',
+    recordedBy: comment.author.name,
+    text: comment.body,
+    account: account.success ? account.data : null,
+    writtenToXeroAt: null,
+    hubId: comment.id,
+  };
+}
+
+export function createHubPull(deps: HubPullDeps) {
+  const { db } = deps;
+  const pageSize = deps.pageSize ?? 500;
+
+  /** The workspaces on the server that are linked to a Xero company, as links with their cursors. */
+  async function refreshLinks(api: HubTasksApi): Promise<HubLink[]> {
+    const workspaces = (await api.workspaces()).filter((w) => w.tenantId);
+    const fresh: string[] = [];
+    const links = await db.transaction('rw', [db.hubLinks, db.workspaces], async () => {
+      const links: HubLink[] = [];
+      for (const workspace of workspaces) {
+        const tenantId = workspace.tenantId as string;
+        const known = hubLinkSchema.safeParse(await db.hubLinks.get(tenantId));
+        // Linked to another workspace now: its feed is another feed, read from the start.
+        const link: HubLink =
+          known.success && known.data.workspaceId === workspace.id
+            ? { ...known.data, workspaceName: workspace.name }
+            : {
+                tenantId,
+                workspaceId: workspace.id,
+                workspaceName: workspace.name,
+                since: 0,
+                pulledAt: null,
+              };
+        if (!known.success || known.data.workspaceId !== workspace.id) fresh.push(tenantId);
+        await db.hubLinks.put(link);
+        // The Client Tasks page lists tasks by workspace: the firm's workspaces are listed here too.
+        if (!(await db.workspaces.get(workspace.id))) {
+          await db.workspaces.put({
+            id: workspace.id,
+            name: workspace.name.slice(0, 120),
+            createdAt: Date.parse(workspace.createdAt),
+          });
+        }
+        links.push(link);
+      }
+      return links;
+    });
+    for (const tenantId of fresh) await uploadExisting(tenantId);
+    return links;
+  }
+
+  /**
+   * A company newly linked to the server: the tasks this browser made before (Client Hub without a
+   * server) are sent too, with their status when it moved on from Open. In slices, each in its own
+   * transaction, so a large company does not hold IndexedDB for long.
+   */
+  async function uploadExisting(tenantId: string) {
+    const SLICE = 1000;
+    let after: string | null = null;
+    for (;;) {
+      const from: string | null = after;
+      const rows: ClientTask[] = await db.transaction(
+        'rw',
+        [db.clientTasks, db.hubLinks, db.outbox],
+        async () => {
+          const index = db.clientTasks.where('[tenantId+bankTransactionId]');
+          const range =
+            from === null
+              ? index.between([tenantId, Dexie.minKey], [tenantId, Dexie.maxKey])
+              : index.between([tenantId, from], [tenantId, Dexie.maxKey], false, true);
+          const slice: ClientTask[] = await range.limit(SLICE).toArray();
+          const tasks = slice.flatMap((row) => {
+            const parsed = clientTaskSchema.safeParse(row);
+            return parsed.success && !parsed.data.hub ? [parsed.data] : [];
+          });
+          await queueHubTasks(db, tasks, {
+            at: deps.now(),
+            newId: deps.newId,
+            statusOf: (task) => task.status !== 'Open',
+          });
+          return slice;
+        },
+      );
+      after = rows.at(-1)?.bankTransactionId ?? null;
+      if (rows.length < SLICE || after === null) return;
+    }
+  }
+
+  /** Applies one page and moves the cursor, all or nothing. False when the link moved meanwhile. */
+  async function applyPage(link: HubLink, entries: FeedEntry[], nextSince: number): Promise<boolean> {
+    const now = deps.now();
+    const me = (await deps.me?.()) ?? null;
+    const closedElsewhere: string[] = [];
+    const stored = await db.transaction(
+      'rw',
+      [db.hubLinks, db.clientTasks, db.taskMessages, db.hubFiles, db.outbox, db.taskEvents, db.connections],
+      async () => {
+        const current = hubLinkSchema.safeParse(await db.hubLinks.get(link.tenantId));
+        // Another context applied it first, or the company was removed or re-linked: leave it.
+        if (
+          !current.success ||
+          current.data.workspaceId !== link.workspaceId ||
+          current.data.since !== link.since
+        )
+          return false;
+        const connection = await db.connections.get(link.tenantId);
+        const workspaceId = connection?.workspaceId ?? link.workspaceId;
+        const tasks = entries.flatMap((e) => (e.kind === 'task' ? [e.task] : []));
+        // A page holds each task at most once (its latest state).
+        const keys = tasks.map((t): [string, string] => [t.tenantId, t.bankTransactionId]);
+        const rows = await db.clientTasks.bulkGet(keys);
+        const locals = rows.map((row) => {
+          const parsed = clientTaskSchema.safeParse(row);
+          return parsed.success ? parsed.data : undefined;
+        });
+        const localIds = locals.flatMap((l) => (l ? [l.id] : []));
+        const waiting = new Map<string, Set<HubTaskJobKind>>();
+        for (let i = 0; i < localIds.length; i += 500) {
+          const jobs: OutboxJob[] = await db.outbox
+            .where('taskId')
+            .anyOf(localIds.slice(i, i + 500))
+            .filter(
+              (j) =>
+                (j.payload.kind === 'hub-task' || j.payload.kind === 'hub-status') &&
+                (j.state === 'pending' || j.state === 'running'),
+            )
+            .toArray();
+          for (const job of jobs) {
+            const set = waiting.get(job.taskId) ?? new Set();
+            set.add(job.payload.kind as HubTaskJobKind);
+            waiting.set(job.taskId, set);
+          }
+        }
+        const puts: ClientTask[] = [];
+        const events: TaskEvent[] = [];
+        /** Server task id → local task id, for the comments and files of this page. */
+        const localIdOf = new Map<string, string>();
+        const relink: [string, string][] = [];
+        tasks.forEach((task, i) => {
+          const local = locals[i];
+          if (local) localIdOf.set(task.id, local.id);
+          const merged = mergeHubTask(local, task, {
+            workspaceId,
+            now,
+            waiting: (local && waiting.get(local.id)) ?? new Set(),
+          });
+          if (!merged) return;
+          puts.push(merged);
+          if (local && local.id !== task.id && (!local.hub || local.hub.seq === 0))
+            relink.push([task.id, local.id]);
+          if (
+            local &&
+            merged.status === 'Closed' &&
+            local.status !== 'Closed' &&
+            task.statusChangedBy &&
+            task.statusChangedBy.userId !== me
+          ) {
+            closedElsewhere.push(merged.id);
+          }
+          if (local && merged.status !== local.status && task.statusChangedBy) {
+            events.push({
+              id: deps.newId(),
+              taskId: merged.id,
+              at: now,
+              kind: 'hub-status',
+              text: `${STATUS_WORDS[task.status] ?? task.status} by ${task.statusChangedBy.name}`,
+            });
+          }
+        });
+        await db.clientTasks.bulkPut(puts);
+        if (events.length > 0) await db.taskEvents.bulkAdd(events);
+        // Comments and files that arrived before this browser knew their task's local id.
+        if (relink.length > 0) {
+          const to = new Map(relink);
+          const hubIds = [...to.keys()];
+          await db.taskMessages
+            .where('taskId')
+            .anyOf(hubIds)
+            .modify((m) => {
+              m.taskId = to.get(m.taskId) ?? m.taskId;
+            });
+          await db.hubFiles
+            .where('taskId')
+            .anyOf(hubIds)
+            .modify((f) => {
+              f.taskId = to.get(f.taskId) ?? f.taskId;
+            });
+        }
+        const taskIdOf = async (hubTaskId: string) => {
+          const known = localIdOf.get(hubTaskId);
+          if (known) return known;
+          const row = await db.clientTasks.where('hub.taskId').equals(hubTaskId).first();
+          // Not known here yet: filed under the server's id, which a task made there also has here.
+          const id = row?.id ?? hubTaskId;
+          localIdOf.set(hubTaskId, id);
+          return id;
+        };
+        for (const entry of entries) {
+          if (entry.kind === 'comment')
+            await applyComment(entry.comment, await taskIdOf(entry.comment.taskId));
+          if (entry.kind === 'file') await applyFile(entry.file, await taskIdOf(entry.file.taskId));
+        }
+        await db.hubLinks.put({ ...current.data, since: nextSince, pulledAt: now });
+        return true;
+      },
+    );
+    if (stored && closedElsewhere.length > 0)
+      await deps.onClosedElsewhere?.(closedElsewhere).catch(() => undefined);
+    return stored;
+
+    async function applyComment(comment: FeedComment, taskId: string) {
+      // Sent from here (its id recorded when the server answered): already in the conversation.
+      if ((await db.taskMessages.where('hubId').equals(comment.id).count()) > 0) return;
+      await db.taskMessages.put(messageOfComment(comment, taskId, link.tenantId));
+    }
+
+    async function applyFile(file: FeedFile, taskId: string) {
+      const known = await db.hubFiles.get(file.id);
+      const row: HubFile = {
+        id: file.id,
+        taskId,
+        hubTaskId: file.taskId,
+        tenantId: link.tenantId,
+        workspaceId: link.workspaceId,
+        fileName: file.fileName,
+        mimeType: file.mimeType,
+        size: file.size,
+        sha256: file.sha256,
+        uploadedBy: file.uploadedBy,
+        createdAt: file.createdAt,
+        localFileId: known?.localFileId ?? null,
+      };
+      await db.hubFiles.put(row);
+    }
+  }
+
+  /** Reads one workspace's feed to its end. */
+  async function pullLink(api: HubTasksApi, start: HubLink): Promise<{ applied: number; skipped: number }> {
+    let link = start;
+    let applied = 0;
+    let skipped = 0;
+    for (;;) {
+      const page = await api.changes(link.workspaceId, link.since, pageSize);
+      const entries: FeedEntry[] = [];
+      for (const change of page.changes) {
+        const parsed = feedEntrySchema.safeParse(change);
+        if (parsed.success) entries.push(parsed.data);
+        else skipped++;
+      }
+      if (page.nextSince === link.since && entries.length === 0) break;
+      if (!(await applyPage(link, entries, page.nextSince))) break;
+      applied += entries.length;
+      if (entries.length > 0) deps.onChange?.([link.tenantId]);
+      link = { ...link, since: page.nextSince };
+      if (!page.hasMore) break;
+    }
+    return { applied, skipped };
+  }
+
+  let running: Promise<PullSummary> | null = null;
+
+  /** Every linked company's feed, one pull at a time across the extension (a Web Lock). */
+  function pullAll(): Promise<PullSummary> {
+    running ??= deps
+      .withLock(HUB_PULL_LOCK, async () => {
+        const api = await deps.api();
+        if (!api) return { linked: 0, applied: 0, skipped: 0 };
+        const links = await refreshLinks(api);
+        let applied = 0;
+        let skipped = 0;
+        for (const link of links) {
+          const result = await pullLink(api, link);
+          applied += result.applied;
+          skipped += result.skipped;
+        }
+        return { linked: links.length, applied, skipped };
+      })
+      .finally(() => {
+        running = null;
+      });
+    return running;
+  }
+
+  return { pullAll, refreshLinks };
+}
+
+export type HubPull = ReturnType<typeof createHubPull>;

@@ -1,0 +1,400 @@
+import type { ClientHubDb } from '../db/database';
+import type { Problem, ProblemCode } from '../errors';
+import { type ClientTask, clientTaskSchema } from '../sync/records';
+import { newOutboxJob } from '../tasks/jobs';
+import { type OutboxJob, taskFileSchema, taskMessageSchema } from '../tasks/records';
+import { HubClientError, type HubProblemCode } from './client';
+import { HUB_MAX_BATCH } from './contract';
+import { type HubLink, hubLinkSchema } from './records';
+import { hubStateOf, hubStatusOf, transactionOf } from './task-wire';
+import type { HubTasksApi } from './tasks-api';
+
+/**
+ * Writes to the firm's Client Hub server, run by the durable outbox (lib/tasks/outbox.ts) like the
+ * writes to Xero: queued in the same Dexie transaction as the change they send, kept through worker
+ * restarts and offline spells, applied once (tasks by their natural key, everything else with an
+ * Idempotency-Key). A job sends the task's state when it runs, so a queue of changes to one task
+ * sends only the latest.
+ */
+
+export interface HubPushDeps {
+  db: ClientHubDb;
+  /** The server's task routes for the current sign-in; null when there is no hub session. */
+  api: () => Promise<HubTasksApi | null>;
+  now: () => number;
+}
+
+/** Why a write to the server did not happen, and when to try again. */
+export class HubWriteProblem extends Error {
+  constructor(
+    readonly problem: Problem,
+    /** 'soon': back off and retry; 'sign-in': wait for the person to sign in again; 'never': needs Retry. */
+    readonly retry: 'soon' | 'sign-in' | 'never',
+    readonly retryAfterMs?: number,
+  ) {
+    super(problem.message);
+  }
+}
+
+const CODES: Record<HubProblemCode, ProblemCode> = {
+  'hub-unreachable': 'no-network',
+  'hub-sign-in-refused': 'not-authorised',
+  'hub-wrong-password': 'not-authorised',
+  'hub-forbidden': 'not-authorised',
+  'admin-only': 'not-authorised',
+  'hub-not-found': 'not-found',
+  'hub-conflict': 'request-rejected',
+  'hub-invalid-request': 'request-rejected',
+  'hub-busy': 'rate-limited',
+  'hub-server-error': 'unknown',
+  'hub-unexpected-answer': 'malformed-response',
+};
+
+/** A failed call to the server, as an outbox problem (the hub client's plain words kept). */
+export function hubWriteProblem(error: unknown): HubWriteProblem {
+  if (error instanceof HubWriteProblem) return error;
+  if (error instanceof HubClientError) {
+    const problem: Problem = {
+      code: CODES[error.code],
+      title: error.title,
+      message: error.message,
+      action: error.action,
+      severity: error.transient ? 'warning' : 'error',
+      ...(error.status ? { supportDetail: `Client Hub server answered ${error.status}` } : {}),
+    };
+    const retry = error.transient ? 'soon' : error.code === 'hub-sign-in-refused' ? 'sign-in' : 'never';
+    return new HubWriteProblem(problem, retry, error.retryAfterMs);
+  }
+  return new HubWriteProblem(
+    {
+      code: 'unknown',
+      title: 'Not sent to the Client Hub server',
+      message: error instanceof Error ? error.message : 'Something unexpected stopped the change.',
+      action: 'Press Retry. If it keeps happening, tell whoever runs your firm’s Client Hub server.',
+      severity: 'error',
+    },
+    'never',
+  );
+}
+
+const signedOut = () =>
+  new HubWriteProblem(
+    {
+      code: 'not-authorised',
+      title: 'Not signed in to the Client Hub server',
+      message: 'This change waits on this computer until you sign in to your firm’s Client Hub server.',
+      action: 'Sign in to the Client Hub server in Client Hub settings; the change is then sent.',
+      severity: 'warning',
+    },
+    'sign-in',
+  );
+
+const notLinked = () =>
+  new HubWriteProblem(
+    {
+      code: 'request-rejected',
+      title: 'This Xero company has no Client Hub workspace',
+      message: 'The Client Hub server has no workspace linked to this Xero company, so its tasks wait here.',
+      action: 'Ask an Admin to link the Xero company to a workspace; the tasks are then sent.',
+      severity: 'warning',
+    },
+    'sign-in',
+  );
+
+export const isHubJob = (job: Pick<OutboxJob, 'payload'>) => job.payload.kind.startsWith('hub-');
+
+/**
+ * Jobs that send `tasks` to the server, for the caller's Dexie transaction (which must include
+ * db.hubLinks and db.outbox). Only companies linked to the server get them: without a hub session
+ * Client Hub works on this computer alone, as before. A task already waiting is not queued twice.
+ */
+export async function queueHubTasks(
+  db: ClientHubDb,
+  tasks: readonly ClientTask[],
+  change: { at: number; newId: () => string; statusOf?: (task: ClientTask) => boolean },
+): Promise<number> {
+  if (tasks.length === 0) return 0;
+  const linked = new Set(
+    (await db.hubLinks.bulkGet([...new Set(tasks.map((t) => t.tenantId))])).flatMap((l) =>
+      l ? [l.tenantId] : [],
+    ),
+  );
+  const jobs: OutboxJob[] = [];
+  for (const task of tasks) {
+    if (!linked.has(task.tenantId)) continue;
+    jobs.push(
+      newOutboxJob(
+        task,
+        { kind: 'hub-task' },
+        { key: `hub-task-${task.id}`, closeId: null, seq: 0, at: change.at, id: `hub-task:${task.id}` },
+      ),
+    );
+    if (change.statusOf?.(task)) jobs.push(statusJob(task, change));
+  }
+  // One job per task and kind (its id): re-queuing a waiting task just makes it send the latest.
+  await db.outbox.bulkPut(jobs);
+  return jobs.length;
+}
+
+function statusJob(task: ClientTask, change: { at: number; newId: () => string }): OutboxJob {
+  return newOutboxJob(
+    task,
+    { kind: 'hub-status', status: task.status },
+    {
+      // A new key per change: the server answers a known key with its first answer.
+      key: `hub-status-${task.id}-${change.newId()}`,
+      closeId: null,
+      seq: 1,
+      at: change.at,
+      id: `hub-status:${task.id}`,
+    },
+  );
+}
+
+/** A status change made here, for the caller's transaction (db.hubLinks, db.outbox). */
+export async function queueHubStatus(
+  db: ClientHubDb,
+  task: ClientTask,
+  change: { at: number; newId: () => string },
+): Promise<void> {
+  if (!(await db.hubLinks.get(task.tenantId))) return;
+  await db.outbox.bulkPut([statusJob(task, change)]);
+}
+
+/** A comment or answer made here, for the caller's transaction (db.hubLinks, db.outbox). */
+export async function queueHubComment(
+  db: ClientHubDb,
+  task: ClientTask,
+  messageId: string,
+  change: { at: number; newId: () => string },
+): Promise<void> {
+  if (!(await db.hubLinks.get(task.tenantId))) return;
+  await db.outbox.add(
+    newOutboxJob(
+      task,
+      { kind: 'hub-comment', messageId },
+      { key: `hub-comment-${messageId}`, closeId: null, seq: 2, at: change.at, id: change.newId() },
+    ),
+  );
+}
+
+/** Files attached here, for the caller's transaction (db.hubLinks, db.outbox). */
+export async function queueHubFiles(
+  db: ClientHubDb,
+  task: ClientTask,
+  fileIds: readonly string[],
+  change: { at: number; newId: () => string },
+): Promise<void> {
+  if (fileIds.length === 0 || !(await db.hubLinks.get(task.tenantId))) return;
+  await db.outbox.bulkAdd(
+    fileIds.map((fileId) =>
+      newOutboxJob(
+        task,
+        { kind: 'hub-file', fileId },
+        { key: `hub-file-${fileId}`, closeId: null, seq: 3, at: change.at, id: change.newId() },
+      ),
+    ),
+  );
+}
+
+export function createHubPush(deps: HubPushDeps) {
+  const { db } = deps;
+
+  async function session(): Promise<HubTasksApi> {
+    const api = await deps.api();
+    if (!api) throw signedOut();
+    return api;
+  }
+
+  async function linkOf(tenantId: string): Promise<HubLink> {
+    const link = hubLinkSchema.safeParse(await db.hubLinks.get(tenantId));
+    if (!link.success) throw notLinked();
+    return link.data;
+  }
+
+  async function taskOf(job: OutboxJob): Promise<ClientTask> {
+    const task = clientTaskSchema.safeParse(await db.clientTasks.where('id').equals(job.taskId).first());
+    if (!task.success) {
+      throw new HubWriteProblem(
+        {
+          code: 'not-found',
+          title: 'Task no longer on this computer',
+          message:
+            'The task this change belongs to is no longer on this computer (its Xero company was removed).',
+          action: 'Nothing to do: the change cannot be sent.',
+          severity: 'info',
+        },
+        'never',
+      );
+    }
+    return task.data;
+  }
+
+  /** Records the server's id of tasks it answered for (the feed brings their state). */
+  async function recordIds(link: HubLink, answered: { id: string; bankTransactionId: string }[]) {
+    await db.transaction('rw', [db.clientTasks, db.taskMessages, db.hubFiles], async () => {
+      const rows = await db.clientTasks.bulkGet(
+        answered.map((a): [string, string] => [link.tenantId, a.bankTransactionId]),
+      );
+      const puts: ClientTask[] = [];
+      const relink = new Map<string, string>();
+      rows.forEach((row, i) => {
+        const parsed = clientTaskSchema.safeParse(row);
+        const hubTask = answered[i];
+        if (!parsed.success || !hubTask || parsed.data.hub?.taskId === hubTask.id) return;
+        puts.push({
+          ...parsed.data,
+          // seq 0: no server state applied yet, so the feed's next state of it is applied.
+          hub: parsed.data.hub
+            ? { ...parsed.data.hub, taskId: hubTask.id, workspaceId: link.workspaceId }
+            : {
+                taskId: hubTask.id,
+                workspaceId: link.workspaceId,
+                seq: 0,
+                statusChangedBy: null,
+                statusChangedAt: null,
+                question: '',
+                extra: {},
+              },
+        });
+        if (parsed.data.id !== hubTask.id) relink.set(hubTask.id, parsed.data.id);
+      });
+      await db.clientTasks.bulkPut(puts);
+      if (relink.size > 0) {
+        // Comments and files the feed filed under the server's id before this answer came back.
+        await db.taskMessages
+          .where('taskId')
+          .anyOf([...relink.keys()])
+          .modify((m) => {
+            m.taskId = relink.get(m.taskId) ?? m.taskId;
+          });
+        await db.hubFiles
+          .where('taskId')
+          .anyOf([...relink.keys()])
+          .modify((f) => {
+            f.taskId = relink.get(f.taskId) ?? f.taskId;
+          });
+      }
+    });
+  }
+
+  /** The task's id on the server, creating it there first if this browser has not sent it yet. */
+  async function hubTaskIdOf(api: HubTasksApi, task: ClientTask, link: HubLink): Promise<string> {
+    if (task.hub && task.hub.workspaceId === link.workspaceId) return task.hub.taskId;
+    const answer = await api.upsertTasks(link.workspaceId, [transactionOf(task)]);
+    await recordIds(link, answer.tasks);
+    const sent = answer.tasks[0];
+    if (!sent) throw new Error('the server answered without the task');
+    return sent.id;
+  }
+
+  /**
+   * Sends the tasks of `jobs` (all 'hub-task') in batches per workspace. Throws HubWriteProblem for
+   * the whole call when the server could not take them; jobs of tasks gone from this computer are
+   * returned as done with nothing to send.
+   */
+  async function sendTasks(jobs: readonly OutboxJob[]): Promise<void> {
+    const api = await session();
+    const byTenant = new Map<string, OutboxJob[]>();
+    for (const job of jobs) byTenant.set(job.tenantId, [...(byTenant.get(job.tenantId) ?? []), job]);
+    for (const [tenantId, tenantJobs] of byTenant) {
+      const link = await linkOf(tenantId);
+      const rows = await db.clientTasks
+        .where('id')
+        .anyOf(tenantJobs.map((j) => j.taskId))
+        .toArray();
+      const tasks = rows.flatMap((row) => {
+        const parsed = clientTaskSchema.safeParse(row);
+        return parsed.success ? [parsed.data] : [];
+      });
+      for (let i = 0; i < tasks.length; i += HUB_MAX_BATCH) {
+        const batch = tasks.slice(i, i + HUB_MAX_BATCH);
+        const answer = await api.upsertTasks(link.workspaceId, batch.map(transactionOf));
+        await recordIds(link, answer.tasks);
+      }
+    }
+  }
+
+  /** One job that is not a task upsert; returns what it did in words. */
+  async function perform(job: OutboxJob): Promise<string> {
+    const api = await session();
+    const link = await linkOf(job.tenantId);
+    const task = await taskOf(job);
+    const taskId = await hubTaskIdOf(api, task, link);
+    const { payload } = job;
+    switch (payload.kind) {
+      case 'hub-status': {
+        const answer = await api.setStatus(
+          link.workspaceId,
+          taskId,
+          hubStatusOf(payload.status),
+          job.idempotencyKey,
+        );
+        // The server's state after this change: the feed's older states of the task are skipped.
+        await db.transaction('rw', [db.clientTasks], async () => {
+          const current = clientTaskSchema.safeParse(
+            await db.clientTasks.get([task.tenantId, task.bankTransactionId]),
+          );
+          if (!current.success || (current.data.hub && current.data.hub.seq >= answer.seq)) return;
+          await db.clientTasks.put({ ...current.data, hub: hubStateOf(answer) });
+        });
+        return `Status “${payload.status}” sent to Client Hub`;
+      }
+      case 'hub-comment': {
+        const message = taskMessageSchema.safeParse(await db.taskMessages.get(payload.messageId));
+        if (!message.success) return 'Comment no longer on this computer: nothing to send';
+        if (message.data.hubId) return 'Comment already on Client Hub';
+        const comment = await api.addComment(link.workspaceId, taskId, message.data.text, job.idempotencyKey);
+        await db.transaction('rw', [db.taskMessages], async () => {
+          await db.taskMessages.update(payload.messageId, { hubId: comment.id });
+          // The feed may have brought it back before this answer: one copy in the conversation.
+          await db.taskMessages.delete(`hub-${comment.id}`);
+        });
+        return 'Comment sent to Client Hub';
+      }
+      case 'hub-file': {
+        const file = taskFileSchema.safeParse(await db.taskFiles.get(payload.fileId));
+        if (!file.success) return 'File no longer on this computer: nothing to send';
+        if (file.data.blob.size === 0 && file.data.size > 0) {
+          throw new HubWriteProblem(
+            {
+              code: 'unknown',
+              title: 'File not sent to Client Hub',
+              message: `“${file.data.originalName}” is no longer stored on this computer, so it could not be sent to Client Hub.`,
+              action: 'Attach the file again if colleagues need it in Client Hub.',
+              severity: 'warning',
+            },
+            'never',
+          );
+        }
+        const sent = await api.addFile(
+          link.workspaceId,
+          taskId,
+          { name: file.data.originalName, blob: file.data.blob },
+          job.idempotencyKey,
+        );
+        await db.hubFiles.put({
+          id: sent.id,
+          taskId: task.id,
+          hubTaskId: taskId,
+          tenantId: task.tenantId,
+          workspaceId: link.workspaceId,
+          fileName: sent.fileName,
+          mimeType: sent.mimeType,
+          size: sent.size,
+          sha256: sent.sha256,
+          uploadedBy: sent.uploadedBy,
+          createdAt: sent.createdAt,
+          localFileId: file.data.id,
+        });
+        return `“${file.data.originalName}” sent to Client Hub`;
+      }
+      default:
+        throw new Error(`${payload.kind} is not a Client Hub write`);
+    }
+  }
+
+  return { sendTasks, perform };
+}
+
+export type HubPush = ReturnType<typeof createHubPush>;

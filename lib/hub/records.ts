@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/**
+ * What the extension keeps in Dexie (schema v6) about the firm's Client Hub server's tasks. Validated
+ * when read back, like every other stored record.
+ */
+
+/**
+ * A Xero company whose tasks go through the server: its workspace there and how far this browser has
+ * read the workspace's changes feed. Present only while a hub session exists; the cursor moves in the
+ * same Dexie transaction as the rows of each page it applied.
+ */
+export const hubLinkSchema = z.object({
+  tenantId: z.string(),
+  workspaceId: z.string(),
+  workspaceName: z.string(),
+  /** The feed's `nextSince` after the last page applied here. */
+  since: z.number().int().min(0),
+  pulledAt: z.number().nullable(),
+});
+export type HubLink = z.infer<typeof hubLinkSchema>;
+
+/**
+ * A file attached to a task on the server (often by the client, from the portal). Only its description
+ * is pulled; the bytes are downloaded when someone opens it or a Close sends it to Xero.
+ */
+export const hubFileSchema = z.object({
+  id: z.string(),
+  /** The local task id (the server's id until the task is known here). */
+  taskId: z.string(),
+  hubTaskId: z.string(),
+  tenantId: z.string(),
+  workspaceId: z.string(),
+  fileName: z.string(),
+  mimeType: z.string(),
+  size: z.number().int().min(0),
+  sha256: z.string(),
+  uploadedBy: z.object({ userId: z.string(), name: z.string() }),
+  createdAt: z.string(),
+  /** Set when the bytes were copied into this browser's taskFiles (to go to Xero). */
+  localFileId: z.string().nullable(),
+});
+export type HubFile = z.infer<typeof hubFileSchema>;
