@@ -79,7 +79,10 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
       options.onEmail?.(email);
     },
   });
-  const app = createHubApp(services, auth, { trustProxy: options.trustProxy ?? false });
+  const app = createHubApp(services, auth, {
+    trustProxy: options.trustProxy ?? false,
+    publicUrl: options.publicUrl ?? url,
+  });
   handler = (request, env) => app.fetch(request, env as never);
   return {
     url,

@@ -24,6 +24,8 @@ const everyone = { Admin: 'all', Manager: 'all', Staff: 'assigned', 'Client User
 const firmStaff = { Admin: 'all', Manager: 'all', Staff: 'assigned', 'Client User': 'none' } as const;
 const managers = { Admin: 'all', Manager: 'all', Staff: 'none', 'Client User': 'none' } as const;
 const admins = { Admin: 'all', Manager: 'none', Staff: 'none', 'Client User': 'none' } as const;
+/** The client portal is the client's own: the firm works in the extension, not as a client. */
+const clientsOnly = { Admin: 'none', Manager: 'none', Staff: 'none', 'Client User': 'assigned' } as const;
 
 export const PERMISSIONS = {
   'me.read': {
@@ -57,6 +59,28 @@ export const PERMISSIONS = {
   'task.status': { scope: 'workspace', summary: "change a Client Task's status", ...everyone },
   'comments.write': { scope: 'workspace', summary: 'comment on Client Tasks', ...everyone },
   'files.write': { scope: 'workspace', summary: 'attach files to Client Tasks', ...everyone },
+  // The extension uploads the chart it synced; which accounts a client may pick is the managers' call.
+  'workspace.chart.write': {
+    scope: 'workspace',
+    summary: "upload this workspace's chart of accounts",
+    ...firmStaff,
+  },
+  'workspace.settings.write': {
+    scope: 'workspace',
+    summary: "change what this workspace's clients may do in the portal",
+    ...managers,
+  },
+  'portal.home': { scope: 'firm', summary: 'open the client portal', ...clientsOnly },
+  'portal.read': {
+    scope: 'workspace',
+    summary: "see this business's questions in the portal",
+    ...clientsOnly,
+  },
+  'portal.answer': {
+    scope: 'workspace',
+    summary: "answer this business's questions in the portal",
+    ...clientsOnly,
+  },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof PERMISSIONS;
@@ -74,6 +98,8 @@ export interface WorkspaceRow {
   firmId: string;
   name: string;
   tenantId: string | null;
+  clientAccountChoice: boolean;
+  clientAccountIds: string[];
   createdAt: Date;
 }
 
