@@ -11,7 +11,7 @@ import type { Member, WorkspaceRow } from './access.ts';
 import { recordTaskActivity } from './activity.ts';
 import { lockFirmChanges, takeChangeNumbers } from './changes.ts';
 import type { Deps } from './context.ts';
-import { once } from './idempotency.ts';
+import { fingerprintOf, once } from './idempotency.ts';
 import { badRequest, conflict, HubError, notFound } from './problems.ts';
 import { clientAccounts } from './workspaces.ts';
 
@@ -151,13 +151,13 @@ export async function answerTasks(
     {
       userId: member.userId,
       key: `portal:${input.submission}`,
-      fingerprint: [
+      fingerprint: fingerprintOf(
         target.id,
         ...taskIds,
         answer,
         account?.accountId ?? '',
         ...receipts.map((r) => r.sha256),
-      ].join('\u0000'),
+      ),
     },
     async (tx) => ({ status: 200, body: await write(tx) }),
   );
