@@ -1,5 +1,6 @@
 import { runHubBench } from './hub';
 import { runPageBench } from './page';
+import { runPortalBench } from './portal';
 import { runSuggestionsBench } from './suggestions';
 import { runSyncBench } from './sync';
 import { runTasksBench } from './tasks';
@@ -14,6 +15,8 @@ const parts: { name: string; run: () => Promise<unknown> }[] = [
   { name: 'hub', run: () => runHubBench() },
   // Suggested accounts: coverage and precision against the sandbox's hidden truth, calls, speed.
   { name: 'suggestions', run: () => runSuggestionsBench() },
+  // The client portal: a client with 200 open questions opens it (server time p95, bytes sent).
+  { name: 'portal', run: () => runPortalBench() },
 ];
 
 for (const part of parts) {

@@ -395,5 +395,6 @@ describe(`authorisation matrix (${DATABASE})`, () => {
       organisationName: `Org ${places['other firm'].tenantId.slice(0, 4)}`,
       health: 'healthy',
     });
-  });
+    // Some 900 requests (every route, role and workspace): minutes on a busy two-core machine.
+  }, 300_000);
 });
