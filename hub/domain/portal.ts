@@ -19,15 +19,15 @@ export const PORTAL_PAGE_SIZE = 50;
 export async function portalWorkspaces(deps: Deps, member: Member) {
   const rows = await deps.db
     .select({
-      id: workspace.id,
-      name: workspace.name,
+      workspace,
       open: sql<number>`(select count(*)::int from ${clientTask} where ${clientTask.workspaceId} = ${workspace.id} and ${clientTask.status} = 'Open')`,
     })
     .from(workspace)
     .innerJoin(workspaceMember, eq(workspaceMember.workspaceId, workspace.id))
     .where(and(eq(workspace.firmId, member.firmId), eq(workspaceMember.userId, member.userId)))
     .orderBy(asc(workspace.name));
-  return rows;
+  // The client's own workspaces (membership is the join): the rows the portal's pages need.
+  return rows.map((r) => ({ ...r.workspace, open: r.open }));
 }
 
 export async function portalCounts(deps: Deps, target: WorkspaceRow): Promise<Record<PortalView, number>> {

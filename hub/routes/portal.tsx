@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { authorizeWorkspace, type Member, type WorkspaceRow } from '../domain/access.ts';
+import type { Member, WorkspaceRow } from '../domain/access.ts';
 import { answerTasks, CLIENT_MAY_ANSWER } from '../domain/answers.ts';
 import type { HubServices } from '../domain/context.ts';
 import {
@@ -106,8 +106,8 @@ export const portalRoutes = [
       const businesses = await portalWorkspaces(services, member);
       const [only] = businesses;
       if (businesses.length === 1 && only) {
-        const workspace = await authorizeWorkspace(services.db, member, 'portal.read', only.id);
-        return workspacePage(services, member, workspace, query, false);
+        // Already authorised: portal.home reaches only the client's own workspaces, which these are.
+        return workspacePage(services, member, only, query, false);
       }
       return pageResponse(
         <HomePage firmName={await firmName(services.db, member.firmId)} workspaces={businesses} />,
