@@ -1,6 +1,7 @@
 import { runHubBench } from './hub';
 import { runHubPullBench } from './hub-pull';
 import { runPageBench } from './page';
+import { runPortalBench } from './portal';
 import { runSuggestionsBench } from './suggestions';
 import { runSyncBench } from './sync';
 import { runTasksBench } from './tasks';
@@ -17,6 +18,8 @@ const parts: { name: string; run: () => Promise<unknown> }[] = [
   { name: 'hub-pull', run: () => runHubPullBench() },
   // Suggested accounts: coverage and precision against the sandbox's hidden truth, calls, speed.
   { name: 'suggestions', run: () => runSuggestionsBench() },
+  // The client portal: a client with 200 open questions opens it (server time p95, bytes sent).
+  { name: 'portal', run: () => runPortalBench() },
 ];
 
 for (const part of parts) {

@@ -1,6 +1,8 @@
 import type { HttpBindings } from '@hono/node-server';
-import { type Context, Hono } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { healthSchema, hubProblemSchema } from '../lib/hub/contract.ts';
 import type { HubAuth } from './auth.ts';
@@ -8,10 +10,12 @@ import { isDatabaseUnavailable, probeDatabase } from './db/client.ts';
 import type { HubServices } from './domain/context.ts';
 import { HubError } from './domain/problems.ts';
 import { SENT_MAIL_PATH } from './email/sent-mail-page.tsx';
-import { PORTAL_CSS, PORTAL_CSS_PATH } from './portal/layout.tsx';
+import { PORTAL_CSS_PATH } from './portal/layout.tsx';
+import { PORTAL_CSS } from './portal/styles.ts';
 import { connectionRoutes } from './routes/connections.ts';
 import { mountRoutes, openApiDocument, type RouteDef } from './routes/define.ts';
 import { peopleRoutes } from './routes/people.ts';
+import { portalRoutes, showProblem } from './routes/portal.tsx';
 import {
   isUnknownAddress,
   mountPortalSignIn,
@@ -31,6 +35,7 @@ export const hubRoutes: RouteDef[] = [
   ...connectionRoutes,
   ...taskRoutes,
   ...reminderRoutes,
+  ...portalRoutes,
 ];
 
 /** Routes anyone may call: health, the API description, and better-auth's sign-in endpoints. */
@@ -71,6 +76,50 @@ export interface AppOptions {
   /** Take the client's address from X-Forwarded-For (only behind a proxy you run). */
   trustProxy?: boolean;
   log?: (message: string, error?: unknown) => void;
+  /** The address people reach the hub at (behind a proxy, not the one it listens on): forms must come from it. */
+  publicUrl?: string;
+}
+
+/**
+ * What every portal page gets: a content security policy (nothing but the hub's own files, no
+ * inline script, never framed) and the other security headers; and a refusal of any form posted
+ * from another site (the session is a cookie, which a browser would otherwise send along).
+ */
+function pageGuards(publicUrl: string | undefined): MiddlewareHandler[] {
+  const publicOrigin = publicUrl ? new URL(publicUrl).origin : undefined;
+  const sameSite = csrf({
+    origin: (origin, c) => origin === new URL(c.req.url).origin || origin === publicOrigin,
+  });
+  const refuseCrossSite: MiddlewareHandler = async (c, next) => {
+    try {
+      await sameSite(c, async () => {});
+    } catch (error) {
+      if (!(error instanceof HTTPException)) throw error;
+      return showProblem(
+        new HubError(
+          403,
+          'This form did not come from Client Hub',
+          'Nothing was saved. Open Client Hub from your sign-in link and answer there.',
+        ),
+      );
+    }
+    await next();
+  };
+  const headers = secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+    xFrameOptions: 'DENY',
+    referrerPolicy: 'no-referrer',
+  });
+  return [headers, refuseCrossSite];
 }
 
 const databaseDown = () =>
@@ -174,15 +223,20 @@ export function createHubApp(services: HubServices, auth: HubAuth, options: AppO
     return response;
   });
 
-  mountRoutes(app as unknown as Hono, hubRoutes, services, auth);
-
-  app.get(PORTAL_CSS_PATH, (c) =>
-    c.body(PORTAL_CSS, 200, {
-      'content-type': 'text/css; charset=utf-8',
-      'cache-control': 'public, max-age=3600',
-      'x-content-type-options': 'nosniff',
-    }),
+  app.get(
+    PORTAL_CSS_PATH,
+    () =>
+      new Response(PORTAL_CSS, {
+        headers: {
+          'content-type': 'text/css; charset=utf-8',
+          'cache-control': 'public, max-age=3600',
+          'x-content-type-options': 'nosniff',
+        },
+      }),
   );
+
+  mountRoutes(app as unknown as Hono, hubRoutes, services, auth, pageGuards(options.publicUrl));
+
   mountSentMail(app as unknown as Hono, services, auth, clientAddress as (c: Context) => string);
   mountPortalSignIn(app as unknown as Hono, services, auth, clientAddress as (c: Context) => string);
 

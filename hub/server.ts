@@ -126,7 +126,11 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
       pending.add(sending);
     },
   });
-  const app = createHubApp(services, auth, { trustProxy: options.trustProxy ?? false, log });
+  const app = createHubApp(services, auth, {
+    trustProxy: options.trustProxy ?? false,
+    log,
+    publicUrl,
+  });
   handler = (request, env) => app.fetch(request, env as never);
   const reminders =
     options.jobs?.worker === false

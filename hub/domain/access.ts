@@ -24,6 +24,8 @@ const everyone = { Admin: 'all', Manager: 'all', Staff: 'assigned', 'Client User
 const firmStaff = { Admin: 'all', Manager: 'all', Staff: 'assigned', 'Client User': 'none' } as const;
 const managers = { Admin: 'all', Manager: 'all', Staff: 'none', 'Client User': 'none' } as const;
 const admins = { Admin: 'all', Manager: 'none', Staff: 'none', 'Client User': 'none' } as const;
+/** The client portal is the client's own: the firm works in the extension, not as a client. */
+const clientsOnly = { Admin: 'none', Manager: 'none', Staff: 'none', 'Client User': 'assigned' } as const;
 
 export const PERMISSIONS = {
   'me.read': {
@@ -69,6 +71,28 @@ export const PERMISSIONS = {
     summary: 'schedule and send email reminders to this workspace’s clients',
     ...firmStaff,
   },
+  // The extension uploads the chart it synced; which accounts a client may pick is the managers' call.
+  'workspace.chart.write': {
+    scope: 'workspace',
+    summary: "upload this workspace's chart of accounts",
+    ...firmStaff,
+  },
+  'workspace.settings.write': {
+    scope: 'workspace',
+    summary: "change what this workspace's clients may do in the portal",
+    ...managers,
+  },
+  'portal.home': { scope: 'firm', summary: 'open the client portal', ...clientsOnly },
+  'portal.read': {
+    scope: 'workspace',
+    summary: "see this business's questions in the portal",
+    ...clientsOnly,
+  },
+  'portal.answer': {
+    scope: 'workspace',
+    summary: "answer this business's questions in the portal",
+    ...clientsOnly,
+  },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof PERMISSIONS;
@@ -86,6 +110,8 @@ export interface WorkspaceRow {
   firmId: string;
   name: string;
   tenantId: string | null;
+  clientAccountChoice: boolean;
+  clientAccountIds: string[];
   createdAt: Date;
 }
 

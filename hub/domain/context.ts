@@ -15,12 +15,16 @@ export interface HubLimits {
   jsonBodyBytes: number;
   /** Largest file upload request, bytes (a 10 MB file plus its form fields). */
   uploadBodyBytes: number;
+  /** Largest portal answer (its receipts plus the form), bytes. */
+  portalBodyBytes: number;
   signInAttemptsPerMinute: number;
 }
 
 export const DEFAULT_LIMITS: HubLimits = {
   jsonBodyBytes: 2 * 1024 * 1024,
   uploadBodyBytes: 10 * 1024 * 1024 + 64 * 1024,
+  // Three receipts of 10 MB each, and the words.
+  portalBodyBytes: 3 * 10 * 1024 * 1024 + 64 * 1024,
   signInAttemptsPerMinute: 10,
 };
 

@@ -42,6 +42,13 @@ export function clientTaskView(row: TaskRow) {
     contactName: str(contact?.Name),
     reference: str(t.Reference),
     status: row.status,
+    clientAccount: row.clientAccountId
+      ? {
+          accountId: row.clientAccountId,
+          code: row.clientAccountCode ?? '',
+          name: row.clientAccountName ?? '',
+        }
+      : null,
     updatedAt: row.updatedAt.toISOString(),
   };
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { HubAuth } from '../auth.ts';
-import { firmMember, user, workspace, workspaceMember } from '../db/schema/index.ts';
+import { firmMember, user, workspace, workspaceAccount, workspaceMember } from '../db/schema/index.ts';
 import { invitationEmail } from '../email/messages.tsx';
 import { SIGN_IN_PATH } from '../portal/sign-in.tsx';
 import type { Member, WorkspaceRow } from './access.ts';
@@ -15,6 +15,8 @@ export const workspaceView = (row: WorkspaceRow) => ({
   id: row.id,
   name: row.name,
   tenantId: row.tenantId,
+  clientAccountChoice: row.clientAccountChoice,
+  clientAccountIds: row.clientAccountIds,
   createdAt: row.createdAt.toISOString(),
 });
 
@@ -34,6 +36,8 @@ export async function listWorkspaces(deps: Deps, member: Member) {
             firmId: workspace.firmId,
             name: workspace.name,
             tenantId: workspace.tenantId,
+            clientAccountChoice: workspace.clientAccountChoice,
+            clientAccountIds: workspace.clientAccountIds,
             createdAt: workspace.createdAt,
           })
           .from(workspace)
@@ -275,4 +279,89 @@ export async function workspaceIdsOf(deps: Deps, userId: string): Promise<string
 export async function workspacesByIds(deps: Deps, ids: string[]) {
   if (ids.length === 0) return [];
   return deps.db.select().from(workspace).where(inArray(workspace.id, ids));
+}
+
+type ChartAccount = { accountId: string; code: string; name: string; type: string };
+const chartColumns = {
+  accountId: workspaceAccount.accountId,
+  code: workspaceAccount.code,
+  name: workspaceAccount.name,
+  type: workspaceAccount.type,
+};
+
+/** Replaces the workspace's chart of accounts with the one the extension read from Xero. */
+export async function replaceChart(
+  deps: Deps,
+  member: Member,
+  target: WorkspaceRow,
+  accounts: ChartAccount[],
+) {
+  // One row per account: Xero never repeats an AccountID, but a hand-made upload might (last wins).
+  const byId = new Map(accounts.map((a) => [a.accountId, a]));
+  await deps.db.transaction(async (tx) => {
+    await tx.delete(workspaceAccount).where(eq(workspaceAccount.workspaceId, target.id));
+    if (byId.size > 0) {
+      await tx
+        .insert(workspaceAccount)
+        .values([...byId.values()].map((a) => ({ ...a, workspaceId: target.id })));
+    }
+  });
+  await recordActivity(deps, {
+    firmId: member.firmId,
+    workspaceId: target.id,
+    actorId: member.userId,
+    action: 'workspace.chart-replaced',
+    detail: { accounts: byId.size },
+  });
+  return { accounts: await chartOf(deps, target.id) };
+}
+
+export async function chartOf(deps: Deps, workspaceId: string): Promise<ChartAccount[]> {
+  return deps.db
+    .select(chartColumns)
+    .from(workspaceAccount)
+    .where(eq(workspaceAccount.workspaceId, workspaceId))
+    .orderBy(asc(workspaceAccount.code), asc(workspaceAccount.name));
+}
+
+/** The accounts a client may pick: none unless the firm turned account choice on; only allowed ones in the chart. */
+export async function clientAccounts(deps: Deps, target: WorkspaceRow): Promise<ChartAccount[]> {
+  if (!target.clientAccountChoice || target.clientAccountIds.length === 0) return [];
+  return deps.db
+    .select(chartColumns)
+    .from(workspaceAccount)
+    .where(
+      and(
+        eq(workspaceAccount.workspaceId, target.id),
+        inArray(workspaceAccount.accountId, target.clientAccountIds),
+      ),
+    )
+    .orderBy(asc(workspaceAccount.code), asc(workspaceAccount.name));
+}
+
+export async function updateSettings(
+  deps: Deps,
+  member: Member,
+  target: WorkspaceRow,
+  input: { clientAccountChoice?: boolean | undefined; clientAccountIds?: string[] | undefined },
+) {
+  const [row] = await deps.db
+    .update(workspace)
+    .set({
+      ...(input.clientAccountChoice !== undefined ? { clientAccountChoice: input.clientAccountChoice } : {}),
+      ...(input.clientAccountIds !== undefined
+        ? { clientAccountIds: [...new Set(input.clientAccountIds)] }
+        : {}),
+    })
+    .where(eq(workspace.id, target.id))
+    .returning();
+  if (!row) throw new Error('update returned nothing');
+  await recordActivity(deps, {
+    firmId: member.firmId,
+    workspaceId: row.id,
+    actorId: member.userId,
+    action: 'workspace.settings-changed',
+    detail: { ...input },
+  });
+  return workspaceView(row);
 }

@@ -30,6 +30,19 @@ export interface RouteRequest<Q, B> {
 export const MULTIPART_FILE = 'multipart-file' as const;
 export type UploadBody = { fileName: string; bytes: Uint8Array };
 
+/** An HTML form (urlencoded or multipart): its fields through `schema`, and every file sent. */
+export interface FormBody<S extends z.ZodType = z.ZodType> {
+  form: S;
+}
+export const formBody = <S extends z.ZodType>(schema: S): FormBody<S> => ({ form: schema });
+export type FormInput<F> = { fields: F; files: UploadBody[] };
+type Body = z.ZodType | typeof MULTIPART_FILE | FormBody;
+type BodyOf<B> = B extends z.ZodType
+  ? z.output<B>
+  : B extends FormBody<infer S>
+    ? FormInput<z.output<S>>
+    : UploadBody;
+
 export interface RouteDef {
   method: Method;
   /** Hono path, e.g. /api/workspaces/:workspaceId/tasks. */
@@ -38,25 +51,25 @@ export interface RouteDef {
   action: Action;
   summary: string;
   query?: z.ZodType;
-  body?: z.ZodType | typeof MULTIPART_FILE;
-  /** Responses by status: a schema, or 'binary' for file bytes. */
-  responses: Record<number, z.ZodType | 'binary' | null>;
+  body?: Body;
+  /** Responses by status: a schema, 'binary' for file bytes, 'html' for a portal page. */
+  responses: Record<number, z.ZodType | 'binary' | 'html' | null>;
   /** Honours an Idempotency-Key header: a repeat gets the first answer. */
   idempotent?: boolean;
+  /**
+   * A page for people in a browser (the client portal): it gets the page guards (security
+   * headers, cross-site form refusal) and shows problems as a page through `problemPage`.
+   */
+  problemPage?: (error: HubError) => Response | Promise<Response>;
   handle: (request: RouteRequest<never, never>) => Promise<Reply>;
 }
 
 /** Typed helper: the handler sees the parsed query and body. */
-export function route<
-  Q extends z.ZodType = z.ZodNever,
-  B extends z.ZodType | typeof MULTIPART_FILE = z.ZodNever,
->(
+export function route<Q extends z.ZodType = z.ZodNever, B extends Body = z.ZodNever>(
   def: Omit<RouteDef, 'handle' | 'query' | 'body'> & {
     query?: Q;
     body?: B;
-    handle: (
-      request: RouteRequest<z.output<Q>, B extends z.ZodType ? z.output<B> : UploadBody>,
-    ) => Promise<Reply>;
+    handle: (request: RouteRequest<z.output<Q>, BodyOf<B>>) => Promise<Reply>;
   },
 ): RouteDef {
   return def as unknown as RouteDef;
@@ -98,8 +111,44 @@ async function signedInMember(c: Context, services: HubServices, auth: HubAuth):
   return member;
 }
 
+const FORM_TYPES = /^(multipart\/form-data|application\/x-www-form-urlencoded)\b/i;
+
+async function readForm(c: Context, body: FormBody): Promise<{ body: unknown; fingerprint: string }> {
+  if (!FORM_TYPES.test(c.req.header('content-type') ?? '')) {
+    throw new HubError(415, 'This page takes a form', 'Send the form from the page itself.');
+  }
+  let form: Record<string, unknown>;
+  try {
+    form = await c.req.parseBody({ all: true });
+  } catch {
+    throw new HubError(400, 'The form could not be read', 'Go back to the page and send it again.');
+  }
+  const fields: Record<string, unknown> = {};
+  const files: UploadBody[] = [];
+  for (const [name, value] of Object.entries(form)) {
+    const values = Array.isArray(value) ? value : [value];
+    for (const v of values) {
+      // A file input left empty still sends a part with no name and no bytes.
+      if (v instanceof File) {
+        if (v.name || v.size > 0)
+          files.push({ fileName: v.name, bytes: new Uint8Array(await v.arrayBuffer()) });
+      } else {
+        const prior = fields[name];
+        fields[name] = prior === undefined ? v : [...(Array.isArray(prior) ? prior : [prior]), v];
+      }
+    }
+  }
+  const parsed = body.form.safeParse(fields);
+  if (!parsed.success) throw invalid('form', parsed.error);
+  return {
+    body: { fields: parsed.data, files },
+    fingerprint: fingerprintOf(JSON.stringify(parsed.data), ...files.flatMap((f) => [f.fileName, f.bytes])),
+  };
+}
+
 async function readBody(c: Context, def: RouteDef): Promise<{ body: unknown; fingerprint: string }> {
   if (!def.body) return { body: undefined, fingerprint: '' };
+  if (typeof def.body === 'object' && 'form' in def.body) return readForm(c, def.body);
   if (def.body === MULTIPART_FILE) {
     let form: Record<string, unknown>;
     try {
@@ -132,7 +181,7 @@ async function readBody(c: Context, def: RouteDef): Promise<{ body: unknown; fin
       'Send a JSON body with Content-Type: application/json.',
     );
   }
-  const parsed = def.body.safeParse(json);
+  const parsed = (def.body as z.ZodType).safeParse(json);
   if (!parsed.success) throw invalid('request body', parsed.error);
   return { body: parsed.data, fingerprint: fingerprintOf(JSON.stringify(parsed.data)) };
 }
@@ -166,23 +215,60 @@ function toResponse(c: Context, reply: Reply, replayed = false): Response {
   return c.json(reply.body as object, reply.status as 200);
 }
 
-/** Mounts routes: each checks its size limit, signs in, authorises, validates, then calls the domain. */
-export function mountRoutes(app: Hono, defs: RouteDef[], services: HubServices, auth: HubAuth) {
+const isForm = (body: RouteDef['body']): body is FormBody => typeof body === 'object' && 'form' in body;
+
+function sizeLimit(def: RouteDef, limits: HubServices['limits']): { bytes: number; advice: string } {
+  if (def.body === MULTIPART_FILE)
+    return {
+      bytes: limits.uploadBodyBytes,
+      advice: 'Files may be at most 10 MB: make the file smaller and attach it again.',
+    };
+  if (isForm(def.body))
+    return {
+      bytes: limits.portalBodyBytes,
+      advice: 'Receipts may be at most 10 MB each, three at a time: send fewer or smaller files.',
+    };
+  return {
+    bytes: limits.jsonBodyBytes,
+    advice: 'Send fewer items at a time (for tasks, at most 500 per request).',
+  };
+}
+
+/**
+ * Mounts routes: each checks its size limit, signs in, authorises, validates, then calls the domain.
+ * Pages (`problemPage`) run `pageGuards` first and show their problems as pages.
+ */
+export function mountRoutes(
+  app: Hono,
+  defs: RouteDef[],
+  services: HubServices,
+  auth: HubAuth,
+  pageGuards: MiddlewareHandler[] = [],
+) {
   for (const def of defs) {
+    const { bytes, advice } = sizeLimit(def, services.limits);
     const limit: MiddlewareHandler = bodyLimit({
-      maxSize: def.body === MULTIPART_FILE ? services.limits.uploadBodyBytes : services.limits.jsonBodyBytes,
+      maxSize: bytes,
       onError: async (c) => {
         await drain(c.req.raw);
-        throw new HubError(
-          413,
-          'The request is too large',
-          def.body === MULTIPART_FILE
-            ? 'Files may be at most 10 MB: make the file smaller and attach it again.'
-            : 'Send fewer items at a time (for tasks, at most 500 per request).',
-        );
+        const error = new HubError(413, 'The request is too large', advice);
+        if (def.problemPage) return def.problemPage(error);
+        throw error;
       },
     });
-    app.on(def.method.toUpperCase(), def.path, limit, async (c) => {
+    const page = def.problemPage;
+    const handler = async (c: Context): Promise<Response> => {
+      if (!page) return serve(c);
+      try {
+        return await serve(c);
+      } catch (error) {
+        if (error instanceof HubError) return page(error);
+        throw error;
+      }
+    };
+    const chain: MiddlewareHandler[] = [...(page ? pageGuards : []), limit];
+    app.on(def.method.toUpperCase(), def.path, ...(chain as [MiddlewareHandler]), handler);
+    async function serve(c: Context): Promise<Response> {
       const member = await signedInMember(c, services, auth);
       const params = c.req.param() as Record<string, string>;
       let workspace: WorkspaceRow | undefined;
@@ -231,7 +317,7 @@ export function mountRoutes(app: Hono, defs: RouteDef[], services: HubServices, 
         },
       );
       return toResponse(c, result, result.replayed);
-    });
+    }
   }
 }
 
@@ -275,15 +361,17 @@ export function openApiDocument(defs: RouteDef[], problem: z.ZodType, publicPath
       responses[status] =
         schema === null
           ? { description: 'No content' }
-          : schema === 'binary'
-            ? {
-                description: 'The file',
-                content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
-              }
-            : {
-                description: 'OK',
-                content: { 'application/json': { schema: jsonSchema(schema, 'output') } },
-              };
+          : schema === 'html'
+            ? { description: 'A page', content: { 'text/html': { schema: { type: 'string' } } } }
+            : schema === 'binary'
+              ? {
+                  description: 'The file',
+                  content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
+                }
+              : {
+                  description: 'OK',
+                  content: { 'application/json': { schema: jsonSchema(schema, 'output') } },
+                };
     }
     responses.default = {
       description: 'A problem, in plain words, with what to do (RFC 9457)',
@@ -305,7 +393,12 @@ export function openApiDocument(defs: RouteDef[], problem: z.ZodType, publicPath
                 },
               },
             }
-          : { required: true, content: { 'application/json': { schema: jsonSchema(def.body, 'input') } } };
+          : isForm(def.body)
+            ? {
+                required: true,
+                content: { 'multipart/form-data': { schema: jsonSchema(def.body.form, 'input') } },
+              }
+            : { required: true, content: { 'application/json': { schema: jsonSchema(def.body, 'input') } } };
     paths[path] ??= {};
     (paths[path] as Record<string, unknown>)[def.method] = {
       summary: def.summary,

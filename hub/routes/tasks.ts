@@ -1,6 +1,5 @@
 import * as wire from '../../lib/hub/contract.ts';
 import { addFile } from '../domain/files.ts';
-import { HubError } from '../domain/problems.ts';
 import {
   addComment,
   changeStatus,
@@ -12,6 +11,7 @@ import {
   upsertTasks,
 } from '../domain/tasks.ts';
 import { MULTIPART_FILE, route } from './define.ts';
+import { download } from './download.ts';
 
 const W = '/api/workspaces/:workspaceId';
 const T = `${W}/tasks/:taskId`;
@@ -121,22 +121,7 @@ export const taskRoutes = [
     responses: { 200: 'binary' },
     handle: async ({ services, workspace, params }) => {
       const file = await getFile(services, workspace, params.taskId ?? '', params.fileId ?? '');
-      const bytes = await services.files.get(file.sha256);
-      if (!bytes) {
-        throw new HubError(
-          503,
-          'The file’s contents are not available right now',
-          'Try again in a few minutes; if it keeps happening, tell your Client Hub Admin.',
-        );
-      }
-      return new Response(bytes, {
-        headers: {
-          'content-type': file.mimeType,
-          'content-length': String(bytes.byteLength),
-          'content-disposition': `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`,
-          'x-content-type-options': 'nosniff',
-        },
-      });
+      return download(services, file);
     },
   }),
 ];

@@ -8,6 +8,8 @@ import {
   endClientSessions,
   inviteClient,
   listWorkspaces,
+  replaceChart,
+  updateSettings,
   updateWorkspace,
   workspaceMembers,
   workspaceView,
@@ -131,6 +133,30 @@ export const workspaceRoutes = [
     handle: async ({ services, workspace, query }) => ({
       status: 200,
       body: { activity: await workspaceActivity(services, workspace.id, query.limit, query.before) },
+    }),
+  }),
+  route({
+    method: 'put',
+    path: `${W}/chart`,
+    action: 'workspace.chart.write',
+    summary: "Replace the workspace's chart of accounts (the extension uploads it from Xero)",
+    body: wire.chartInputSchema,
+    responses: { 200: wire.chartSchema },
+    handle: async ({ services, member, workspace, body }) => ({
+      status: 200,
+      body: await replaceChart(services, member, workspace, body.accounts),
+    }),
+  }),
+  route({
+    method: 'put',
+    path: `${W}/settings`,
+    action: 'workspace.settings.write',
+    summary: 'Whether the client picks an account in the portal, and from which accounts',
+    body: wire.workspaceSettingsSchema,
+    responses: { 200: wire.workspaceSchema },
+    handle: async ({ services, member, workspace, body }) => ({
+      status: 200,
+      body: await updateSettings(services, member, workspace, body),
     }),
   }),
 ];

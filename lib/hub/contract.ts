@@ -77,10 +77,33 @@ export const workspaceSchema = z.object({
   id,
   name: z.string(),
   tenantId: z.string().nullable(),
+  /** Whether the client picks an account in the portal, and from which accounts of the chart. */
+  clientAccountChoice: z.boolean(),
+  clientAccountIds: z.array(z.string()),
   createdAt: isoDate,
 });
 export type Workspace = z.infer<typeof workspaceSchema>;
 export const workspaceListSchema = z.object({ workspaces: z.array(workspaceSchema) });
+
+/** The firm's portal settings for a workspace (Admins and Managers). */
+export const workspaceSettingsSchema = z.object({
+  clientAccountChoice: z.boolean().optional(),
+  /** Accounts (Xero AccountIDs) the client may pick; only those also in the chart are offered. */
+  clientAccountIds: z.array(z.string().min(1).max(100)).max(2000).optional(),
+});
+
+/** The chart of accounts the extension uploads from Xero (replaces the previous one). */
+export const chartAccountSchema = z.object({
+  accountId: z.string().min(1).max(100),
+  code: z.string().max(10).default(''),
+  name: z.string().min(1).max(150),
+  type: z.string().max(40).default(''),
+});
+export const HUB_MAX_CHART_ACCOUNTS = 2000;
+export const chartInputSchema = z.object({
+  accounts: z.array(chartAccountSchema).max(HUB_MAX_CHART_ACCOUNTS),
+});
+export const chartSchema = z.object({ accounts: z.array(chartAccountSchema) });
 
 export const staffAssignmentSchema = z.object({ userId: id });
 export const clientInviteSchema = z.object({
@@ -171,6 +194,8 @@ export const clientTaskSchema = z.object({
   contactName: z.string().nullable(),
   reference: z.string().nullable(),
   status: taskStatusSchema,
+  /** The account the client picked when answering in the portal, as the chart named it then. */
+  clientAccount: z.object({ accountId: z.string(), code: z.string(), name: z.string() }).nullable(),
   updatedAt: isoDate,
 });
 /** What the firm sees of a task. */

@@ -232,6 +232,7 @@ describe(`Client Tasks (${DATABASE})`, () => {
     expect(Object.keys(seen.body).sort()).toEqual(
       [
         'amount',
+        'clientAccount',
         'contactName',
         'currencyCode',
         'date',

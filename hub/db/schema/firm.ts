@@ -1,5 +1,15 @@
 import { sql } from 'drizzle-orm';
-import { bigint, index, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
+import {
+  bigint,
+  boolean,
+  index,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from 'drizzle-orm/pg-core';
 import { user } from './auth.ts';
 
 /** A firm: the hub's unit of separation. `changeSeq` is the last number its changes feed handed out. */
@@ -36,6 +46,10 @@ export const workspace = pgTable(
       .references(() => firm.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
     tenantId: text('tenant_id'),
+    /** Whether the client picks an account when answering (from `clientAccountIds` only). */
+    clientAccountChoice: boolean('client_account_choice').notNull().default(false),
+    /** The accounts of the chart the firm lets the client choose from. */
+    clientAccountIds: jsonb('client_account_ids').$type<string[]>().notNull().default([]),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
@@ -84,4 +98,19 @@ export const xeroConnection = pgTable(
     connectedAt: timestamp('connected_at', { withTimezone: true }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.firmId, t.tenantId] })],
+);
+
+/** The chart of accounts of the workspace's Xero organisation, as the extension last uploaded it. */
+export const workspaceAccount = pgTable(
+  'workspace_account',
+  {
+    workspaceId: text('workspace_id')
+      .notNull()
+      .references(() => workspace.id, { onDelete: 'cascade' }),
+    accountId: text('account_id').notNull(),
+    code: text('code').notNull().default(''),
+    name: text('name').notNull(),
+    type: text('type').notNull().default(''),
+  },
+  (t) => [primaryKey({ columns: [t.workspaceId, t.accountId] })],
 );

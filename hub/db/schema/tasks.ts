@@ -40,6 +40,10 @@ export const clientTask = pgTable(
     }).notNull(),
     statusChangedBy: text('status_changed_by').references(() => user.id, { onDelete: 'set null' }),
     statusChangedAt: timestamp('status_changed_at', { withTimezone: true }),
+    /** The account the client picked in the portal (when the firm let them), as the chart named it then. */
+    clientAccountId: text('client_account_id'),
+    clientAccountCode: text('client_account_code'),
+    clientAccountName: text('client_account_name'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
     seq: bigint('seq', { mode: 'number' }).notNull(),
@@ -47,6 +51,8 @@ export const clientTask = pgTable(
   (t) => [
     uniqueIndex('client_task_natural_key').on(t.firmId, t.tenantId, t.bankTransactionId),
     index('client_task_workspace_seq_idx').on(t.workspaceId, t.seq),
+    // The portal lists a workspace's questions by status, oldest first.
+    index('client_task_workspace_status_idx').on(t.workspaceId, t.status, t.createdAt),
   ],
 );
 

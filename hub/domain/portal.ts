@@ -1,0 +1,99 @@
+import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
+import { clientTask, taskComment, taskFile, user, workspace, workspaceMember } from '../db/schema/index.ts';
+import type { Member, WorkspaceRow } from './access.ts';
+import type { Deps } from './context.ts';
+import { notFound } from './problems.ts';
+
+/** What the portal lists: questions to answer, answered ones (still open to additions), finished ones. */
+export const PORTAL_VIEWS = {
+  open: ['Open'],
+  answered: ['Answered'],
+  closed: ['Closed', 'Resolved in Xero', 'Cancelled'],
+} as const;
+export type PortalView = keyof typeof PORTAL_VIEWS;
+
+/** Questions per page: the first screen stays small on a phone even with hundreds open. */
+export const PORTAL_PAGE_SIZE = 50;
+
+/** The businesses the client user was invited to, with how many questions wait in each. */
+export async function portalWorkspaces(deps: Deps, member: Member) {
+  const rows = await deps.db
+    .select({
+      workspace,
+      open: sql<number>`(select count(*)::int from ${clientTask} where ${clientTask.workspaceId} = ${workspace.id} and ${clientTask.status} = 'Open')`,
+    })
+    .from(workspace)
+    .innerJoin(workspaceMember, eq(workspaceMember.workspaceId, workspace.id))
+    .where(and(eq(workspace.firmId, member.firmId), eq(workspaceMember.userId, member.userId)))
+    .orderBy(asc(workspace.name));
+  // The client's own workspaces (membership is the join): the rows the portal's pages need.
+  return rows.map((r) => ({ ...r.workspace, open: r.open }));
+}
+
+export async function portalCounts(deps: Deps, target: WorkspaceRow): Promise<Record<PortalView, number>> {
+  const rows = await deps.db
+    .select({ status: clientTask.status, n: count() })
+    .from(clientTask)
+    .where(eq(clientTask.workspaceId, target.id))
+    .groupBy(clientTask.status);
+  const counts: Record<PortalView, number> = { open: 0, answered: 0, closed: 0 };
+  for (const row of rows) {
+    for (const view of Object.keys(PORTAL_VIEWS) as PortalView[]) {
+      if ((PORTAL_VIEWS[view] as readonly string[]).includes(row.status)) counts[view] += row.n;
+    }
+  }
+  return counts;
+}
+
+/** One page of a view, oldest question first (the one waiting longest). */
+export async function portalQuestions(deps: Deps, target: WorkspaceRow, view: PortalView, page: number) {
+  return deps.db
+    .select({
+      id: clientTask.id,
+      status: clientTask.status,
+      question: clientTask.question,
+      transaction: clientTask.transaction,
+      clientAccountCode: clientTask.clientAccountCode,
+      clientAccountName: clientTask.clientAccountName,
+    })
+    .from(clientTask)
+    .where(and(eq(clientTask.workspaceId, target.id), inArray(clientTask.status, [...PORTAL_VIEWS[view]])))
+    .orderBy(asc(clientTask.createdAt), asc(clientTask.id))
+    .limit(PORTAL_PAGE_SIZE)
+    .offset((page - 1) * PORTAL_PAGE_SIZE);
+}
+
+/** One question with the conversation (never the firm's internal notes) and its files. */
+export async function portalTask(deps: Deps, target: WorkspaceRow, taskId: string) {
+  const [task] = await deps.db
+    .select()
+    .from(clientTask)
+    .where(and(eq(clientTask.id, taskId), eq(clientTask.workspaceId, target.id)));
+  if (!task) throw notFound('Question');
+  const [comments, files] = await Promise.all([
+    deps.db
+      .select({
+        id: taskComment.id,
+        body: taskComment.body,
+        authorId: taskComment.authorId,
+        authorName: user.name,
+        createdAt: taskComment.createdAt,
+      })
+      .from(taskComment)
+      .innerJoin(user, eq(user.id, taskComment.authorId))
+      .where(and(eq(taskComment.taskId, task.id), eq(taskComment.internal, false)))
+      .orderBy(asc(taskComment.createdAt), asc(taskComment.seq)),
+    deps.db
+      .select({
+        id: taskFile.id,
+        fileName: taskFile.fileName,
+        size: taskFile.size,
+        mimeType: taskFile.mimeType,
+        sha256: taskFile.sha256,
+      })
+      .from(taskFile)
+      .where(eq(taskFile.taskId, task.id))
+      .orderBy(asc(taskFile.seq)),
+  ]);
+  return { task, comments, files };
+}
