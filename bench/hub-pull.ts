@@ -6,12 +6,12 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { ClientHubDb } from '../lib/db/database';
-import { createHubClient } from '../lib/hub/client';
 import { changesPageSchema } from '../lib/hub/contract';
 import { createHubLive, LIVE_POLL_MS, sessionApi } from '../lib/hub/live';
 import { createHubPull } from '../lib/hub/pull';
 import { hubSessionStore } from '../lib/hub/session';
-import { signIn, transaction } from '../tests/hub/harness';
+import { PASSWORD, signIn, transaction } from '../tests/hub/harness';
+import { signInToHub } from '../tests/integration/hub-sync/support';
 import { createLocks } from '../tests/integration/support/background';
 import {
   createFirmWithCli,
@@ -39,7 +39,6 @@ import { Latencies, table } from './stats';
 
 const TASKS = Number(process.env.BENCH_HUB_PULL_TASKS ?? 100_000);
 const SAMPLES = Number(process.env.BENCH_HUB_PULL_SAMPLES ?? 15);
-const PASSWORD = 'correct horse battery staple';
 const GOAL_LATENCY_MS = 5000;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
@@ -95,19 +94,8 @@ export async function runHubPullBench(): Promise<void> {
 
     // The browser: an empty Dexie, signed in, pulling.
     const db = new ClientHubDb(`bench-hub-pull-${process.pid}`);
-    const client = createHubClient({ url: hub.url });
-    const { token } = await client.signInWithPassword(email, PASSWORD);
-    const me = await createHubClient({ url: hub.url, token }).me();
+    await signInToHub(db, hub.url, email);
     const sessions = hubSessionStore(db.settings);
-    await sessions.save({
-      url: hub.url,
-      token,
-      user: { id: me.userId, name: me.name, email: me.email, role: me.role },
-      firm: me.firm,
-      signedInAt: Date.now(),
-      checkedAt: Date.now(),
-      refusedAt: null,
-    });
     const pull = createHubPull({
       db,
       api: sessionApi(sessions),

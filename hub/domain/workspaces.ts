@@ -95,21 +95,30 @@ export async function updateWorkspace(
   input: { name?: string | undefined; tenantId?: string | null | undefined },
 ) {
   if (input.tenantId) await checkTenantFree(deps, member.firmId, input.tenantId, current.id);
-  const [row] = await deps.db
-    .update(workspace)
-    .set({
-      ...(input.name !== undefined ? { name: input.name } : {}),
-      ...(input.tenantId !== undefined ? { tenantId: input.tenantId } : {}),
-    })
-    .where(eq(workspace.id, current.id))
-    .returning();
+  const changes = {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.tenantId !== undefined ? { tenantId: input.tenantId } : {}),
+  };
+  return changeWorkspace(deps, member, current, changes, 'workspace.updated', input);
+}
+
+/** Writes a workspace's changed columns and records who changed what in the firm's activity. */
+async function changeWorkspace(
+  deps: Deps,
+  member: Member,
+  current: WorkspaceRow,
+  changes: Partial<typeof workspace.$inferInsert>,
+  action: string,
+  detail: Record<string, unknown>,
+) {
+  const [row] = await deps.db.update(workspace).set(changes).where(eq(workspace.id, current.id)).returning();
   if (!row) throw new Error('update returned nothing');
   await recordActivity(deps, {
     firmId: member.firmId,
     workspaceId: row.id,
     actorId: member.userId,
-    action: 'workspace.updated',
-    detail: { ...input },
+    action,
+    detail: { ...detail },
   });
   return workspaceView(row);
 }
@@ -345,23 +354,11 @@ export async function updateSettings(
   target: WorkspaceRow,
   input: { clientAccountChoice?: boolean | undefined; clientAccountIds?: string[] | undefined },
 ) {
-  const [row] = await deps.db
-    .update(workspace)
-    .set({
-      ...(input.clientAccountChoice !== undefined ? { clientAccountChoice: input.clientAccountChoice } : {}),
-      ...(input.clientAccountIds !== undefined
-        ? { clientAccountIds: [...new Set(input.clientAccountIds)] }
-        : {}),
-    })
-    .where(eq(workspace.id, target.id))
-    .returning();
-  if (!row) throw new Error('update returned nothing');
-  await recordActivity(deps, {
-    firmId: member.firmId,
-    workspaceId: row.id,
-    actorId: member.userId,
-    action: 'workspace.settings-changed',
-    detail: { ...input },
-  });
-  return workspaceView(row);
+  const changes = {
+    ...(input.clientAccountChoice !== undefined ? { clientAccountChoice: input.clientAccountChoice } : {}),
+    ...(input.clientAccountIds !== undefined
+      ? { clientAccountIds: [...new Set(input.clientAccountIds)] }
+      : {}),
+  };
+  return changeWorkspace(deps, member, target, changes, 'workspace.settings-changed', input);
 }
