@@ -132,7 +132,9 @@ export const feedPageSchema = z.object({
 });
 export type FeedPage = z.infer<typeof feedPageSchema>;
 
-const KNOWN_TASK_FIELDS = new Set(Object.keys(taskSchema.shape));
+// The account the client picked in the portal is kept as the hub sent it (in `extra`) until the
+// task panel shows it.
+const KNOWN_TASK_FIELDS = new Set(Object.keys(taskSchema.shape).filter((key) => key !== 'clientAccount'));
 /** What the server sent beyond the fields this version knows. */
 export function extraFields(task: FeedTask): Record<string, unknown> {
   return Object.fromEntries(Object.entries(task).filter(([key]) => !KNOWN_TASK_FIELDS.has(key)));

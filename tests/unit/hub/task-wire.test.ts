@@ -48,8 +48,10 @@ const hubTask = (over: Record<string, unknown> = {}) =>
       statusChangedBy: { userId: 'u-client', name: 'Cleo Client' },
       statusChangedAt: '2026-11-29T06:00:00.000Z',
       seq: 12,
-      // A field a newer server sends (the account the client picked in the portal).
-      chosenAccount: { id: 'acct-9', code: '420', name: 'Office Supplies' },
+      // The account the client picked in the portal.
+      clientAccount: { accountId: 'acct-9', code: '420', name: 'Office Supplies' },
+      // A field a newer server sends.
+      reviewedBy: { userId: 'u-9', name: 'Rua Reviewer' },
       ...over,
     },
   });
@@ -72,7 +74,8 @@ test('a pulled task keeps fields this version does not know, and its status and 
   expect(merged?.status).toBe('Answered');
   expect(merged?.id).toBe('local-1');
   expect(merged?.hub?.extra).toEqual({
-    chosenAccount: { id: 'acct-9', code: '420', name: 'Office Supplies' },
+    clientAccount: { accountId: 'acct-9', code: '420', name: 'Office Supplies' },
+    reviewedBy: { userId: 'u-9', name: 'Rua Reviewer' },
   });
   expect(merged?.hub?.statusChangedBy?.name).toBe('Cleo Client');
   // What this browser counted of Xero's attachments is kept.
