@@ -17,6 +17,8 @@ export interface Mailbox {
   next(to: string, options?: { after?: number; timeoutMs?: number }): Promise<ParsedMail>;
   /** Every message received for `to`, in order. */
   to(address: string): ParsedMail[];
+  /** Forgets what was received so far (e.g. the invitations a test's setup sent). */
+  clear(): void;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,9 @@ export async function startMailbox(options: MailboxOptions = {}): Promise<Mailbo
     url: `smtp://127.0.0.1:${port}`,
     received,
     to: toAddress,
+    clear: () => {
+      received.length = 0;
+    },
     next(to, { after = 0, timeoutMs = 10_000 } = {}) {
       const find = () => toAddress(to)[after];
       const found = find();
