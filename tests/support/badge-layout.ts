@@ -1,3 +1,4 @@
+import { expect } from 'vitest';
 /**
  * Page-side measurements for the "badges look like part of Xero" tests in both browsers: passed to
  * page.evaluate as strings (the same code in Playwright and Puppeteer, no bundler helpers).
@@ -69,3 +70,18 @@ export interface DrawnBadgeLook {
 /** A system sans-serif stack, not the browser's default serif. */
 export const isSansSerif = (family: string) =>
   /(^|,)\s*sans-serif\s*$/.test(family) && !/^\s*("?times|serif\b)/i.test(family);
+
+/**
+ * Every badge drawn looks like part of Xero: its sans-serif font at 13 px, not bold, never cut short
+ * (Firefox once showed "Push to Client …" at a fixed width), inside its cell and row.
+ */
+export function expectXeroLook(badges: readonly DrawnBadgeLook[]) {
+  for (const badge of badges) {
+    expect(isSansSerif(badge.fontFamily), badge.fontFamily).toBe(true);
+    expect(badge.fontSize).toBe('13px');
+    expect(Number(badge.fontWeight)).toBeLessThan(600);
+    expect(badge.scrollWidth, badge.text).toBeLessThanOrEqual(badge.clientWidth);
+    expect(badge.insideCell, badge.text).toBe(true);
+    expect(badge.insideRow, badge.text).toBe(true);
+  }
+}
