@@ -6,6 +6,7 @@ import { createConnectionService, type PendingSignInStore } from '../connections
 import type { ClientHubDb } from '../db/database';
 import type { FirmUser } from '../db/records';
 import { cleanUpStorage } from '../db/storage';
+import { createClientsHandlers } from '../hub/clients';
 import { createFirmConnections } from '../hub/firm-connections';
 import { createHubLink } from '../hub/link';
 import { createHubLive, LIVE_PORT, sessionApi } from '../hub/live';
@@ -292,6 +293,7 @@ export function startBackground(deps: BackgroundDeps) {
     ...tasks.handlers,
     ...suggestions.handlers,
     ...pages.handlers,
+    ...createClientsHandlers({ db: deps.db, link: hub }),
     'background.status': async () => ({
       version: deps.version,
       target: deps.xero.target,

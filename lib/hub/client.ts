@@ -1,6 +1,7 @@
 import ky, { type KyInstance } from 'ky';
 import { z } from 'zod';
 import {
+  clientInviteSchema,
   connectionInputSchema,
   connectionListSchema,
   connectionSchema,
@@ -10,9 +11,20 @@ import {
   meSchema,
   workspaceInputSchema,
   workspaceListSchema,
+  workspaceMemberSchema,
+  workspaceMembersSchema,
   workspaceSchema,
+  workspaceSettingsSchema,
   workspaceUpdateSchema,
 } from './contract';
+import {
+  type NotifyNowResult,
+  notifyNowResultSchema,
+  type ReminderScheduleInput,
+  reminderHistorySchema,
+  reminderScheduleInputSchema,
+  reminderScheduleSchema,
+} from './reminders';
 
 /**
  * The extension's one way to the firm's Client Hub server. Every answer is validated with the
@@ -339,6 +351,42 @@ export function createHubClient(options: HubClientOptions) {
     },
     users: {
       list: () => request('GET', '/api/users', firmUserListSchema).then((r) => r.users),
+    },
+    /** One workspace's client users, reminders and portal settings (the firm's "Clients & reminders"). */
+    workspace: (workspaceId: string) => {
+      const at = `/api/workspaces/${encodeURIComponent(workspaceId)}`;
+      return {
+        read: () => request('GET', at, workspaceSchema),
+        members: () => request('GET', `${at}/members`, workspaceMembersSchema).then((r) => r.members),
+        /** Inviting the same address again only emails them again (the hub answers 200, not 201). */
+        async invite(input: z.input<typeof clientInviteSchema>) {
+          const response = await send('POST', `${at}/clients`, clientInviteSchema.parse(input));
+          const member = workspaceMemberSchema.safeParse(await response.json().catch(() => null));
+          if (!member.success) throw unexpectedAnswer(base);
+          return { member: member.data, created: response.status === 201 };
+        },
+        endSessions: (userId: string) =>
+          request('DELETE', `${at}/clients/${encodeURIComponent(userId)}/sessions`, null),
+        saveSettings: (input: z.input<typeof workspaceSettingsSchema>) =>
+          request('PUT', `${at}/settings`, workspaceSchema, workspaceSettingsSchema.parse(input)),
+        schedule: () => request('GET', `${at}/reminders/schedule`, reminderScheduleSchema),
+        saveSchedule: (input: ReminderScheduleInput) =>
+          request(
+            'PUT',
+            `${at}/reminders/schedule`,
+            reminderScheduleSchema,
+            reminderScheduleInputSchema.parse(input),
+          ),
+        /** One press is one send: a retry of the same press (same key) gets the first answer. */
+        notifyNow: (idempotencyKey: string): Promise<NotifyNowResult> =>
+          request('POST', `${at}/reminders/notify-now`, notifyNowResultSchema, undefined, {
+            headers: { 'idempotency-key': idempotencyKey },
+          }),
+        reminders: (limit = 50) =>
+          request('GET', `${at}/reminders`, reminderHistorySchema, undefined, {
+            searchParams: { limit },
+          }).then((r) => r.reminders),
+      };
     },
   };
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { firmUserSchema, roleSchema } from '../db/records';
 import { problemSchema } from '../errors';
+import { clientsRequestSchemas, clientsResponseSchemas } from '../hub/clients-messages';
 import { firmConnectionRowSchema, hubStateSchema } from '../hub/state';
 import { syncPreferencesSchema } from '../settings/sync-preferences';
 import { suggestionRequestSchemas, suggestionResponseSchemas } from '../suggestions/messages';
@@ -83,6 +84,7 @@ export const requestSchemas = {
   ...pageRequestSchemas,
   ...taskRequestSchemas,
   ...suggestionRequestSchemas,
+  ...clientsRequestSchemas,
 } as const;
 
 const accountChoiceSchema = z.object({
@@ -142,6 +144,7 @@ export const responseSchemas = {
   ...pageResponseSchemas,
   ...taskResponseSchemas,
   ...suggestionResponseSchemas,
+  ...clientsResponseSchemas,
 } as const;
 
 export type RequestType = keyof typeof requestSchemas;
