@@ -12,6 +12,8 @@ export interface RowActions {
   onRefresh: (row: Connection) => void;
   onRemove: (row: Connection) => void;
   onChooseWorkspace: (row: Connection) => void;
+  /** With a Client Hub server: the workspace's "Clients & reminders" (the server decides who may). */
+  onOpenClients?: ((workspace: { id: string; name: string }) => void) | undefined;
 }
 
 interface Props extends RowActions {
@@ -27,6 +29,8 @@ interface Props extends RowActions {
    * Those this browser holds no Xero sign-in for are synced by a colleague and shown read-only.
    */
   firmRows?: FirmConnectionRow[] | null;
+  /** The firm's workspaces on the server, to find each company's (a colleague's companies too). */
+  hubWorkspaces?: { id: string; name: string; tenantId: string | null }[] | null;
 }
 
 /** The admin's table of connected Xero companies (Setup & Settings → Xero integration). */
@@ -39,8 +43,10 @@ export function IntegrationTable({
   setAside,
   now,
   firmRows,
+  hubWorkspaces,
   ...actions
 }: Props) {
+  const onHub = new Map((hubWorkspaces ?? []).flatMap((w) => (w.tenantId ? [[w.tenantId, w] as const] : [])));
   const workspaceName = new Map(workspaces.map((w) => [w.id, w.name]));
   const removing = new Map(pendingRemovals.map((r) => [r.tenantId, r]));
   const onServer = new Map((firmRows ?? []).map((r) => [r.tenantId, r]));
@@ -79,11 +85,18 @@ export function IntegrationTable({
             )}
             now={now}
             firm={firmRows ? (onServer.get(row.tenantId) ?? null) : undefined}
+            hubWorkspace={onHub.get(row.tenantId)}
             {...actions}
           />
         ))}
         {colleagues.map((row) => (
-          <ColleagueRow key={row.tenantId} row={row} now={now} />
+          <ColleagueRow
+            key={row.tenantId}
+            row={row}
+            now={now}
+            hubWorkspace={onHub.get(row.tenantId)}
+            onOpenClients={actions.onOpenClients}
+          />
         ))}
       </tbody>
     </table>
@@ -100,6 +113,25 @@ interface RowProps extends RowActions {
   now: number;
   /** The server's row: undefined without a server, null when the server does not have it yet. */
   firm?: FirmConnectionRow | null | undefined;
+  hubWorkspace?: { id: string; name: string } | undefined;
+}
+
+/** "Clients & reminders" of the company's workspace on the Client Hub server. */
+function ClientsButton({
+  workspace,
+  company,
+  onOpen,
+}: {
+  workspace: { id: string; name: string } | undefined;
+  company: string;
+  onOpen: ((workspace: { id: string; name: string }) => void) | undefined;
+}) {
+  if (!workspace || !onOpen) return null;
+  return (
+    <button type="button" onClick={() => onOpen(workspace)}>
+      Clients &amp; reminders<span class="visually-hidden"> for {company}</span>
+    </button>
+  );
 }
 
 function CompanyRow({
@@ -111,6 +143,7 @@ function CompanyRow({
   removal,
   now,
   firm,
+  hubWorkspace,
   canChange,
   busyTenantId,
   ...on
@@ -188,13 +221,24 @@ function CompanyRow({
         <button type="button" disabled={disabled} onClick={() => on.onRemove(row)}>
           Remove<span class="visually-hidden"> {row.tenantName}</span>
         </button>
+        <ClientsButton workspace={hubWorkspace} company={row.tenantName} onOpen={on.onOpenClients} />
       </td>
     </tr>
   );
 }
 
 /** A company a colleague's browser syncs: what the server knows, nothing to change from here. */
-function ColleagueRow({ row, now }: { row: FirmConnectionRow; now: number }) {
+function ColleagueRow({
+  row,
+  now,
+  hubWorkspace,
+  onOpenClients,
+}: {
+  row: FirmConnectionRow;
+  now: number;
+  hubWorkspace: { id: string; name: string } | undefined;
+  onOpenClients: RowActions['onOpenClients'];
+}) {
   const state = row.health === 'healthy' ? 'healthy' : 'attention';
   return (
     <tr data-tenant-id={row.tenantId} data-synced-by="colleague">
@@ -208,7 +252,11 @@ function ColleagueRow({ row, now }: { row: FirmConnectionRow; now: number }) {
         </div>
       </th>
       <td>
-        <span class="muted">On the Client Hub server</span>
+        {hubWorkspace ? (
+          <XeroText text={hubWorkspace.name} />
+        ) : (
+          <span class="muted">On the Client Hub server</span>
+        )}
       </td>
       <td>
         {row.monitoredAccounts.length === 0 ? (
@@ -226,7 +274,8 @@ function ColleagueRow({ row, now }: { row: FirmConnectionRow; now: number }) {
       <td>{row.connectedBy ? <XeroText text={row.connectedBy} /> : <span class="muted">Unknown</span>}</td>
       <td>{timeAgo(row.lastSyncAt, now)}</td>
       <td class="actions">
-        <span class="muted">Changed from the browser that syncs it</span>
+        <span class="muted">Changed from the browser that syncs it</span>{' '}
+        <ClientsButton workspace={hubWorkspace} company={row.organisationName} onOpen={onOpenClients} />
       </td>
     </tr>
   );

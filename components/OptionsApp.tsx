@@ -9,6 +9,7 @@ import type { MessageError, SetupState } from '@/lib/messaging/contract';
 import { ask } from '@/lib/messaging/extension';
 import { isolated } from '@/lib/text/hostile';
 import { BackgroundStatus } from './BackgroundStatus';
+import { ClientsDialog } from './clients/ClientsDialog';
 import { describeBackfillEnd, describeCheck } from './describe';
 import { FirstRunForm } from './FirstRunForm';
 import { HubServerSection } from './HubServerSection';
@@ -30,6 +31,7 @@ type OpenDialog =
   | { kind: 'workspace'; tenantId: string }
   | { kind: 'accounts'; tenantId: string; openedAt: number }
   | { kind: 'remove'; tenantId: string }
+  | { kind: 'clients'; workspace: { id: string; name: string } }
   | null;
 
 const asProblem = (error: unknown): MessageError =>
@@ -63,6 +65,10 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
   const [firmRows, setFirmRows] = useState<FirmConnectionRow[] | null>(null);
   const [firmProblem, setFirmProblem] = useState<MessageError | null>(null);
   const [hubWorkspaces, setHubWorkspaces] = useState<Workspace[] | null>(null);
+  /** The firm's workspaces with their companies: each row's "Clients & reminders". */
+  const [firmWorkspaces, setFirmWorkspaces] = useState<
+    { id: string; name: string; tenantId: string | null }[] | null
+  >(null);
   const hubSignedIn = Boolean(setup?.hub.connected && !setup.hub.signInRefused);
 
   useEffect(() => {
@@ -82,9 +88,14 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
   useEffect(() => {
     if (!hubSignedIn) {
       setFirmRows(null);
+      setFirmWorkspaces(null);
       return;
     }
     let current = true;
+    ask({ type: 'hub.workspaces' }).then(
+      (result) => current && setFirmWorkspaces(result.workspaces),
+      () => undefined,
+    );
     ask({ type: 'hub.connections' }).then(
       (result) => {
         if (!current) return;
@@ -200,7 +211,7 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
       );
     });
 
-  const dialogRow = dialog ? rowOf(dialog.tenantId) : undefined;
+  const dialogRow = dialog && 'tenantId' in dialog ? rowOf(dialog.tenantId) : undefined;
 
   return (
     <main class="options">
@@ -259,6 +270,8 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
               onRefresh={refresh}
               onRemove={(row) => setDialog({ kind: 'remove', tenantId: row.tenantId })}
               onChooseWorkspace={(row) => openWorkspaceDialog(row.tenantId)}
+              hubWorkspaces={firmWorkspaces}
+              onOpenClients={(workspace) => setDialog({ kind: 'clients', workspace })}
             />
             {firmProblem && <ProblemNotice problem={firmProblem} />}
             {view.damaged.length > 0 && (
@@ -359,6 +372,14 @@ export function OptionsApp({ db }: { db: ClientHubDb }) {
             setDialog(null);
             void remove(dialogRow);
           }}
+        />
+      )}
+      {dialog?.kind === 'clients' && (
+        <ClientsDialog
+          key={dialog.workspace.id}
+          workspaceId={dialog.workspace.id}
+          workspaceName={dialog.workspace.name}
+          onClose={() => setDialog(null)}
         />
       )}
       <footer>

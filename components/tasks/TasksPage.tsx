@@ -6,6 +6,7 @@ import { ask } from '@/lib/messaging/extension';
 import type { ClientTaskStatus } from '@/lib/sync/records';
 import { rememberCounts, rememberedCounts } from '@/lib/tasks/count-cache';
 import { isolated } from '@/lib/text/hostile';
+import { ClientsDialog } from '../clients/ClientsDialog';
 import { useLiveQuery } from '../hooks/useLiveQuery';
 import { ProblemNotice } from '../ProblemNotice';
 import { BulkAccept } from '../suggestions/BulkAccept';
@@ -45,6 +46,9 @@ export function TasksPage({ db }: { db: ClientHubDb }) {
   const [selected, setSelected] = useState<Set<string>>(new Set());
   const [openTaskId, setOpenTaskId] = useState<string | null>(taskFromHash());
   const [isAdmin, setIsAdmin] = useState(false);
+  /** Signed in to the firm's Client Hub server: the workspace's clients and reminders live there. */
+  const [onHub, setOnHub] = useState(false);
+  const [clientsOpen, setClientsOpen] = useState(false);
   const [problem, setProblem] = useState<MessageError | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const [now] = useState(Date.now());
@@ -55,7 +59,10 @@ export function TasksPage({ db }: { db: ClientHubDb }) {
     const idle = requestIdleCallback(
       () =>
         void ask({ type: 'setup.state' }).then(
-          (state) => setIsAdmin(state.firmUser?.role === 'admin'),
+          (state) => {
+            setIsAdmin(state.firmUser?.role === 'admin');
+            setOnHub(state.hub.connected && !state.hub.signInRefused);
+          },
           () => undefined,
         ),
       { timeout: 1000 },
@@ -120,6 +127,7 @@ export function TasksPage({ db }: { db: ClientHubDb }) {
   );
   const companyName = (id: string) => names.get(id) ?? 'Xero company';
   const { bankAccounts } = tabList;
+  const currentWorkspace = places.workspaces.find((w) => w.id === current);
   const companies = places.connections.filter((c) =>
     current === NO_WORKSPACE ? c.workspaceId === null : c.workspaceId === current,
   );
@@ -197,7 +205,20 @@ export function TasksPage({ db }: { db: ClientHubDb }) {
             )}
           </select>
         </label>
+        {onHub && currentWorkspace && (
+          <button type="button" onClick={() => setClientsOpen(true)}>
+            Clients &amp; reminders
+          </button>
+        )}
       </header>
+      {clientsOpen && currentWorkspace && (
+        <ClientsDialog
+          key={currentWorkspace.id}
+          workspaceId={currentWorkspace.id}
+          workspaceName={currentWorkspace.name}
+          onClose={() => setClientsOpen(false)}
+        />
+      )}
 
       <div role="tablist" aria-label="Tasks by status" class="tabs">
         {STATUSES.map(({ status: s, label }) => (

@@ -12,7 +12,16 @@ export const Text = (props: { children: string }) => <bdi>{props.children}</bdi>
  * Every portal page: phone first, no script at all (forms and links do everything), the firm's
  * name on top, a skip link to the content.
  */
-export function Layout(props: { title: string; firmName?: string | undefined; children: Child }) {
+/** Where the portal's Sign out button posts (hub/routes/portal-sign-in.ts). */
+export const SIGN_OUT_PATH = '/portal/sign-out';
+
+export function Layout(props: {
+  title: string;
+  firmName?: string | undefined;
+  /** A signed-in client's page: offers Sign out (ends the session on this device only). */
+  signedIn?: boolean;
+  children: Child;
+}) {
   return (
     <html lang="en">
       <head>
@@ -28,6 +37,11 @@ export function Layout(props: { title: string; firmName?: string | undefined; ch
         </a>
         <header class="top">
           <p class="firm">{props.firmName ? <Text>{props.firmName}</Text> : 'Client Hub'}</p>
+          {props.signedIn && (
+            <form class="sign-out" method="post" action={SIGN_OUT_PATH}>
+              <button type="submit">Sign out</button>
+            </form>
+          )}
         </header>
         <main id="main">{props.children}</main>
         <footer class="foot">

@@ -181,7 +181,7 @@ export function WorkspacePage(props: WorkspacePageProps) {
     `${workspacePath(workspace.id)}?view=${v}${p > 1 ? `&page=${p}` : ''}`;
   const answerable = view !== 'closed';
   return (
-    <Layout title={`${VIEW_LABELS[view]}: ${isolated(workspace.name)}`} firmName={props.firmName}>
+    <Layout title={`${VIEW_LABELS[view]}: ${isolated(workspace.name)}`} firmName={props.firmName} signedIn>
       {props.showAllBusinesses ? (
         <p>
           <a href="/portal">All your businesses</a>
@@ -311,7 +311,11 @@ export function TaskPage(props: TaskPageProps) {
       ? accountLabel({ code: task.clientAccountCode, name: task.clientAccountName })
       : undefined;
   return (
-    <Layout title={`Question: ${isolated(facts.payee || 'bank transaction')}`} firmName={props.firmName}>
+    <Layout
+      title={`Question: ${isolated(facts.payee || 'bank transaction')}`}
+      firmName={props.firmName}
+      signedIn
+    >
       <p>
         <a href={workspacePath(workspace.id)}>Back to all questions</a>
       </p>
@@ -385,7 +389,7 @@ export function HomePage(props: {
   workspaces: { id: string; name: string; open: number }[];
 }) {
   return (
-    <Layout title="Your questions" firmName={props.firmName}>
+    <Layout title="Your questions" firmName={props.firmName} signedIn>
       <h1>Your questions</h1>
       {props.workspaces.length === 0 ? (
         <p>You have not been given access to a business yet. Ask your accountant to invite you.</p>

@@ -43,8 +43,9 @@ a:focus-visible,button:focus-visible,input:focus-visible,select:focus-visible,te
 .skip{position:absolute;left:-999px;top:0;background:#fff;padding:.5rem}
 .skip:focus{left:.5rem}
 .vh{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.top{background:#13344f;color:#fff;padding:.75rem 1rem}
+.top{background:#13344f;color:#fff;padding:.75rem 1rem;display:flex;align-items:center;justify-content:space-between;gap:.75rem}
 .firm{margin:0;font-weight:600;overflow-wrap:anywhere}
+.sign-out button{margin:0;width:auto;background:transparent;border:1px solid #fff;padding:.5rem .75rem}
 main{padding:1rem;max-width:44rem;margin:0 auto}
 h1{font-size:1.4rem;line-height:1.25;margin:.25rem 0 1rem;overflow-wrap:anywhere}
 h2{font-size:1.1rem;margin:0 0 .25rem;overflow-wrap:anywhere}

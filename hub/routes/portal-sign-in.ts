@@ -3,7 +3,7 @@ import { csrf } from 'hono/csrf';
 import { z } from 'zod';
 import type { HubAuth } from '../auth.ts';
 import type { HubServices } from '../domain/context.ts';
-import { PAGE_HEADERS } from '../portal/layout.tsx';
+import { PAGE_HEADERS, SIGN_OUT_PATH } from '../portal/layout.tsx';
 import {
   codePage,
   emailPage,
@@ -23,6 +23,8 @@ export const SIGN_IN_ROUTES = [
   { method: 'POST', path: SIGN_IN_CODE_PATH },
   { method: 'GET', path: SIGN_IN_LINK_PATH },
   { method: 'POST', path: SIGN_IN_LINK_PATH },
+  // Anyone may post it: without a session it only shows the sign-in page.
+  { method: 'POST', path: SIGN_OUT_PATH },
 ] as const;
 
 /** A sign-in request is answered no sooner than this, known address or not. */
@@ -74,6 +76,8 @@ function signedIn(response: Response): Response {
   return new Response(null, { status: 303, headers });
 }
 
+const SIGNED_OUT = 'You are signed out on this device. Enter your email to sign in again.';
+
 const formText = (value: unknown) => (typeof value === 'string' ? value : '');
 
 export function mountPortalSignIn(
@@ -93,7 +97,32 @@ export function mountPortalSignIn(
 
   app.get(SIGN_IN_PATH, (c) => {
     const email = c.req.query('email');
-    return page(emailPage(email ? { email } : {}));
+    const notice = c.req.query('signed-out') === undefined ? {} : { notice: SIGNED_OUT };
+    return page(emailPage(email ? { email, ...notice } : notice));
+  });
+
+  // Sign out on this device: better-auth ends this cookie's session and clears the cookie; other
+  // devices stay signed in (the firm's "End sessions" ends them all).
+  app.post(SIGN_OUT_PATH, sameOrigin, async (c) => {
+    const cookie = c.req.header('cookie');
+    const cleared = new Headers({ location: `${SIGN_IN_PATH}?signed-out`, 'cache-control': 'no-store' });
+    if (cookie) {
+      const response = await auth.handler(
+        new Request(`${services.publicUrl}/api/auth/sign-out`, {
+          method: 'POST',
+          headers: {
+            cookie,
+            origin: publicOrigin,
+            'content-type': 'application/json',
+            'x-hub-client-ip': clientAddress(c),
+          },
+          body: '{}',
+        }),
+      );
+      if (response.status >= 500) throw new Error(`sign-out failed: ${response.status}`);
+      for (const set of response.headers.getSetCookie()) cleared.append('set-cookie', set);
+    }
+    return new Response(null, { status: 303, headers: cleared });
   });
 
   app.post(SIGN_IN_PATH, sameOrigin, async (c) => {

@@ -356,7 +356,9 @@ describe(`client portal (${DATABASE})`, () => {
     );
     expect(closed.status).toBe(200);
     const readOnly = await (await client.get(taskPage(id))).text();
-    expect(readOnly).not.toContain('<form');
+    // No answer form (the page's only form is Sign out).
+    expect(readOnly.match(/<form/g)).toHaveLength(1);
+    expect(readOnly).not.toMatch(/<form[^>]*\/answers"/);
     expect(readOnly).toContain('can no longer be changed');
     expect(readOnly).toContain('<bdi>And paper</bdi>');
     const late = await client.post(`${ws()}/answers`, answerForm([id], { answer: 'One more thing' }));
@@ -367,6 +369,31 @@ describe(`client portal (${DATABASE})`, () => {
     const finished = await (await client.get(`${ws()}?view=closed`)).text();
     expect(finished).toContain(id);
     expect(finished).not.toContain('name="taskId"');
+  });
+
+  it('signs the client out on this device only: Sign out posts a form, then shows the sign-in page', async () => {
+    const email = firm.users['Client User'].email;
+    const phone = await signInByLink(hub.url, email, mailboxMail(hub.mailbox, email));
+    const before = await phone.get(ws());
+    expect(before.status).toBe(200);
+    expect(await before.text()).toMatch(/<form class="sign-out" method="post" action="\/portal\/sign-out">/);
+    // Posted from another site: refused, and still signed in.
+    const forged = await phone.post('/portal/sign-out', new URLSearchParams(), 'https://evil.example');
+    expect(forged.status).toBe(403);
+    expect((await phone.get(ws())).status).toBe(200);
+
+    const out = await phone.post('/portal/sign-out', new URLSearchParams());
+    expect(out.status).toBe(303);
+    expect(out.headers.get('location')).toBe('/portal/sign-in?signed-out');
+    expect(out.headers.getSetCookie().join('\n')).toMatch(/session_token=;.*Max-Age=0/i);
+    const signInPage = await fetch(`${hub.url}${out.headers.get('location')}`);
+    expect(await signInPage.text()).toContain('You are signed out on this device');
+    // The old cookie no longer opens the portal; the client's other device is still signed in.
+    expect((await phone.get(ws())).status).not.toBe(200);
+    expect((await client.get(ws())).status).toBe(200);
+    // Without a session it only shows the sign-in page.
+    const again = await phone.post('/portal/sign-out', new URLSearchParams());
+    expect(again.status).toBe(303);
   });
 
   it('refuses a form posted from another site (or with no origin), saving nothing', async () => {

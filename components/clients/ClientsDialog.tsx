@@ -1,0 +1,455 @@
+import { useEffect, useState } from 'preact/hooks';
+import type { ClientsView, ClientUser } from '@/lib/hub/clients-messages';
+import { WEEKDAYS, type Weekday } from '@/lib/hub/reminders';
+import { BackgroundError } from '@/lib/messaging/client';
+import type { MessageError } from '@/lib/messaging/contract';
+import { ask } from '@/lib/messaging/extension';
+import { isolated } from '@/lib/text/hostile';
+import { Dialog } from '../Dialog';
+import { ProblemNotice } from '../ProblemNotice';
+import { TextField } from '../TextField';
+import { XeroText } from '../XeroText';
+
+/**
+ * A workspace's "Clients & reminders" (only with the firm's Client Hub server): its client users and
+ * their invitations, the reminder schedule, Notify now and who was reminded when, and which accounts
+ * the client may pick in the portal. The server decides who may do what; its refusal is shown as is.
+ */
+
+const asProblem = (error: unknown): MessageError =>
+  error instanceof BackgroundError
+    ? error.detail
+    : {
+        code: 'unknown',
+        message: 'Client Hub could not reach its background. Reload this page and try again.',
+      };
+
+/** One section's outcome: a line saying what happened, or the problem in plain words. */
+type Outcome = { done: string } | { problem: MessageError } | null;
+
+function Outcome({ outcome, testId }: { outcome: Outcome; testId: string }) {
+  if (!outcome) return null;
+  if ('problem' in outcome) return <ProblemNotice problem={outcome.problem} />;
+  return (
+    <p class="notice" role="status" data-testid={testId}>
+      {outcome.done}
+    </p>
+  );
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+function when(iso: string | null, timeZone?: string): string {
+  if (!iso) return '';
+  const options: Intl.DateTimeFormatOptions = { dateStyle: 'medium', timeStyle: 'short' };
+  try {
+    return new Intl.DateTimeFormat(undefined, { ...options, ...(timeZone ? { timeZone } : {}) }).format(
+      new Date(iso),
+    );
+  } catch {
+    return new Intl.DateTimeFormat(undefined, options).format(new Date(iso));
+  }
+}
+
+/** What Notify now did, in the words a bookkeeper expects. */
+export function describeNotify(result: { queued: boolean; openQuestions: number; recipients: number }) {
+  if (result.openQuestions === 0) return 'Nothing open, nothing sent.';
+  if (result.recipients === 0) return 'No client is invited to this workspace yet, so nothing was sent.';
+  return `Emailed ${plural(result.recipients, 'client')} about ${plural(result.openQuestions, 'open question')}.`;
+}
+
+const browserZone = () => Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+export function ClientsDialog({
+  workspaceId,
+  workspaceName,
+  onClose,
+}: {
+  workspaceId: string;
+  workspaceName: string;
+  onClose: () => void;
+}) {
+  const [view, setView] = useState<ClientsView | null>(null);
+  const [loadProblem, setLoadProblem] = useState<MessageError | null>(null);
+  const reload = () =>
+    ask({ type: 'clients.view', workspaceId }).then(
+      (next) => {
+        setView(next);
+        setLoadProblem(null);
+      },
+      (error) => setLoadProblem(asProblem(error)),
+    );
+  useEffect(() => {
+    void reload();
+  }, [workspaceId]);
+  /** After Notify now, and while a reminder is on its way, the history is read again until it settles. */
+  const [watchUntil, setWatchUntil] = useState(0);
+  const sending = view?.reminders.some((r) => r.state === 'sending') ?? false;
+  useEffect(() => {
+    if (!view || (!sending && Date.now() > watchUntil)) return;
+    const timer = setTimeout(() => void reload(), 1500);
+    return () => clearTimeout(timer);
+  }, [view, sending, watchUntil]);
+
+  return (
+    <Dialog title={`Clients & reminders for ${isolated(workspaceName)}`} onClose={onClose}>
+      <div class="clients-view" data-testid="clients-view">
+        {loadProblem && <ProblemNotice problem={loadProblem} />}
+        {!view && !loadProblem && <p class="muted">Loading…</p>}
+        {view && (
+          <>
+            <ClientList workspaceId={workspaceId} clients={view.clients} />
+            <InviteForm workspaceId={workspaceId} onInvited={reload} />
+            <ScheduleForm workspaceId={workspaceId} schedule={view.schedule} />
+            <NotifyNow workspaceId={workspaceId} onSent={() => setWatchUntil(Date.now() + 60_000)} />
+            <ReminderHistory view={view} onRefresh={reload} />
+            <AccountChoice workspaceId={workspaceId} view={view} />
+          </>
+        )}
+        <p class="buttons">
+          <button type="button" onClick={onClose}>
+            Close
+          </button>
+        </p>
+      </div>
+    </Dialog>
+  );
+}
+
+function ClientList({ workspaceId, clients }: { workspaceId: string; clients: ClientUser[] }) {
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const endSessions = async (client: ClientUser) => {
+    setBusy(client.userId);
+    setOutcome(null);
+    try {
+      await ask({ type: 'clients.endSessions', workspaceId, userId: client.userId });
+      setOutcome({
+        done: `${isolated(client.name)} is signed out on every device. They can sign in again from an emailed link.`,
+      });
+    } catch (error) {
+      setOutcome({ problem: asProblem(error) });
+    } finally {
+      setBusy(null);
+    }
+  };
+  return (
+    <section aria-labelledby="clients-heading">
+      <h3 id="clients-heading">Client users</h3>
+      {clients.length === 0 ? (
+        <p class="muted">Nobody from this business is invited yet.</p>
+      ) : (
+        <table aria-label="Client users">
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Email</th>
+              <th scope="col">Invitation</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            {clients.map((client) => (
+              <tr key={client.userId}>
+                <th scope="row">
+                  <XeroText text={client.name} />
+                </th>
+                <td>
+                  <XeroText text={client.email} />
+                </td>
+                <td data-testid="invitation-status">
+                  {client.status === 'signed in' ? 'Signed in' : 'Invited'}
+                </td>
+                <td>
+                  <button type="button" disabled={busy !== null} onClick={() => void endSessions(client)}>
+                    End sessions<span class="visually-hidden"> of {isolated(client.name)}</span>
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <Outcome outcome={outcome} testId="sessions-result" />
+    </section>
+  );
+}
+
+function InviteForm({ workspaceId, onInvited }: { workspaceId: string; onInvited: () => void }) {
+  const [name, setName] = useState('');
+  const [email, setEmail] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setOutcome(null);
+    try {
+      const result = await ask({ type: 'clients.invite', workspaceId, name, email });
+      const address = isolated(result.client.email);
+      setOutcome({
+        done: result.created
+          ? `Invitation emailed to ${address}.`
+          : `${address} was already invited: the invitation was emailed again.`,
+      });
+      setName('');
+      setEmail('');
+      onInvited();
+    } catch (error) {
+      setOutcome({ problem: asProblem(error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="invite-heading">
+      <h3 id="invite-heading">Invite client</h3>
+      <p class="muted">
+        They get an email saying who asks and why, with a link to sign in. No password is needed.
+      </p>
+      <form onSubmit={(e) => void submit(e)}>
+        <TextField id="invite-name" label="Client’s name" value={name} onValue={setName} autoComplete="off" />
+        <TextField
+          id="invite-email"
+          label="Client’s email"
+          type="email"
+          value={email}
+          onValue={setEmail}
+          autoComplete="off"
+        />
+        <p>
+          <button type="submit" class="primary" disabled={busy}>
+            {busy ? 'Inviting…' : 'Invite client'}
+          </button>
+        </p>
+      </form>
+      <Outcome outcome={outcome} testId="invite-result" />
+    </section>
+  );
+}
+
+function ScheduleForm({ workspaceId, schedule }: { workspaceId: string; schedule: ClientsView['schedule'] }) {
+  const [enabled, setEnabled] = useState(schedule.enabled);
+  const [days, setDays] = useState<Weekday[]>(schedule.weekdays.length ? schedule.weekdays : ['Monday']);
+  const [time, setTime] = useState(schedule.time || '09:00');
+  const [timeZone, setTimeZone] = useState(schedule.timeZone || browserZone());
+  const [nextSendAt, setNextSendAt] = useState(schedule.nextSendAt);
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const toggleDay = (day: Weekday) =>
+    setDays((current) => (current.includes(day) ? current.filter((d) => d !== day) : [...current, day]));
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setOutcome(null);
+    try {
+      const saved = await ask({
+        type: 'clients.saveSchedule',
+        workspaceId,
+        enabled,
+        weekdays: days,
+        time,
+        timeZone: timeZone.trim(),
+      });
+      setNextSendAt(saved.nextSendAt);
+      setOutcome({
+        done: saved.enabled
+          ? `Saved: reminders go out on ${saved.weekdays.join(', ')} at ${saved.time} (${saved.timeZone}).`
+          : 'Saved: no reminders are sent on a schedule.',
+      });
+    } catch (error) {
+      setOutcome({ problem: asProblem(error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="schedule-heading">
+      <h3 id="schedule-heading">Reminder schedule</h3>
+      <form onSubmit={(e) => void submit(e)}>
+        <p>
+          <label>
+            <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />{' '}
+            Email the clients a reminder on a schedule
+          </label>
+        </p>
+        <fieldset disabled={!enabled}>
+          <legend>Days</legend>
+          {WEEKDAYS.map((day) => (
+            <label key={day} class="day">
+              <input type="checkbox" checked={days.includes(day)} onChange={() => toggleDay(day)} /> {day}
+            </label>
+          ))}
+        </fieldset>
+        <p>
+          <label for="schedule-time">Time</label>
+          <input
+            id="schedule-time"
+            type="time"
+            value={time}
+            disabled={!enabled}
+            onInput={(e) => setTime(e.currentTarget.value)}
+          />
+        </p>
+        <TextField
+          id="schedule-zone"
+          label="Client’s time zone"
+          value={timeZone}
+          onValue={setTimeZone}
+          placeholder="Pacific/Auckland"
+          describedBy="schedule-zone-hint"
+        >
+          <span class="muted" id="schedule-zone-hint">
+            {' '}
+            A time zone name such as Pacific/Auckland or America/New_York.
+          </span>
+        </TextField>
+        <p>
+          <button type="submit" class="primary" disabled={busy}>
+            {busy ? 'Saving…' : 'Save schedule'}
+          </button>
+        </p>
+      </form>
+      {nextSendAt && (
+        <p class="muted" data-testid="next-reminder">
+          Next reminder: {when(nextSendAt, timeZone)} in the client’s time zone.
+        </p>
+      )}
+      <Outcome outcome={outcome} testId="schedule-result" />
+    </section>
+  );
+}
+
+function NotifyNow({ workspaceId, onSent }: { workspaceId: string; onSent: () => void }) {
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const notify = async () => {
+    setBusy(true);
+    setOutcome(null);
+    try {
+      const result = await ask({ type: 'clients.notifyNow', workspaceId, pressId: crypto.randomUUID() });
+      setOutcome({ done: describeNotify(result) });
+      if (result.queued) onSent();
+    } catch (error) {
+      setOutcome({ problem: asProblem(error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="notify-heading">
+      <h3 id="notify-heading">Notify now</h3>
+      <p class="muted">Emails each client user how many questions are open, with a link to answer them.</p>
+      <p>
+        <button type="button" disabled={busy} onClick={() => void notify()}>
+          {busy ? 'Sending…' : 'Notify now'}
+        </button>
+      </p>
+      <Outcome outcome={outcome} testId="notify-result" />
+    </section>
+  );
+}
+
+const STATE_WORDS = { sent: 'emailed', sending: 'on its way', failed: 'not sent yet, trying again' } as const;
+
+function ReminderHistory({ view, onRefresh }: { view: ClientsView; onRefresh: () => void }) {
+  return (
+    <section aria-labelledby="history-heading">
+      <h3 id="history-heading">Who was reminded when</h3>
+      {view.reminders.length === 0 ? (
+        <p class="muted">No reminder has been sent yet.</p>
+      ) : (
+        <ul class="plain" data-testid="reminder-history">
+          {view.reminders.map((r) => (
+            <li key={r.id}>
+              <XeroText text={r.name} /> (<XeroText text={r.email} />) · {when(r.sentAt ?? r.createdAt)} ·{' '}
+              {plural(r.openQuestions, 'open question')} · {r.trigger === 'now' ? 'Notify now' : 'schedule'} ·{' '}
+              {STATE_WORDS[r.state]}
+            </li>
+          ))}
+        </ul>
+      )}
+      <p>
+        <button type="button" onClick={onRefresh}>
+          Refresh history
+        </button>
+      </p>
+    </section>
+  );
+}
+
+function AccountChoice({ workspaceId, view }: { workspaceId: string; view: ClientsView }) {
+  const [on, setOn] = useState(view.workspace.clientAccountChoice);
+  const [allowed, setAllowed] = useState(new Set(view.workspace.clientAccountIds));
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const toggle = (accountId: string) =>
+    setAllowed((current) => {
+      const next = new Set(current);
+      if (next.has(accountId)) next.delete(accountId);
+      else next.add(accountId);
+      return next;
+    });
+  const submit = async (event: Event) => {
+    event.preventDefault();
+    setBusy(true);
+    setOutcome(null);
+    try {
+      const saved = await ask({
+        type: 'clients.saveAccountChoice',
+        workspaceId,
+        clientAccountChoice: on,
+        clientAccountIds: [...allowed],
+      });
+      setOutcome({
+        done: saved.clientAccountChoice
+          ? `Saved: the client may pick from ${plural(saved.clientAccountIds.length, 'account')}.`
+          : 'Saved: the client does not pick an account.',
+      });
+    } catch (error) {
+      setOutcome({ problem: asProblem(error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section aria-labelledby="account-choice-heading">
+      <h3 id="account-choice-heading">Account choice</h3>
+      <form onSubmit={(e) => void submit(e)}>
+        <p>
+          <label>
+            <input type="checkbox" checked={on} onChange={(e) => setOn(e.currentTarget.checked)} /> Let the
+            client pick the account
+          </label>
+        </p>
+        {view.accounts.length === 0 ? (
+          <p class="muted">
+            This browser has not synced this company’s chart of accounts, so there are no accounts to offer.
+            Choose them from the browser that syncs the company.
+          </p>
+        ) : (
+          <fieldset class="account-list" disabled={!on}>
+            <legend>Accounts the client may pick</legend>
+            {view.accounts.map((a) => (
+              <label key={a.accountId} class="account">
+                <input
+                  type="checkbox"
+                  checked={allowed.has(a.accountId)}
+                  onChange={() => toggle(a.accountId)}
+                />{' '}
+                {a.code && <span class="muted">{a.code} </span>}
+                <XeroText text={a.name} />
+              </label>
+            ))}
+          </fieldset>
+        )}
+        <p>
+          <button type="submit" class="primary" disabled={busy}>
+            {busy ? 'Saving…' : 'Save account choice'}
+          </button>
+        </p>
+      </form>
+      <Outcome outcome={outcome} testId="account-choice-result" />
+    </section>
+  );
+}
