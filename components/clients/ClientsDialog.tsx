@@ -207,7 +207,8 @@ function InviteForm({ workspaceId, onInvited }: { workspaceId: string; onInvited
       <p class="muted">
         They get an email saying who asks and why, with a link to sign in. No password is needed.
       </p>
-      <form onSubmit={(e) => void submit(e)}>
+      {/* noValidate: a mistyped address gets our plain words, not the browser's bubble. */}
+      <form noValidate onSubmit={(e) => void submit(e)}>
         <TextField id="invite-name" label="Client’s name" value={name} onValue={setName} autoComplete="off" />
         <TextField
           id="invite-email"

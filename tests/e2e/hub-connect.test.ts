@@ -5,6 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isolated } from '@/lib/text/hostile';
 import { createFirmWithCli, type HubProcess, startHubProcess } from '../support/hub-process';
+import { connectToHub, type FirmPerson, hubApiAs } from './support/firm-hub';
 import {
   answerXeroSignIn,
   demoUserOrgs,
@@ -27,21 +28,8 @@ let dataDir: string;
 let org: SandboxOrg;
 
 /** The hub's API as the firm's Admin (setting up what a test needs, as an Admin would). */
-async function asAdmin<T>(method: string, apiPath: string, body?: unknown): Promise<T> {
-  const signIn = await fetch(`${hub.url}/api/auth/sign-in/email`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(ADMIN),
-  });
-  const token = signIn.headers.get('set-auth-token');
-  const response = await fetch(`${hub.url}${apiPath}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok) throw new Error(`${method} ${apiPath}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
+const asAdmin = <T>(method: string, apiPath: string, body?: unknown) =>
+  hubApiAs(hub.url, ADMIN)<T>(method, apiPath, body);
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'hub-e2e-'));
@@ -64,14 +52,7 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-async function connectTo(page: Page, who: { email: string; password: string }) {
-  const section = page.getByTestId('hub-server');
-  await section.getByLabel('Server address').fill(hub.url);
-  await section.getByLabel('Email').fill(who.email);
-  await section.getByLabel('Password').fill(who.password);
-  await section.getByRole('button', { name: 'Connect' }).click();
-  await section.getByTestId('hub-signed-in').waitFor();
-}
+const connectTo = (page: Page, who: FirmPerson) => connectToHub(page, hub.url, who);
 
 const rowOf = (page: Page, name: string) =>
   page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(name) }) });
@@ -130,7 +111,10 @@ describe('the options page on the firm’s Client Hub server', () => {
     expect(await row.getByTestId('synced-by').textContent()).toBe('Synced by a colleague');
     // "Sent by": the Admin as the server names them (create-firm names them after their address).
     expect(await row.textContent()).toContain('ada');
-    expect(await row.getByRole('button').count()).toBe(0);
+    // Nothing of the setup to change; only the workspace's clients and reminders (the server decides there).
+    expect(await row.getByRole('button').allTextContents()).toEqual([
+      expect.stringMatching(/^Clients & reminders/),
+    ]);
     expect(await page.locator('#staff-note').textContent()).toContain(
       'comes from your firm’s Client Hub server',
     );
