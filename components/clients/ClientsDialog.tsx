@@ -37,6 +37,24 @@ function Outcome({ outcome, testId }: { outcome: Outcome; testId: string }) {
   );
 }
 
+/** One button's work: busy while it runs, then what it did or the problem. */
+function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [outcome, setOutcome] = useState<Outcome>(null);
+  const run = async (task: () => Promise<string>) => {
+    setBusy(true);
+    setOutcome(null);
+    try {
+      setOutcome({ done: await task() });
+    } catch (error) {
+      setOutcome({ problem: asProblem(error) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, outcome, run };
+}
+
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 function when(iso: string | null, timeZone?: string): string {
@@ -117,22 +135,12 @@ export function ClientsDialog({
 }
 
 function ClientList({ workspaceId, clients }: { workspaceId: string; clients: ClientUser[] }) {
-  const [outcome, setOutcome] = useState<Outcome>(null);
-  const [busy, setBusy] = useState<string | null>(null);
-  const endSessions = async (client: ClientUser) => {
-    setBusy(client.userId);
-    setOutcome(null);
-    try {
+  const { busy, outcome, run } = useAction();
+  const endSessions = (client: ClientUser) =>
+    run(async () => {
       await ask({ type: 'clients.endSessions', workspaceId, userId: client.userId });
-      setOutcome({
-        done: `${isolated(client.name)} is signed out on every device. They can sign in again from an emailed link.`,
-      });
-    } catch (error) {
-      setOutcome({ problem: asProblem(error) });
-    } finally {
-      setBusy(null);
-    }
-  };
+      return `${isolated(client.name)} is signed out on every device. They can sign in again from an emailed link.`;
+    });
   return (
     <section aria-labelledby="clients-heading">
       <h3 id="clients-heading">Client users</h3>
@@ -161,7 +169,7 @@ function ClientList({ workspaceId, clients }: { workspaceId: string; clients: Cl
                   {client.status === 'signed in' ? 'Signed in' : 'Invited'}
                 </td>
                 <td>
-                  <button type="button" disabled={busy !== null} onClick={() => void endSessions(client)}>
+                  <button type="button" disabled={busy} onClick={() => void endSessions(client)}>
                     End sessions<span class="visually-hidden"> of {isolated(client.name)}</span>
                   </button>
                 </td>
@@ -178,28 +186,19 @@ function ClientList({ workspaceId, clients }: { workspaceId: string; clients: Cl
 function InviteForm({ workspaceId, onInvited }: { workspaceId: string; onInvited: () => void }) {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome>(null);
-  const submit = async (event: Event) => {
+  const { busy, outcome, run } = useAction();
+  const submit = (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setOutcome(null);
-    try {
+    return run(async () => {
       const result = await ask({ type: 'clients.invite', workspaceId, name, email });
-      const address = isolated(result.client.email);
-      setOutcome({
-        done: result.created
-          ? `Invitation emailed to ${address}.`
-          : `${address} was already invited: the invitation was emailed again.`,
-      });
       setName('');
       setEmail('');
       onInvited();
-    } catch (error) {
-      setOutcome({ problem: asProblem(error) });
-    } finally {
-      setBusy(false);
-    }
+      const address = isolated(result.client.email);
+      return result.created
+        ? `Invitation emailed to ${address}.`
+        : `${address} was already invited: the invitation was emailed again.`;
+    });
   };
   return (
     <section aria-labelledby="invite-heading">
@@ -235,15 +234,12 @@ function ScheduleForm({ workspaceId, schedule }: { workspaceId: string; schedule
   const [time, setTime] = useState(schedule.time || '09:00');
   const [timeZone, setTimeZone] = useState(schedule.timeZone || browserZone());
   const [nextSendAt, setNextSendAt] = useState(schedule.nextSendAt);
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome>(null);
+  const { busy, outcome, run } = useAction();
   const toggleDay = (day: Weekday) =>
     setDays((current) => (current.includes(day) ? current.filter((d) => d !== day) : [...current, day]));
-  const submit = async (event: Event) => {
+  const submit = (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setOutcome(null);
-    try {
+    return run(async () => {
       const saved = await ask({
         type: 'clients.saveSchedule',
         workspaceId,
@@ -253,16 +249,10 @@ function ScheduleForm({ workspaceId, schedule }: { workspaceId: string; schedule
         timeZone: timeZone.trim(),
       });
       setNextSendAt(saved.nextSendAt);
-      setOutcome({
-        done: saved.enabled
-          ? `Saved: reminders go out on ${saved.weekdays.join(', ')} at ${saved.time} (${saved.timeZone}).`
-          : 'Saved: no reminders are sent on a schedule.',
-      });
-    } catch (error) {
-      setOutcome({ problem: asProblem(error) });
-    } finally {
-      setBusy(false);
-    }
+      return saved.enabled
+        ? `Saved: reminders go out on ${saved.weekdays.join(', ')} at ${saved.time} (${saved.timeZone}).`
+        : 'Saved: no reminders are sent on a schedule.';
+    });
   };
   return (
     <section aria-labelledby="schedule-heading">
@@ -322,21 +312,13 @@ function ScheduleForm({ workspaceId, schedule }: { workspaceId: string; schedule
 }
 
 function NotifyNow({ workspaceId, onSent }: { workspaceId: string; onSent: () => void }) {
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome>(null);
-  const notify = async () => {
-    setBusy(true);
-    setOutcome(null);
-    try {
+  const { busy, outcome, run } = useAction();
+  const notify = () =>
+    run(async () => {
       const result = await ask({ type: 'clients.notifyNow', workspaceId, pressId: crypto.randomUUID() });
-      setOutcome({ done: describeNotify(result) });
       if (result.queued) onSent();
-    } catch (error) {
-      setOutcome({ problem: asProblem(error) });
-    } finally {
-      setBusy(false);
-    }
-  };
+      return describeNotify(result);
+    });
   return (
     <section aria-labelledby="notify-heading">
       <h3 id="notify-heading">Notify now</h3>
@@ -382,8 +364,7 @@ function ReminderHistory({ view, onRefresh }: { view: ClientsView; onRefresh: ()
 function AccountChoice({ workspaceId, view }: { workspaceId: string; view: ClientsView }) {
   const [on, setOn] = useState(view.workspace.clientAccountChoice);
   const [allowed, setAllowed] = useState(new Set(view.workspace.clientAccountIds));
-  const [busy, setBusy] = useState(false);
-  const [outcome, setOutcome] = useState<Outcome>(null);
+  const { busy, outcome, run } = useAction();
   const toggle = (accountId: string) =>
     setAllowed((current) => {
       const next = new Set(current);
@@ -391,27 +372,19 @@ function AccountChoice({ workspaceId, view }: { workspaceId: string; view: Clien
       else next.add(accountId);
       return next;
     });
-  const submit = async (event: Event) => {
+  const submit = (event: Event) => {
     event.preventDefault();
-    setBusy(true);
-    setOutcome(null);
-    try {
+    return run(async () => {
       const saved = await ask({
         type: 'clients.saveAccountChoice',
         workspaceId,
         clientAccountChoice: on,
         clientAccountIds: [...allowed],
       });
-      setOutcome({
-        done: saved.clientAccountChoice
-          ? `Saved: the client may pick from ${plural(saved.clientAccountIds.length, 'account')}.`
-          : 'Saved: the client does not pick an account.',
-      });
-    } catch (error) {
-      setOutcome({ problem: asProblem(error) });
-    } finally {
-      setBusy(false);
-    }
+      return saved.clientAccountChoice
+        ? `Saved: the client may pick from ${plural(saved.clientAccountIds.length, 'account')}.`
+        : 'Saved: the client does not pick an account.';
+    });
   };
   return (
     <section aria-labelledby="account-choice-heading">

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { hubSessionStore } from '@/lib/hub/session';
+import { account as chartAccount } from '../support/accounts';
 import {
   type FirmFixture,
   makeFirm,
@@ -183,15 +184,9 @@ describe('a workspace’s clients and reminders, from the extension', () => {
   test('account choice: the Admin picks from the company’s chart as this browser synced it, and the hub keeps it', async () => {
     const tenantId = firm.own.tenantId;
     const account = (accountId: string, code: string, name: string, extra: object = {}) => ({
+      ...chartAccount(code, name, extra),
       tenantId,
       accountId,
-      code,
-      name,
-      type: 'EXPENSE',
-      accountClass: 'EXPENSE',
-      status: 'ACTIVE',
-      isBankAccount: false,
-      ...extra,
     });
     await admin.db.accounts.bulkPut([
       account('a-429', '429', 'General Expenses'),
