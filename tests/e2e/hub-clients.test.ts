@@ -1,21 +1,11 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isolated } from '@/lib/text/hostile';
 import { transaction } from '../support/hub';
-import { createFirmWithCli, type HubProcess, startHubProcess } from '../support/hub-process';
+import type { HubProcess } from '../support/hub-process';
 import { type Mailbox, startMailbox } from '../support/mailbox';
-import { connectToHub, hubApiAs } from './support/firm-hub';
-import {
-  answerXeroSignIn,
-  demoUserOrgs,
-  type E2E,
-  type SandboxOrg,
-  sendFromPage,
-  startE2E,
-} from './support/harness';
+import { companyRow, connectToHub, type FirmWorld, hubApiAs, startFirmWorld } from './support/firm-hub';
+import { answerXeroSignIn, type E2E, type SandboxOrg, sendFromPage } from './support/harness';
 
 /**
  * The firm's "Clients & reminders" in the built extension in Chromium, against a Client Hub server
@@ -31,35 +21,28 @@ const CLIENT = { name: 'Olive Owner', email: 'olive@business.test' };
 let e2e: E2E;
 let hub: HubProcess;
 let mailbox: Mailbox;
-let dataDir: string;
 let org: SandboxOrg;
 let workspaceId: string;
 const asAdmin = <T>(method: string, apiPath: string, body?: unknown) =>
   hubApiAs(hub.url, ADMIN)<T>(method, apiPath, body);
 
+let world: FirmWorld;
 beforeAll(async () => {
   mailbox = await startMailbox();
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'clients-e2e-'));
-  await createFirmWithCli({ dataDir, name: FIRM, adminEmail: ADMIN.email, adminPassword: ADMIN.password });
-  hub = await startHubProcess({
-    dataDir,
+  world = await startFirmWorld({
+    firm: FIRM,
+    admin: ADMIN,
+    staff: STAFF,
     env: { SMTP_URL: mailbox.url, MAIL_FROM: 'Kauri Accounting <hub@kauri.test>' },
   });
-  await asAdmin('POST', '/api/users', { ...STAFF, role: 'Staff' });
-  e2e = await startE2E({ scale: 20 });
-  const [first] = await demoUserOrgs(e2e.sandbox);
-  if (!first) throw new Error('the sandbox offers no organisation');
-  org = first;
+  ({ hub, e2e, org } = world);
 });
 afterAll(async () => {
-  await e2e?.close();
-  await hub?.stop();
+  await world?.close();
   await mailbox?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-const rowOf = (page: Page, name: string) =>
-  page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(name) }) });
+const rowOf = companyRow;
 
 async function openClients(page: Page): Promise<Locator> {
   await rowOf(page, org.name)

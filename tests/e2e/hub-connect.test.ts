@@ -1,19 +1,16 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isolated } from '@/lib/text/hostile';
-import { createFirmWithCli, type HubProcess, startHubProcess } from '../support/hub-process';
-import { connectToHub, type FirmPerson, hubApiAs } from './support/firm-hub';
+import type { HubProcess } from '../support/hub-process';
 import {
-  answerXeroSignIn,
-  demoUserOrgs,
-  type E2E,
-  readStore,
-  type SandboxOrg,
-  startE2E,
-} from './support/harness';
+  companyRow,
+  connectToHub,
+  type FirmPerson,
+  type FirmWorld,
+  hubApiAs,
+  startFirmWorld,
+} from './support/firm-hub';
+import { answerXeroSignIn, type E2E, readStore, type SandboxOrg } from './support/harness';
 
 /**
  * The built extension in Chromium, connected to a Client Hub server in its own process (as
@@ -24,38 +21,22 @@ const STAFF = { email: 'sam@hub-e2e.test', password: 'another long passphrase', 
 
 let e2e: E2E;
 let hub: HubProcess;
-let dataDir: string;
 let org: SandboxOrg;
 
 /** The hub's API as the firm's Admin (setting up what a test needs, as an Admin would). */
 const asAdmin = <T>(method: string, apiPath: string, body?: unknown) =>
   hubApiAs(hub.url, ADMIN)<T>(method, apiPath, body);
 
+let world: FirmWorld;
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'hub-e2e-'));
-  await createFirmWithCli({
-    dataDir,
-    name: 'Kauri Accounting',
-    adminEmail: ADMIN.email,
-    adminPassword: ADMIN.password,
-  });
-  hub = await startHubProcess({ dataDir });
-  await asAdmin('POST', '/api/users', { ...STAFF, role: 'Staff' });
-  e2e = await startE2E({ scale: 20 });
-  const [first] = await demoUserOrgs(e2e.sandbox);
-  if (!first) throw new Error('the sandbox offers no organisation');
-  org = first;
+  world = await startFirmWorld({ firm: 'Kauri Accounting', admin: ADMIN, staff: STAFF });
+  ({ hub, e2e, org } = world);
 });
-afterAll(async () => {
-  await e2e?.close();
-  await hub?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-});
+afterAll(() => world?.close());
 
 const connectTo = (page: Page, who: FirmPerson) => connectToHub(page, hub.url, who);
 
-const rowOf = (page: Page, name: string) =>
-  page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(name) }) });
+const rowOf = companyRow;
 
 describe('the options page on the firm’s Client Hub server', () => {
   test('an Admin signs in: the role is the server’s, no first-run form, and their Xero company reaches the server', async () => {
