@@ -269,6 +269,8 @@ export function startBackground(deps: BackgroundDeps) {
   const afterSync = async (tenantId: string) => {
     await tasks.attachments.afterSync(tenantId).catch(() => undefined);
     report(tenantId);
+    // The sync's new tasks go to the firm's server now, not at the next schedule (no server: nothing).
+    void hubLive.catchUp().catch(() => undefined);
     if (historyReads.has(tenantId)) return;
     const controller = new AbortController();
     historyReads.set(tenantId, controller);
@@ -356,7 +358,10 @@ export function startBackground(deps: BackgroundDeps) {
         name: workspace.name.slice(0, 120),
         createdAt: Date.parse(workspace.createdAt),
       });
-      return service.linkWorkspace(tenantId, { workspaceId: workspace.id });
+      const linked = await service.linkWorkspace(tenantId, { workspaceId: workspace.id });
+      // The company's tasks made before the link go to the workspace now (pull links, then uploads).
+      void hubLive.catchUp().catch(() => undefined);
+      return linked;
     },
     ...syncHandlers,
     'accounts.save': async (request) => {

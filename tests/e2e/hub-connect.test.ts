@@ -13,6 +13,7 @@ import {
   type SandboxOrg,
   startE2E,
 } from './support/harness';
+import { companyRow, connectToHub, type FirmLogin, hubAs } from './support/hub';
 
 /**
  * The built extension in Chromium, connected to a Client Hub server in its own process (as
@@ -27,21 +28,8 @@ let dataDir: string;
 let org: SandboxOrg;
 
 /** The hub's API as the firm's Admin (setting up what a test needs, as an Admin would). */
-async function asAdmin<T>(method: string, apiPath: string, body?: unknown): Promise<T> {
-  const signIn = await fetch(`${hub.url}/api/auth/sign-in/email`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(ADMIN),
-  });
-  const token = signIn.headers.get('set-auth-token');
-  const response = await fetch(`${hub.url}${apiPath}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok) throw new Error(`${method} ${apiPath}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
+const asAdmin = <T>(method: string, apiPath: string, body?: unknown) =>
+  hubAs<T>(hub, ADMIN, method, apiPath, body);
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'hub-e2e-'));
@@ -64,17 +52,8 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-async function connectTo(page: Page, who: { email: string; password: string }) {
-  const section = page.getByTestId('hub-server');
-  await section.getByLabel('Server address').fill(hub.url);
-  await section.getByLabel('Email').fill(who.email);
-  await section.getByLabel('Password').fill(who.password);
-  await section.getByRole('button', { name: 'Connect' }).click();
-  await section.getByTestId('hub-signed-in').waitFor();
-}
-
-const rowOf = (page: Page, name: string) =>
-  page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(name) }) });
+const connectTo = (page: Page, who: FirmLogin) => connectToHub(page, hub.url, who);
+const rowOf = companyRow;
 
 describe('the options page on the firm’s Client Hub server', () => {
   test('an Admin signs in: the role is the server’s, no first-run form, and their Xero company reaches the server', async () => {
