@@ -425,11 +425,19 @@ export function startBackground(deps: BackgroundDeps) {
     return syncing;
   }
 
+  /** Removes queued while Xero was unreachable; once done, the firm's table forgets them too. */
+  async function retryRemovals() {
+    const results = await service.retryPendingRemovals().catch(() => []);
+    for (const result of results) {
+      if (result.state === 'removed') await firmConnections.forget(result.tenantId).catch(() => undefined);
+    }
+  }
+
   /** One check at a time: a page opening while the schedule runs joins the running check. */
   let running: Promise<void> | null = null;
   function checkNow(): Promise<void> {
     running ??= (async () => {
-      await service.retryPendingRemovals().catch(() => undefined);
+      await retryRemovals();
       await service.retryPendingRevocations().catch(() => undefined);
       await service.checkAll();
       // The server may have changed this user's role or removed them; then the firm's table.
@@ -463,7 +471,7 @@ export function startBackground(deps: BackgroundDeps) {
       }
     });
   // Removals queued while Xero was unreachable finish on the next start.
-  void service.retryPendingRemovals().catch(() => undefined);
+  void retryRemovals();
   // A role changed on the server takes effect when the worker starts, not only on the schedule.
   void hub.check().catch(() => undefined);
   // A worker (re)started: what the hub changed meanwhile, and what waited to be sent.

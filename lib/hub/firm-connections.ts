@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ClientHubDb } from '../db/database';
 import { type Connection, connectionSchema } from '../db/records';
 import type { connectionInputSchema, connectionSchema as hubConnectionSchema } from './contract';
@@ -15,6 +15,8 @@ type ConnectionInput = z.input<typeof connectionInputSchema>;
 type HubConnection = z.output<typeof hubConnectionSchema>;
 
 const DISCONNECTED = new Set(['grant-revoked', 'grant-expired', 'connection-removed']);
+
+const TO_FORGET_KEY = 'hubCompaniesToForget';
 
 export function healthOf(row: Connection, removing: boolean): ConnectionInput['health'] {
   if (removing || !row.grantId) return 'disconnected';
@@ -33,6 +35,29 @@ export function createFirmConnections({ db, link }: FirmConnectionsDeps) {
    * company, but only a change is sent (each PUT is a line in the firm's activity).
    */
   const sent = new Map<string, string>();
+
+  /** Companies removed here that the server has not yet been told to forget (settings key). */
+  async function toForget(): Promise<string[]> {
+    const parsed = z.array(z.string()).safeParse((await db.settings.get(TO_FORGET_KEY))?.value);
+    return parsed.success ? parsed.data : [];
+  }
+  async function setToForget(tenantIds: string[]) {
+    if (tenantIds.length === 0) await db.settings.delete(TO_FORGET_KEY);
+    else await db.settings.put({ key: TO_FORGET_KEY, value: tenantIds });
+  }
+
+  async function deleteOnServer(tenantId: string) {
+    await link.call(async (client, session) => {
+      sent.delete(`${session.url} ${session.firm.id} ${tenantId}`);
+      try {
+        await client.connections.delete(tenantId);
+      } catch (error) {
+        // Already gone from the server (a colleague removed it first): nothing left to do.
+        if ((error as { code?: string }).code !== 'hub-not-found') throw error;
+      }
+    });
+    await setToForget((await toForget()).filter((id) => id !== tenantId));
+  }
 
   async function put(tenantId: string, input: ConnectionInput): Promise<boolean> {
     return link.call(async (client, session) => {
@@ -84,6 +109,13 @@ export function createFirmConnections({ db, link }: FirmConnectionsDeps) {
     /** Every company this browser syncs whose state changed (after a health check); catches up failures. */
     async reportAll(): Promise<number> {
       if (!(await canReport())) return 0;
+      const pending = await toForget();
+      // Connected here again since: the server keeps it.
+      const stillGone = (
+        await Promise.all(pending.map(async (id) => ((await localRow(id)) ? null : id)))
+      ).filter((id): id is string => id !== null);
+      if (stillGone.length !== pending.length) await setToForget(stillGone);
+      for (const tenantId of stillGone) await deleteOnServer(tenantId).catch(() => undefined);
       let reported = 0;
       for (const row of await db.connections.toArray()) {
         const parsed = connectionSchema.safeParse(row);
@@ -93,18 +125,14 @@ export function createFirmConnections({ db, link }: FirmConnectionsDeps) {
       return reported;
     },
 
-    /** Removed from this browser: the firm's table forgets it too. */
+    /**
+     * Removed from this browser: the firm's table forgets it too. Kept in a list until the server
+     * has it (unreachable, signed out), and retried with every reportAll.
+     */
     async forget(tenantId: string): Promise<boolean> {
+      await setToForget([...new Set([...(await toForget()), tenantId])]);
       if (!(await canReport())) return false;
-      await link.call(async (client, session) => {
-        sent.delete(`${session.url} ${session.firm.id} ${tenantId}`);
-        try {
-          await client.connections.delete(tenantId);
-        } catch (error) {
-          // Already gone from the server (a colleague removed it first): nothing left to do.
-          if ((error as { code?: string }).code !== 'hub-not-found') throw error;
-        }
-      });
+      await deleteOnServer(tenantId);
       return true;
     },
 
