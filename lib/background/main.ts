@@ -12,6 +12,7 @@ import { createHubLive, LIVE_PORT, sessionApi } from '../hub/live';
 import { createHubPull } from '../hub/pull';
 import { createHubPush } from '../hub/push';
 import { hubSessionStore } from '../hub/session';
+import { createUnsentWork } from '../hub/unsent';
 import type { SetupState } from '../messaging/contract';
 import { pageRequestSchemas } from '../messaging/page-contract';
 import { createMessageRouter, type Handlers, type Sender } from '../messaging/router';
@@ -124,8 +125,11 @@ export function startBackground(deps: BackgroundDeps) {
   const historyReads = new Map<string, AbortController>();
   // The firm's Client Hub server (optional): its session lives in the extension's own database.
   const hubSessions = hubSessionStore(deps.db.settings);
+  // Work not yet sent when its author signs out: kept, and sent only as them.
+  const unsentWork = createUnsentWork({ db: deps.db, now: deps.now });
   const hub = createHubLink({
     sessions: hubSessions,
+    unsent: (session) => unsentWork.summary(session),
     fetch: deps.fetch,
     now: deps.now,
     managedUrl: async () => (await policy()).hubUrl,
@@ -215,7 +219,7 @@ export function startBackground(deps: BackgroundDeps) {
     newId: deps.newId,
     withLock: deps.withLock,
     firmUser: currentUser,
-    hub: createHubPush({ db: deps.db, api: hubApi, now: deps.now }),
+    hub: createHubPush({ db: deps.db, api: hubApi, now: deps.now, unsent: unsentWork }),
   });
   const hubPull = createHubPull({
     db: deps.db,
@@ -308,11 +312,19 @@ export function startBackground(deps: BackgroundDeps) {
     },
     'hub.state': () => hub.state(),
     'hub.signIn': async ({ url, email, password }) => {
-      const state = await hub.signIn({ url, email, password });
+      const before = await hub.session();
+      await hub.signIn({ url, email, password });
+      const after = await hub.session();
+      if (after) await unsentWork.signedIn(before, after);
       void firmConnections.reportAll().catch(() => undefined);
-      return state;
+      // What waited for this person goes now; then colleagues' changes come in.
+      void hubLive.catchUp().catch(() => undefined);
+      return hub.state();
     },
-    'hub.signOut': () => hub.signOut(),
+    'hub.signOut': async () => {
+      await unsentWork.signingOut(await hub.session());
+      return hub.signOut();
+    },
     'hub.check': () => hub.check(),
     'hub.connections': async () => ({ rows: await firmConnections.list() }),
     'hub.workspaces': async () => ({

@@ -127,11 +127,12 @@ export function createFirmConnections({ db, link }: FirmConnectionsDeps) {
 
     /**
      * Removed from this browser: the firm's table forgets it too. Kept in a list until the server
-     * has it (unreachable, signed out), and retried with every reportAll.
+     * has it (unreachable), and retried with every reportAll.
      */
     async forget(tenantId: string): Promise<boolean> {
-      await setToForget([...new Set([...(await toForget()), tenantId])]);
+      // No server (or not its Admin): nothing to tell, and nothing of the company stays here.
       if (!(await canReport())) return false;
+      await setToForget([...new Set([...(await toForget()), tenantId])]);
       await deleteOnServer(tenantId);
       return true;
     },
