@@ -206,6 +206,7 @@ export function startBackground(deps: BackgroundDeps) {
     tabs: deps.tabs,
     xeroTabMatches: deps.xeroTabMatches ?? [],
     extensionUrl: deps.extensionUrl,
+    firmCompanies: () => firmConnections.companies(),
   });
   pages.watchTaskChanges();
   // The firm's Client Hub server, when this browser is signed in to one: tasks go there through the
@@ -236,7 +237,11 @@ export function startBackground(deps: BackgroundDeps) {
     db: deps.db,
     sessions: hubSessions,
     now: deps.now,
-    pull: () => hubPull.pullAll(),
+    // The feed, then (at most once a minute) the firm's companies, which tell colleagues' Xero pages apart.
+    pull: async () => {
+      await hubPull.pullAll();
+      await firmConnections.refreshCompanies(deps.now()).catch(() => undefined);
+    },
     send: () => tasks.outbox.kick(),
   });
   deps.onConnect?.((port) => {
@@ -316,6 +321,7 @@ export function startBackground(deps: BackgroundDeps) {
       await hub.signIn({ url, email, password });
       const after = await hub.session();
       if (after) await unsentWork.signedIn(before, after);
+      await firmConnections.refreshCompanies(deps.now(), true).catch(() => undefined);
       void firmConnections.reportAll().catch(() => undefined);
       // What waited for this person goes now; then colleagues' changes come in.
       void hubLive.catchUp().catch(() => undefined);
