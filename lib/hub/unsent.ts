@@ -24,10 +24,12 @@ const identitySchema = z.object({
 type Identity = z.infer<typeof identitySchema>;
 
 const unsentSchema = z.object({
-  owner: identitySchema,
-  /** Jobs held back while someone else is signed in; null: every unsent job (nobody signed in). */
-  held: z.array(z.string()).nullable(),
+  /** Who was signed in last (signed out since): unsent work not held for anyone else is theirs. */
+  lastUser: identitySchema.nullable(),
+  /** Work held for its author while someone else is signed in, by job (id and Idempotency-Key). */
+  held: z.array(z.object({ owner: identitySchema, keys: z.array(z.string()) })),
 });
+type Unsent = z.infer<typeof unsentSchema>;
 
 /** What the options page says about it. */
 export interface UnsentWork {
@@ -45,6 +47,7 @@ const identityOf = (session: HubSession): Identity => ({
 const same = (a: Identity, b: HubSession) => a.url === b.url && a.userId === b.user.id;
 const keyOf = (job: Pick<OutboxJob, 'id' | 'idempotencyKey'>) => `${job.id}|${job.idempotencyKey}`;
 const changes = (n: number) => (n === 1 ? '1 change' : `${n} changes`);
+const names = (owners: Identity[]) => owners.map((o) => `${o.name} (${o.email})`).join(' and ');
 
 export interface UnsentWorkDeps {
   db: ClientHubDb;
@@ -52,9 +55,13 @@ export interface UnsentWorkDeps {
 }
 
 export function createUnsentWork({ db, now }: UnsentWorkDeps) {
-  async function load() {
+  async function load(): Promise<Unsent> {
     const parsed = unsentSchema.safeParse((await db.settings.get(UNSENT_KEY))?.value);
-    return parsed.success ? parsed.data : null;
+    return parsed.success ? parsed.data : { lastUser: null, held: [] };
+  }
+  async function save(unsent: Unsent) {
+    if (!unsent.lastUser && unsent.held.length === 0) await db.settings.delete(UNSENT_KEY);
+    else await db.settings.put({ key: UNSENT_KEY, value: unsent });
   }
 
   /** Writes to the server still waiting here (any state but done or failed for good). */
@@ -63,32 +70,42 @@ export function createUnsentWork({ db, now }: UnsentWorkDeps) {
     return rows.filter(isHubJob);
   }
 
+  /** Held jobs still waiting, by their author. */
+  async function heldWaiting(held: Unsent['held']) {
+    const pending = new Set((await waiting()).map(keyOf));
+    return held
+      .map((group) => ({ owner: group.owner, count: group.keys.filter((k) => pending.has(k)).length }))
+      .filter((group) => group.count > 0);
+  }
+
   return {
-    /** Before signing out: what waits is `session`'s. */
+    /** Before signing out: what waits and is not held for someone else is `session`'s. */
     async signingOut(session: HubSession | null): Promise<void> {
       if (!session) return;
-      const current = await load();
-      // Someone else's held work stays theirs; the rest is this person's.
-      if (current?.held && !same(current.owner, session)) return;
-      await db.settings.put({ key: UNSENT_KEY, value: { owner: identityOf(session), held: null } });
+      await save({ ...(await load()), lastUser: identityOf(session) });
     },
 
     /**
-     * After a sign-in. The same person as before: their work is sent now (not after the sign-in
-     * wait). Someone else: what waits stays held for its author; the new person's changes go out.
+     * After a sign-in. The author's own held work is released; work of the person signed in before
+     * (or signed out last) is held for them unless it is this same person. Then every waiting write
+     * is due now: sent, or marked with whose sign-in it waits for.
      */
     async signedIn(before: HubSession | null, after: HubSession): Promise<void> {
-      const current = await load();
-      const owner =
-        current?.owner ?? (before && !same(identityOf(before), after) ? identityOf(before) : null);
-      if (!owner || same(owner, after)) {
-        await db.settings.delete(UNSENT_KEY);
-      } else {
-        const held = current?.held ?? (await waiting()).map(keyOf);
-        if (held.length === 0) await db.settings.delete(UNSENT_KEY);
-        else await db.settings.put({ key: UNSENT_KEY, value: { owner, held } });
+      const unsent = await load();
+      const previous = unsent.lastUser ?? (before ? identityOf(before) : null);
+      let held = unsent.held.filter((group) => !same(group.owner, after));
+      if (previous && !same(previous, after)) {
+        // Already someone's (the one signing in now included): not the previous person's.
+        const taken = new Set(unsent.held.flatMap((group) => group.keys));
+        const keys = (await waiting()).map(keyOf).filter((k) => !taken.has(k));
+        if (keys.length > 0) {
+          const theirs = held.find((g) => g.owner.url === previous.url && g.owner.userId === previous.userId);
+          held = theirs
+            ? held.map((g) => (g === theirs ? { ...g, keys: [...g.keys, ...keys] } : g))
+            : [...held, { owner: previous, keys }];
+        }
       }
-      // Due now: sent, or (held) marked with whose sign-in they wait for.
+      await save({ lastUser: null, held });
       const at = now();
       await db.outbox
         .where('state')
@@ -99,32 +116,36 @@ export function createUnsentWork({ db, now }: UnsentWorkDeps) {
         });
     },
 
-    /** The jobs among `jobs` that must not be sent as the person signed in now. */
+    /** The jobs among `jobs` that must not be sent as the person signed in now, and whose they are. */
     async heldBack(jobs: readonly OutboxJob[]): Promise<{ ids: Set<string>; owner: Identity } | null> {
-      const current = await load();
-      if (!current?.held) return null;
-      const held = new Set(current.held);
-      const ids = new Set(jobs.filter((job) => held.has(keyOf(job))).map((job) => job.id));
-      return ids.size === 0 ? null : { ids, owner: current.owner };
+      const { held } = await load();
+      const ids = new Set<string>();
+      let owner: Identity | undefined;
+      for (const job of jobs) {
+        const group = held.find((g) => g.keys.includes(keyOf(job)));
+        if (!group) continue;
+        ids.add(job.id);
+        owner ??= group.owner;
+      }
+      return owner ? { ids, owner } : null;
     },
 
     /** For the options page: how much waits, whose it is, and what sends it. */
     async summary(session: HubSession | null): Promise<UnsentWork | null> {
-      const current = await load();
-      const pending = await waiting();
+      const unsent = await load();
       if (session && session.refusedAt === null) {
-        if (!current?.held) return null;
-        const held = new Set(current.held);
-        const count = pending.filter((job) => held.has(keyOf(job))).length;
+        const groups = await heldWaiting(unsent.held);
+        const count = groups.reduce((n, g) => n + g.count, 0);
         if (count === 0) return null;
-        const who = `${current.owner.name} (${current.owner.email})`;
+        const owners = groups.map((g) => g.owner);
         return {
           count,
-          message: `${changes(count)} made while ${who} was signed in ${count === 1 ? 'is' : 'are'} kept on this computer and not sent as you. They are sent when ${current.owner.name} signs in here again.`,
+          message: `${changes(count)} made while ${names(owners)} ${owners.length === 1 ? 'was' : 'were'} signed in ${count === 1 ? 'is' : 'are'} kept on this computer and not sent as you. They are sent when ${owners.map((o) => o.name).join(' or ')} signs in here again.`,
         };
       }
+      const pending = await waiting();
       if (pending.length === 0) return null;
-      const owner = current?.owner;
+      const owner = unsent.lastUser;
       return {
         count: pending.length,
         message: owner

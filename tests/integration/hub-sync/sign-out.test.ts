@@ -107,12 +107,29 @@ test('a colleague signing in on this computer does not send the first person’s
   const [held] = await browser.pendingHubJobs();
   expect(held?.problem?.title).toBe('Waiting for Ada Admin to sign in');
 
-  // Sam signs out, Ada signs in: Ada's note is sent, as Ada, once; Sam's is not sent again.
+  // One more of Sam's that the server does not get before Sam signs out: it is Sam's, not Ada's.
+  hubUnreachable = true;
+  await browser.bg.ask({ type: 'tasks.comment', taskId: task.id, text: 'Sam’s unsent note' });
+  await browser.round();
   await browser.bg.ask({ type: 'hub.signOut' });
-  await signInAs(firm.admin.email);
+  hubUnreachable = false;
+
+  // Ada signs in: Ada's note is sent, as Ada, once; Sam's is not sent again, Sam's unsent one waits.
+  const ada = await signInAs(firm.admin.email);
+  expect(ada.unsent?.count).toBe(1);
+  expect(ada.unsent?.message).toContain('made while Sam Staff');
   await browser.settle();
-  expect(await browser.pendingHubJobs()).toEqual([]);
   const after = await commentsOnServer();
   expect(after.filter((c) => c.body === 'Ada’s note')).toEqual([{ body: 'Ada’s note', author: 'Ada Admin' }]);
   expect(after.filter((c) => c.body === 'Sam’s note')).toHaveLength(1);
+  expect(after.map((c) => c.body)).not.toContain('Sam’s unsent note');
+
+  // Sam signs in again: Sam's unsent note goes, as Sam.
+  await browser.bg.ask({ type: 'hub.signOut' });
+  await signInAs(firm.staff.email);
+  await browser.settle();
+  expect(await browser.pendingHubJobs()).toEqual([]);
+  expect((await commentsOnServer()).filter((c) => c.body === 'Sam’s unsent note')).toEqual([
+    { body: 'Sam’s unsent note', author: 'Sam Staff' },
+  ]);
 });
