@@ -85,6 +85,12 @@ export function HubServerSection({ hub, onChange }: Props) {
     }
   }
 
+  const unsentNote = hub.unsent && (
+    <p class="notice" data-testid="hub-unsent">
+      {hub.unsent.message}
+    </p>
+  );
+
   return (
     <section class="card" aria-labelledby="hub-heading" data-testid="hub-server">
       <h2 id="hub-heading">Client Hub server</h2>
@@ -99,6 +105,7 @@ export function HubServerSection({ hub, onChange }: Props) {
             <span class="muted">{ROLE_NOTE[hub.user.role] ?? ''}</span>
           </p>
           {hub.problem && <ProblemNotice problem={hub.problem} />}
+          {unsentNote}
           <p>
             <button type="button" onClick={signOut} disabled={busy !== null}>
               {busy === 'sign-out' ? 'Signing out…' : 'Sign out'}
@@ -122,6 +129,7 @@ export function HubServerSection({ hub, onChange }: Props) {
               the firm. Without a server, Client Hub works on this computer only.
             </p>
           )}
+          {unsentNote}
           <TextField
             id="hub-address"
             label="Server address"

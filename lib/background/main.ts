@@ -13,6 +13,7 @@ import { createHubLive, LIVE_PORT, sessionApi } from '../hub/live';
 import { createHubPull } from '../hub/pull';
 import { createHubPush } from '../hub/push';
 import { hubSessionStore } from '../hub/session';
+import { createUnsentWork } from '../hub/unsent';
 import type { SetupState } from '../messaging/contract';
 import { pageRequestSchemas } from '../messaging/page-contract';
 import { createMessageRouter, type Handlers, type Sender } from '../messaging/router';
@@ -125,8 +126,11 @@ export function startBackground(deps: BackgroundDeps) {
   const historyReads = new Map<string, AbortController>();
   // The firm's Client Hub server (optional): its session lives in the extension's own database.
   const hubSessions = hubSessionStore(deps.db.settings);
+  // Work not yet sent when its author signs out: kept, and sent only as them.
+  const unsentWork = createUnsentWork({ db: deps.db, now: deps.now });
   const hub = createHubLink({
     sessions: hubSessions,
+    unsent: (session) => unsentWork.summary(session),
     fetch: deps.fetch,
     now: deps.now,
     managedUrl: async () => (await policy()).hubUrl,
@@ -203,6 +207,7 @@ export function startBackground(deps: BackgroundDeps) {
     tabs: deps.tabs,
     xeroTabMatches: deps.xeroTabMatches ?? [],
     extensionUrl: deps.extensionUrl,
+    firmCompanies: () => firmConnections.companies(),
   });
   pages.watchTaskChanges();
   // The firm's Client Hub server, when this browser is signed in to one: tasks go there through the
@@ -216,7 +221,7 @@ export function startBackground(deps: BackgroundDeps) {
     newId: deps.newId,
     withLock: deps.withLock,
     firmUser: currentUser,
-    hub: createHubPush({ db: deps.db, api: hubApi, now: deps.now }),
+    hub: createHubPush({ db: deps.db, api: hubApi, now: deps.now, unsent: unsentWork }),
   });
   const hubPull = createHubPull({
     db: deps.db,
@@ -233,7 +238,11 @@ export function startBackground(deps: BackgroundDeps) {
     db: deps.db,
     sessions: hubSessions,
     now: deps.now,
-    pull: () => hubPull.pullAll(),
+    // The feed, then (at most once a minute) the firm's companies, which tell colleagues' Xero pages apart.
+    pull: async () => {
+      await hubPull.pullAll();
+      await firmConnections.refreshCompanies(deps.now()).catch(() => undefined);
+    },
     send: () => tasks.outbox.kick(),
   });
   deps.onConnect?.((port) => {
@@ -270,6 +279,8 @@ export function startBackground(deps: BackgroundDeps) {
   const afterSync = async (tenantId: string) => {
     await tasks.attachments.afterSync(tenantId).catch(() => undefined);
     report(tenantId);
+    // The sync's new tasks go to the firm's server now, not at the next schedule (no server: nothing).
+    void hubLive.catchUp().catch(() => undefined);
     if (historyReads.has(tenantId)) return;
     const controller = new AbortController();
     historyReads.set(tenantId, controller);
@@ -308,11 +319,20 @@ export function startBackground(deps: BackgroundDeps) {
     },
     'hub.state': () => hub.state(),
     'hub.signIn': async ({ url, email, password }) => {
-      const state = await hub.signIn({ url, email, password });
+      const before = await hub.session();
+      await hub.signIn({ url, email, password });
+      const after = await hub.session();
+      if (after) await unsentWork.signedIn(before, after);
+      await firmConnections.refreshCompanies(deps.now(), true).catch(() => undefined);
       void firmConnections.reportAll().catch(() => undefined);
-      return state;
+      // What waited for this person goes now; then colleagues' changes come in.
+      void hubLive.catchUp().catch(() => undefined);
+      return hub.state();
     },
-    'hub.signOut': () => hub.signOut(),
+    'hub.signOut': async () => {
+      await unsentWork.signingOut(await hub.session());
+      return hub.signOut();
+    },
     'hub.check': () => hub.check(),
     'hub.connections': async () => ({ rows: await firmConnections.list() }),
     'hub.workspaces': async () => ({
@@ -358,7 +378,10 @@ export function startBackground(deps: BackgroundDeps) {
         name: workspace.name.slice(0, 120),
         createdAt: Date.parse(workspace.createdAt),
       });
-      return service.linkWorkspace(tenantId, { workspaceId: workspace.id });
+      const linked = await service.linkWorkspace(tenantId, { workspaceId: workspace.id });
+      // The company's tasks made before the link go to the workspace now (pull links, then uploads).
+      void hubLive.catchUp().catch(() => undefined);
+      return linked;
     },
     ...syncHandlers,
     'accounts.save': async (request) => {
@@ -422,11 +445,19 @@ export function startBackground(deps: BackgroundDeps) {
     return syncing;
   }
 
+  /** Removes queued while Xero was unreachable; once done, the firm's table forgets them too. */
+  async function retryRemovals() {
+    const results = await service.retryPendingRemovals().catch(() => []);
+    for (const result of results) {
+      if (result.state === 'removed') await firmConnections.forget(result.tenantId).catch(() => undefined);
+    }
+  }
+
   /** One check at a time: a page opening while the schedule runs joins the running check. */
   let running: Promise<void> | null = null;
   function checkNow(): Promise<void> {
     running ??= (async () => {
-      await service.retryPendingRemovals().catch(() => undefined);
+      await retryRemovals();
       await service.retryPendingRevocations().catch(() => undefined);
       await service.checkAll();
       // The server may have changed this user's role or removed them; then the firm's table.
@@ -460,7 +491,7 @@ export function startBackground(deps: BackgroundDeps) {
       }
     });
   // Removals queued while Xero was unreachable finish on the next start.
-  void service.retryPendingRemovals().catch(() => undefined);
+  void retryRemovals();
   // A role changed on the server takes effect when the worker starts, not only on the schedule.
   void hub.check().catch(() => undefined);
   // A worker (re)started: what the hub changed meanwhile, and what waited to be sent.

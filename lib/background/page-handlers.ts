@@ -2,6 +2,7 @@ import { Dexie } from 'dexie';
 import { companyIsConnected } from '../db/company-data';
 import type { ClientHubDb } from '../db/database';
 import { type Connection, connectionSchema } from '../db/records';
+import type { FirmCompany } from '../hub/firm-connections';
 import { queueHubTasks } from '../hub/push';
 import type { NotPushable, TaskSummary, TasksChanged } from '../messaging/page-contract';
 import type { Handlers } from '../messaging/router';
@@ -56,6 +57,8 @@ export interface PageHandlerDeps {
   xeroTabMatches: string[];
   /** runtime.getURL: the Client Tasks page's address. */
   extensionUrl: (path: string) => string;
+  /** The firm's companies whose tasks come from its Client Hub server (none without a server). */
+  firmCompanies?: () => Promise<FirmCompany[]>;
 }
 
 /** A refusal the bookkeeper can act on; describeError passes code and message through. */
@@ -242,6 +245,21 @@ type PageHandlers = Pick<Handlers, 'xero.pageContext' | 'tasks.lookup' | 'tasks.
 export function createPageHandlers(deps: PageHandlerDeps, gateway: TaskGateway = createTaskGateway(deps)) {
   const { db } = deps;
 
+  /** A company of the firm that this browser holds no Xero sign-in for, by tenant. */
+  async function colleagueCompany(tenantId: string): Promise<FirmCompany | undefined> {
+    if (validConnections([await db.connections.get(tenantId)]).length > 0) return undefined;
+    return (await deps.firmCompanies?.())?.find((c) => c.tenantId === tenantId);
+  }
+
+  /**
+   * Why a transaction of a colleague's company has no Push here: the task is made from Xero's own
+   * record of it, which only a browser holding the company's Xero sign-in can read (never the page).
+   */
+  const noPushHere = (company: FirmCompany): Omit<NotPushable, 'bankTransactionId'> => ({
+    label: 'No Client Task',
+    message: `No Client Task yet. This browser is not connected to ${company.organisationName} in Xero, so it cannot make one: Client Hub reads the transaction from Xero first. ${company.connectedBy}’s browser syncs this company; ask them or an Admin to push it.`,
+  });
+
   /** Tells every Xero tab that tasks changed; a tab without our content script just refuses. */
   async function notifyXeroTabs(tenantId: string | null) {
     if (!deps.tabs) return;
@@ -275,7 +293,21 @@ export function createPageHandlers(deps: PageHandlerDeps, gateway: TaskGateway =
 
   const handlers: PageHandlers = {
     'xero.pageContext': async (page) => {
-      const connections = validConnections(await db.connections.toArray());
+      const own = validConnections(await db.connections.toArray());
+      const mine = new Set(own.map((c) => c.tenantId));
+      // A colleague's company: its tasks come from the firm's server; it is told apart by the same
+      // signals (short code first), so a page is never badged as the wrong company.
+      const colleagues = ((await deps.firmCompanies?.()) ?? [])
+        .filter((c) => !mine.has(c.tenantId))
+        .map((c) => ({
+          tenantId: c.tenantId,
+          tenantName: c.organisationName,
+          organisation: {
+            name: c.organisationName,
+            ...(c.shortCode ? { shortCode: c.shortCode } : {}),
+          },
+        }));
+      const connections = [...own, ...colleagues];
       const verdict = await decideOrganisation(connections, page, async (tenantId, ids) => {
         const keys = ids.map((id): [string, string] => [tenantId, id.toLowerCase()]);
         const found = [...(await db.bankTransactions.bulkGet(keys)), ...(await db.clientTasks.bulkGet(keys))];
@@ -293,9 +325,23 @@ export function createPageHandlers(deps: PageHandlerDeps, gateway: TaskGateway =
         bankTransactionIds,
         includeActivity === true,
       );
+      const company = await colleagueCompany(tenantId);
+      if (company) {
+        const withTask = new Set(tasks.map((t) => t.bankTransactionId));
+        for (const id of new Set(bankTransactionIds.map((x) => x.toLowerCase()))) {
+          if (!withTask.has(id)) notPushable.push({ bankTransactionId: id, ...noPushHere(company) });
+        }
+      }
       return notPushable.length > 0 ? { tasks, notPushable } : { tasks };
     },
     'tasks.push': async ({ tenantId, bankTransactionId }) => {
+      const company = await colleagueCompany(tenantId);
+      const known = clientTaskSchema.safeParse(
+        await db.clientTasks.get([tenantId, bankTransactionId.toLowerCase()]),
+      );
+      if (company && known.success)
+        return { taskId: known.data.id, status: known.data.status, created: false };
+      if (company) throw new PushRefused('not-connected-here', noPushHere(company).message);
       const { task, created } = await gateway.push(tenantId, bankTransactionId);
       // The storage watcher tells the tabs too; this is quicker and covers a worker without BroadcastChannel.
       if (created) void notifyXeroTabs(tenantId);

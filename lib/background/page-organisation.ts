@@ -1,4 +1,10 @@
-import type { Connection } from '../db/records';
+import type { Connection as StoredConnection } from '../db/records';
+
+/**
+ * A Xero company a page may show: one this browser connected, or one of the firm's that a colleague
+ * syncs (its name and short code from the firm's server). Only what tells them apart.
+ */
+export type Connection = Pick<StoredConnection, 'tenantId' | 'tenantName' | 'organisation'>;
 
 /**
  * Which connected Xero company a page shows, from what the page carries, strongest signal first:

@@ -356,19 +356,19 @@ export function createConnectionService(deps: ConnectionServiceDeps) {
     },
 
     /** Retries removals that could not reach Xero (called on start-up and by the schedule). */
+    /** Queued Removes, tried again; each result names its company (the firm's server forgets it too). */
     async retryPendingRemovals() {
       const pending = await db.pendingRemovals.toArray();
-      const results: RemovalResult[] = [];
+      const results: (RemovalResult & { tenantId: string })[] = [];
       for (const removal of pending) {
         // Cancelled by a sign-in since the list was read: nothing to do.
-        results.push(
-          await finishRemoval(removal.tenantId).catch(() => ({
-            name: removal.tenantName,
-            state: 'cancelled' as const,
-            revokedSignIn: false,
-            tasksDeleted: 0,
-          })),
-        );
+        const result = await finishRemoval(removal.tenantId).catch(() => ({
+          name: removal.tenantName,
+          state: 'cancelled' as const,
+          revokedSignIn: false,
+          tasksDeleted: 0,
+        }));
+        results.push({ ...result, tenantId: removal.tenantId });
       }
       return results;
     },

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { ClientHubDb } from '../db/database';
 import { type Connection, connectionSchema } from '../db/records';
 import type { connectionInputSchema, connectionSchema as hubConnectionSchema } from './contract';
@@ -15,6 +15,22 @@ type ConnectionInput = z.input<typeof connectionInputSchema>;
 type HubConnection = z.output<typeof hubConnectionSchema>;
 
 const DISCONNECTED = new Set(['grant-revoked', 'grant-expired', 'connection-removed']);
+
+const TO_FORGET_KEY = 'hubCompaniesToForget';
+/** The firm's companies as the server last listed them, for telling which one a Xero page shows. */
+const FIRM_COMPANIES_KEY = 'hubFirmCompanies';
+/** Asked of the server at most this often by the near-live rounds (a sign-in asks at once). */
+const FIRM_COMPANIES_TTL_MS = 60_000;
+
+const firmCompanySchema = z.object({
+  tenantId: z.string(),
+  organisationName: z.string(),
+  shortCode: z.string().nullable(),
+  connectedBy: z.string(),
+});
+/** A Xero company of the firm: a colleague's browser may hold its Xero sign-in, not this one. */
+export type FirmCompany = z.infer<typeof firmCompanySchema>;
+const firmCompaniesSchema = z.object({ at: z.number(), companies: z.array(firmCompanySchema) });
 
 export function healthOf(row: Connection, removing: boolean): ConnectionInput['health'] {
   if (removing || !row.grantId) return 'disconnected';
@@ -33,6 +49,39 @@ export function createFirmConnections({ db, link }: FirmConnectionsDeps) {
    * company, but only a change is sent (each PUT is a line in the firm's activity).
    */
   const sent = new Map<string, string>();
+
+  /** Companies removed here that the server has not yet been told to forget (settings key). */
+  async function toForget(): Promise<string[]> {
+    const parsed = z.array(z.string()).safeParse((await db.settings.get(TO_FORGET_KEY))?.value);
+    return parsed.success ? parsed.data : [];
+  }
+  async function setToForget(tenantIds: string[]) {
+    if (tenantIds.length === 0) await db.settings.delete(TO_FORGET_KEY);
+    else await db.settings.put({ key: TO_FORGET_KEY, value: tenantIds });
+  }
+
+  /** Removed here: the firm's list kept for pages forgets it too (the next refresh may bring it back). */
+  async function dropCompany(tenantId: string) {
+    const known = firmCompaniesSchema.safeParse((await db.settings.get(FIRM_COMPANIES_KEY))?.value);
+    if (!known.success) return;
+    await db.settings.put({
+      key: FIRM_COMPANIES_KEY,
+      value: { ...known.data, companies: known.data.companies.filter((c) => c.tenantId !== tenantId) },
+    });
+  }
+
+  async function deleteOnServer(tenantId: string) {
+    await link.call(async (client, session) => {
+      sent.delete(`${session.url} ${session.firm.id} ${tenantId}`);
+      try {
+        await client.connections.delete(tenantId);
+      } catch (error) {
+        // Already gone from the server (a colleague removed it first): nothing left to do.
+        if ((error as { code?: string }).code !== 'hub-not-found') throw error;
+      }
+    });
+    await setToForget((await toForget()).filter((id) => id !== tenantId));
+  }
 
   async function put(tenantId: string, input: ConnectionInput): Promise<boolean> {
     return link.call(async (client, session) => {
@@ -81,9 +130,43 @@ export function createFirmConnections({ db, link }: FirmConnectionsDeps) {
       return put(tenantId, await inputFor(row));
     },
 
+    /**
+     * The firm's companies whose tasks this browser pulls (a workspace linked to them), for the
+     * badges in a colleague's company's Xero pages. None without a usable server sign-in.
+     */
+    async companies(): Promise<FirmCompany[]> {
+      const session = await link.session();
+      if (!session || session.refusedAt !== null) return [];
+      const parsed = firmCompaniesSchema.safeParse((await db.settings.get(FIRM_COMPANIES_KEY))?.value);
+      if (!parsed.success) return [];
+      const linked = await db.hubLinks.bulkGet(parsed.data.companies.map((c) => c.tenantId));
+      return parsed.data.companies.filter((_, i) => linked[i] !== undefined);
+    },
+
+    /** Lists the firm's companies from the server again (at most once a minute unless `force`). */
+    async refreshCompanies(now: number, force = false): Promise<void> {
+      const known = firmCompaniesSchema.safeParse((await db.settings.get(FIRM_COMPANIES_KEY))?.value);
+      if (!force && known.success && now - known.data.at < FIRM_COMPANIES_TTL_MS) return;
+      const listed = await link.call((client) => client.connections.list());
+      const companies: FirmCompany[] = listed.map((c) => ({
+        tenantId: c.tenantId,
+        organisationName: c.organisationName,
+        shortCode: c.shortCode,
+        connectedBy: c.connectedBy.name,
+      }));
+      await db.settings.put({ key: FIRM_COMPANIES_KEY, value: { at: now, companies } });
+    },
+
     /** Every company this browser syncs whose state changed (after a health check); catches up failures. */
     async reportAll(): Promise<number> {
       if (!(await canReport())) return 0;
+      const pending = await toForget();
+      // Connected here again since: the server keeps it.
+      const stillGone = (
+        await Promise.all(pending.map(async (id) => ((await localRow(id)) ? null : id)))
+      ).filter((id): id is string => id !== null);
+      if (stillGone.length !== pending.length) await setToForget(stillGone);
+      for (const tenantId of stillGone) await deleteOnServer(tenantId).catch(() => undefined);
       let reported = 0;
       for (const row of await db.connections.toArray()) {
         const parsed = connectionSchema.safeParse(row);
@@ -93,18 +176,16 @@ export function createFirmConnections({ db, link }: FirmConnectionsDeps) {
       return reported;
     },
 
-    /** Removed from this browser: the firm's table forgets it too. */
+    /**
+     * Removed from this browser: the firm's table forgets it too. Kept in a list until the server
+     * has it (unreachable), and retried with every reportAll.
+     */
     async forget(tenantId: string): Promise<boolean> {
+      await dropCompany(tenantId);
+      // No server (or not its Admin): nothing to tell, and nothing of the company stays here.
       if (!(await canReport())) return false;
-      await link.call(async (client, session) => {
-        sent.delete(`${session.url} ${session.firm.id} ${tenantId}`);
-        try {
-          await client.connections.delete(tenantId);
-        } catch (error) {
-          // Already gone from the server (a colleague removed it first): nothing left to do.
-          if ((error as { code?: string }).code !== 'hub-not-found') throw error;
-        }
-      });
+      await setToForget([...new Set([...(await toForget()), tenantId])]);
+      await deleteOnServer(tenantId);
       return true;
     },
 

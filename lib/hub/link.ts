@@ -27,6 +27,8 @@ export interface HubLinkDeps {
   managedUrl: () => Promise<string | undefined>;
   /** The host a plain-http server is allowed on (sandbox builds only; see plainHttpHubHost). */
   plainHttpHost?: string | null;
+  /** Work for the server still waiting on this computer, in words (lib/hub/unsent.ts). */
+  unsent?: (session: HubSession | null) => Promise<HubState['unsent']>;
   /** Whether the browser lets the extension reach this origin (the optional host permission). */
   hasOriginPermission?: (origin: string) => Promise<boolean>;
 }
@@ -87,6 +89,7 @@ export function createHubLink(deps: HubLinkDeps) {
       signInRefused: session?.refusedAt != null,
       checkedAt: session?.checkedAt ?? null,
       problem: session ? lastProblem : null,
+      unsent: (await deps.unsent?.(session)) ?? null,
     });
   }
 

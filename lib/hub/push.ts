@@ -8,6 +8,7 @@ import { HUB_MAX_BATCH } from './contract';
 import { type HubLink, hubLinkSchema } from './records';
 import { hubStateOf, hubStatusOf, transactionOf } from './task-wire';
 import type { HubTasksApi } from './tasks-api';
+import type { UnsentWorkStore } from './unsent';
 
 /**
  * Writes to the firm's Client Hub server, run by the durable outbox (lib/tasks/outbox.ts) like the
@@ -22,6 +23,8 @@ export interface HubPushDeps {
   /** The server's task routes for the current sign-in; null when there is no hub session. */
   api: () => Promise<HubTasksApi | null>;
   now: () => number;
+  /** Work held for the person who made it (lib/hub/unsent.ts); absent: nothing is held. */
+  unsent?: Pick<UnsentWorkStore, 'heldBack'>;
 }
 
 /** Why a write to the server did not happen, and when to try again. */
@@ -394,7 +397,29 @@ export function createHubPush(deps: HubPushDeps) {
     }
   }
 
-  return { sendTasks, perform };
+  /**
+   * Of the jobs due now, those made while another person was signed in: they wait for that person,
+   * with why in plain words, and are never sent as whoever is signed in now.
+   */
+  async function heldBack(
+    jobs: readonly OutboxJob[],
+  ): Promise<{ ids: Set<string>; problem: HubWriteProblem } | null> {
+    const held = await deps.unsent?.heldBack(jobs.filter(isHubJob));
+    if (!held) return null;
+    const problem = new HubWriteProblem(
+      {
+        code: 'not-authorised',
+        title: `Waiting for ${held.owner.name} to sign in`,
+        message: `This change was made while ${held.owner.name} (${held.owner.email}) was signed in to the Client Hub server, so it is not sent under anyone else’s name. It is kept on this computer.`,
+        action: `${held.owner.name} signs in under “Client Hub server” in Client Hub settings; the change is then sent.`,
+        severity: 'warning',
+      },
+      'sign-in',
+    );
+    return { ids: held.ids, problem };
+  }
+
+  return { sendTasks, perform, heldBack };
 }
 
 export type HubPush = ReturnType<typeof createHubPush>;

@@ -17,6 +17,8 @@ export const hubStateSchema = z.object({
   problem: z
     .object({ code: z.string(), title: z.string(), message: z.string(), action: z.string() })
     .nullable(),
+  /** Changes for the server still kept on this computer, and whose sign-in sends them. */
+  unsent: z.object({ count: z.number().int().min(1), message: z.string() }).nullable(),
 });
 export type HubState = z.infer<typeof hubStateSchema>;
 

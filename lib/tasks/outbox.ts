@@ -535,8 +535,13 @@ export function createOutbox(deps: OutboxDeps) {
     }
     for (;;) {
       if (stopped) return;
-      const due = await dueJobs();
+      let due = await dueJobs();
       if (due.length === 0) break;
+      const held = await deps.hub?.heldBack(due);
+      if (held) {
+        for (const job of due) if (held.ids.has(job.id)) await hubFailed(job, job.attempts, held.problem);
+        due = due.filter((job) => !held.ids.has(job.id));
+      }
       const hubTasks = due.filter((job) => job.payload.kind === 'hub-task');
       if (hubTasks.length > 0) await runHubTasks(hubTasks);
       const queue = due.filter((job) => job.payload.kind !== 'hub-task');

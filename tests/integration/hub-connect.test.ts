@@ -289,6 +289,52 @@ describe('the firm’s integration table', () => {
     await expect.poll(async () => (await onServer()).length, { timeout: 30_000 }).toBe(0);
   });
 
+  test('a Remove retried after Xero was unreachable deletes the company on the server too, even when the server was down then', async () => {
+    const firm = await makeFirm(hub);
+    const [org] = await demoUserOrganisations(sandbox);
+    if (!org) throw new Error('sandbox has no organisations');
+    let xeroDown = false;
+    let hubDown = false;
+    const via: typeof fetch = (input, init) => {
+      const url = input instanceof Request ? input.url : String(input);
+      if (xeroDown && !url.startsWith(hub.url)) return Promise.reject(new TypeError('fetch failed'));
+      if (hubDown && url.startsWith(hub.url)) return Promise.reject(new TypeError('fetch failed'));
+      return fetch(input, init);
+    };
+    const ada = background({
+      fetch: via,
+      launchSignIn: (url) => signInWithForms(url, { organisations: [org.name] }),
+    });
+    await signInAs(ada, firm.users.Admin.email);
+    await ada.ask({ type: 'connections.add' });
+    const onServer = async () =>
+      (
+        await firm.users.Admin.request<{ connections: { tenantId: string }[] }>('GET', '/api/connections')
+      ).body.connections.map((c) => c.tenantId);
+    await expect.poll(onServer, { timeout: 30_000 }).toEqual([org.tenantId]);
+
+    // Xero cannot be reached: the Remove waits, and the firm's table keeps the company meanwhile.
+    xeroDown = true;
+    expect((await ada.ask({ type: 'connections.remove', tenantId: org.tenantId })).state).toBe('queued');
+    expect(await onServer()).toEqual([org.tenantId]);
+
+    // Xero is back but the server is not: the next check finishes the Remove here and keeps the
+    // server's part for later.
+    xeroDown = false;
+    hubDown = true;
+    await ada.ask({ type: 'connections.check' });
+    expect(await ada.db.pendingRemovals.count()).toBe(0);
+    expect(await ada.db.connections.get(org.tenantId)).toBeUndefined();
+    expect(await onServer()).toEqual([org.tenantId]);
+    expect((await ada.db.settings.get('hubCompaniesToForget'))?.value).toEqual([org.tenantId]);
+
+    // The server is back: the next check deletes it there, once.
+    hubDown = false;
+    await ada.ask({ type: 'connections.check' });
+    expect(await onServer()).toEqual([]);
+    expect(await ada.db.settings.get('hubCompaniesToForget')).toBeUndefined();
+  });
+
   test('Staff see only the companies of their workspaces, read-only', async () => {
     const firm = await makeFirm(hub);
     for (const [tenantId, name] of [
