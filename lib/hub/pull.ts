@@ -3,7 +3,7 @@ import type { WithLock } from '../auth/token-manager';
 import type { ClientHubDb } from '../db/database';
 import { type ClientTask, clientTaskSchema } from '../sync/records';
 import { chosenAccountSchema, type OutboxJob, type TaskEvent, type TaskMessage } from '../tasks/records';
-import { queueHubTasks } from './push';
+import { queueHubChart, queueHubTasks } from './push';
 import type { HubFile, HubLink } from './records';
 import { hubLinkSchema } from './records';
 import {
@@ -161,7 +161,13 @@ export function createHubPull(deps: HubPullDeps) {
       }
       return links;
     });
-    for (const tenantId of fresh) await uploadExisting(tenantId);
+    for (const tenantId of fresh) {
+      await uploadExisting(tenantId);
+      // Newly linked: the workspace gets this company's chart (if this browser synced it).
+      await db.transaction('rw', [db.accounts, db.hubLinks, db.outbox], () =>
+        queueHubChart(db, tenantId, deps.now()),
+      );
+    }
     return links;
   }
 
@@ -345,6 +351,7 @@ export function createHubPull(deps: HubPullDeps) {
         uploadedBy: file.uploadedBy,
         createdAt: file.createdAt,
         localFileId: known?.localFileId ?? null,
+        inXeroAt: known?.inXeroAt ?? null,
       };
       await db.hubFiles.put(row);
     }

@@ -17,6 +17,8 @@ export const hubLinkSchema = z.object({
   /** The feed's `nextSince` after the last page applied here. */
   since: z.number().int().min(0),
   pulledAt: z.number().nullable(),
+  /** A hash of the chart of accounts last uploaded to the workspace (unchanged charts are not sent). */
+  chartHash: z.string().optional(),
 });
 export type HubLink = z.infer<typeof hubLinkSchema>;
 
@@ -39,5 +41,17 @@ export const hubFileSchema = z.object({
   createdAt: z.string(),
   /** Set when the bytes were copied into this browser's taskFiles (to go to Xero). */
   localFileId: z.string().nullable(),
+  /** When this browser put it on the Xero transaction (a Close). */
+  inXeroAt: z.number().nullable().optional(),
 });
 export type HubFile = z.infer<typeof hubFileSchema>;
+
+/** A hub file's bytes, downloaded on demand (opened, or sent to Xero by a Close); never all up front. */
+export const hubFileBytesSchema = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  taskId: z.string(),
+  blob: z.instanceof(Blob),
+  storedAt: z.number(),
+});
+export type HubFileBytes = z.infer<typeof hubFileBytesSchema>;
