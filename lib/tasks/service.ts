@@ -179,9 +179,18 @@ export function createTaskService(deps: TaskServiceDeps) {
   /** Lines in the company's monitored accounts move to `account`, if Xero still has what was seen. */
   async function recodeJob(task: ClientTask, account: ChosenAccount, closeId: string) {
     const connection = connectionSchema.safeParse(await db.connections.get(task.tenantId));
-    const fromAccountIds = connection.success ? connection.data.monitoredAccountIds : [];
-    if (fromAccountIds.length === 0) return null;
+    const monitored = (connection.success ? connection.data.monitoredAccountIds : []).map((id) =>
+      id.toLowerCase(),
+    );
     const expected = await shapeSeen(task);
+    const own = [
+      ...new Set(
+        (expected.lines ?? []).flatMap((line) => (line.accountId ? [line.accountId.toLowerCase()] : [])),
+      ),
+    ];
+    // A task pushed from a Xero page may sit in any account: then its own lines are what moves.
+    const fromAccountIds = own.some((id) => monitored.includes(id)) || own.length === 0 ? monitored : own;
+    if (fromAccountIds.length === 0) return null;
     return job(task, { kind: 'recode', account, fromAccountIds, expected }, `recode-${closeId}`, closeId, 2);
   }
 
