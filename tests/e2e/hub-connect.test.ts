@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isolated } from '@/lib/text/hostile';
-import { createFirmWithCli, type HubProcess, startHubProcess } from '../support/hub-process';
+import { createFirmWithCli, type HubProcess, hubApiAs, startHubProcess } from '../support/hub-process';
 import {
   answerXeroSignIn,
   demoUserOrgs,
@@ -27,21 +27,8 @@ let dataDir: string;
 let org: SandboxOrg;
 
 /** The hub's API as the firm's Admin (setting up what a test needs, as an Admin would). */
-async function asAdmin<T>(method: string, apiPath: string, body?: unknown): Promise<T> {
-  const signIn = await fetch(`${hub.url}/api/auth/sign-in/email`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(ADMIN),
-  });
-  const token = signIn.headers.get('set-auth-token');
-  const response = await fetch(`${hub.url}${apiPath}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok) throw new Error(`${method} ${apiPath}: ${response.status} ${await response.text()}`);
-  return (await response.json()) as T;
-}
+const asAdmin = <T>(method: string, apiPath: string, body?: unknown) =>
+  hubApiAs<T>(hub.url, ADMIN, method, apiPath, body);
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'hub-e2e-'));

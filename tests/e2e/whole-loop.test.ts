@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createFirmWithCli, type HubProcess, startHubProcess } from '../support/hub-process';
+import { createFirmWithCli, type HubProcess, hubApiAs, startHubProcess } from '../support/hub-process';
 import { type Mailbox, startMailbox } from '../support/mailbox';
 import { jpeg } from '../support/receipts';
 import { askFrom, pushableIn, storedTasksFrom, type XeroTransaction } from './support/connected';
@@ -36,22 +36,9 @@ let dataDir: string;
 let org: SandboxOrg;
 let options: Page;
 
-/** The hub's API as the firm's Admin (setting up what the firm's screens will do). */
-async function asAdmin<T>(method: string, apiPath: string, body?: unknown): Promise<T> {
-  const signIn = await fetch(`${hub.url}/api/auth/sign-in/email`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(ADMIN),
-  });
-  const token = signIn.headers.get('set-auth-token');
-  const response = await fetch(`${hub.url}${apiPath}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  if (!response.ok) throw new Error(`${method} ${apiPath}: ${response.status} ${await response.text()}`);
-  return (response.status === 204 ? null : await response.json()) as T;
-}
+/** The hub's API as the firm's Admin (setting up what a test needs, as an Admin would). */
+const asAdmin = <T>(method: string, apiPath: string, body?: unknown) =>
+  hubApiAs<T>(hub.url, ADMIN, method, apiPath, body);
 
 interface Truth {
   LineItems: { AccountID: string }[];

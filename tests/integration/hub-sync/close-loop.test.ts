@@ -191,10 +191,14 @@ test('Close in the browser holding the token writes History, the photo and the r
   expect(again.Attachments).toEqual(truth.Attachments);
 });
 
-test("a colleague's Close without a token (accepting the client's account) is written by the token holder: History, photo, recode, once", async () => {
+/**
+ * The client answers a fresh task with a photo of `size` bytes; the colleague (no Xero token) pulls
+ * it and Closes it accepting the client's account; the Close reaches the hub.
+ */
+async function closedByColleague(answer: string, size: number) {
   const task = await freshTask();
-  const photo = jpeg(5200);
-  await clientAnswers(task.hub.taskId, 'Petrol for the ute', photo);
+  const photo = jpeg(size);
+  await clientAnswers(task.hub.taskId, answer, photo);
   await colleague.settle();
   const there = (await colleague.tasks()).find((t) => t.bankTransactionId === task.bankTransactionId);
   if (!there) throw new Error('not pulled');
@@ -202,6 +206,11 @@ test("a colleague's Close without a token (accepting the client's account) is wr
     closed: 1,
   });
   await colleague.settle();
+  return { task, there, photo };
+}
+
+test("a colleague's Close without a token (accepting the client's account) is written by the token holder: History, photo, recode, once", async () => {
+  const { task, there, photo } = await closedByColleague('Petrol for the ute', 5200);
   expect(await colleague.db.outbox.filter((j) => !j.payload.kind.startsWith('hub-')).count()).toBe(0);
   expect(await hubTask(task.hub.taskId)).toMatchObject({
     status: 'Closed',
@@ -233,14 +242,7 @@ test("a colleague's Close without a token (accepting the client's account) is wr
 });
 
 test('a worker killed while uploading the photo of a Close made elsewhere finishes after restart, exactly once', async () => {
-  const task = await freshTask();
-  const photo = jpeg(6300);
-  await clientAnswers(task.hub.taskId, 'Parking at the airport', photo);
-  await colleague.settle();
-  const there = (await colleague.tasks()).find((t) => t.bankTransactionId === task.bankTransactionId);
-  if (!there) throw new Error('not pulled');
-  await colleague.bg.ask({ type: 'tasks.close', taskIds: [there.id], recode: true });
-  await colleague.settle();
+  const { task, photo } = await closedByColleague('Parking at the airport', 6300);
 
   // The admin's background dies just after the photo's upload reached Xero (its answer never came).
   const dying = dyingOn((method, url) => method === 'PUT' && /\/Attachments\//.test(url));
