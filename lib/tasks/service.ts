@@ -1,6 +1,7 @@
 import type { ClientHubDb } from '../db/database';
 import { connectionSchema, type FirmUser } from '../db/records';
 import { queueHubComment, queueHubFiles, queueHubStatus } from '../hub/push';
+import { closedElsewhereWaiting, unmarkClosedElsewhere } from '../hub/records';
 import {
   accountRecordSchema,
   bankTransactionRecordSchema,
@@ -437,24 +438,14 @@ export function createTaskService(deps: TaskServiceDeps) {
      * Tasks a colleague closed on the firm's server from a browser without this company's Xero token:
      * this browser, which holds one, writes the client's answer into Xero (History, the client's files,
      * and the recode when the firm accepted the client's account). Each closure is written once: its
-     * Close here has a fixed id, and every write reads Xero first. Without `taskIds`, every such task
-     * (a worker that stopped between the pull and this).
+     * Close here has a fixed id, and every write reads Xero first. Without `taskIds`, those the pull
+     * recorded as waiting (a worker that stopped between the pull and this).
      */
     async writeClosedElsewhere(taskIds?: string[]) {
-      const candidates: ClientTask[] = taskIds
-        ? (await Promise.all(taskIds.map((id) => taskOf(id).catch(() => null)))).flatMap((t) =>
-            t ? [t] : [],
-          )
-        : (
-            await db.clientTasks
-              .where('status')
-              .equals('Closed')
-              .filter((t) => Boolean(t.hub?.statusChangedAt) && !t.hub?.writtenToXero)
-              .toArray()
-          ).flatMap((row) => {
-            const parsed = clientTaskSchema.safeParse(row);
-            return parsed.success ? [parsed.data] : [];
-          });
+      const ids = taskIds ?? (await closedElsewhereWaiting(db));
+      const candidates = (await Promise.all(ids.map((id) => taskOf(id).catch(() => null)))).flatMap((t) =>
+        t ? [t] : [],
+      );
       let writing = 0;
       for (const task of candidates) {
         const hub = task.hub;
@@ -504,6 +495,8 @@ export function createTaskService(deps: TaskServiceDeps) {
         });
         writing++;
       }
+      // Queued (durably, in the outbox) or nothing to write from here: no longer waiting.
+      await unmarkClosedElsewhere(db, ids);
       if (writing > 0) void deps.outbox.kick();
       return { writing };
     },

@@ -1,6 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { taskSchema } from '@/lib/hub/contract';
+import { sessionApi } from '@/lib/hub/live';
+import { createHubPull } from '@/lib/hub/pull';
+import { hubSessionStore } from '@/lib/hub/session';
 import { createUser } from '../../../hub/domain/users';
 import { chartOf } from '../../../hub/domain/workspaces';
 import { type Sandbox, startSandbox } from '../../../sandbox/server';
@@ -10,7 +13,7 @@ import { keptMail, type PortalVisitor, signInByLink } from '../../support/portal
 import { jpeg } from '../../support/receipts';
 import { startTestBackground } from '../support/background';
 import { dyingOn, notesOf, outboxSettled, truthOf } from '../tasks/support';
-import { type Browser, feedOf, hubFirm, openBrowser, PASSWORD } from './support';
+import { type Browser, feedOf, hubFirm, newTransaction, openBrowser, PASSWORD } from './support';
 
 /**
  * The way back from a client's answer on the hub into Xero: the chart the portal offers from, the
@@ -82,13 +85,19 @@ const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('he
 const used = new Set<string>();
 async function freshTask() {
   const task = (await admin.tasks()).find((t) => t.status === 'Open' && t.hub && !used.has(t.id));
-  if (!task?.hub) throw new Error('no open task on the hub');
+  if (!task?.hub)
+    throw new Error(
+      `no open task on the hub: ${JSON.stringify((await admin.tasks()).map((t) => [t.status, Boolean(t.hub)]))}`,
+    );
   used.add(task.id);
   return { ...task, hub: task.hub };
 }
 
 test('the chart of accounts goes to the workspace after the sync, without bank or archived accounts, and only when it changed', async () => {
   await admin.settle(); // links the company
+  // Enough questions for every test of this file, one each.
+  const monitoredId = [...(admin.h?.companies[0]?.monitored ?? [])][0] as string;
+  for (let i = 0; i < 4; i++) await newTransaction(sandbox, admin.tenantId, monitoredId, 20 + i);
   await admin.sync(); // loads the chart and makes the tasks
   await admin.settle();
   const chart = await chartOnHub();
@@ -280,6 +289,59 @@ test('a worker killed while uploading the photo of a Close made elsewhere finish
     new Set([fuel.accountId.toLowerCase()]),
   );
   expect((await hubTask(task.hub.taskId)).writtenToXero?.name).toBe('Ada Admin');
+  next.background.tasks.outbox.stop();
+});
+
+test("a worker that stopped right after pulling a colleague's Close writes it to Xero when it starts again", async () => {
+  const { task, photo } = await closedByColleague('Taxi to the client meeting', 7400);
+  // The pull stores the page (and the Close) but its worker stops before queuing the writes.
+  admin.bg.background.tasks.outbox.stop();
+  const cut = createHubPull({
+    db: admin.db,
+    api: sessionApi(hubSessionStore(admin.db.settings)),
+    now: Date.now,
+    newId: () => randomUUID(),
+    withLock: async (_name, run) => run(),
+  });
+  await cut.pullAll();
+  expect((await admin.tasks()).find((t) => t.id === task.id)?.status).toBe('Closed');
+  expect(
+    await admin.db.outbox
+      .where('taskId')
+      .equals(task.id)
+      .filter((j) => !j.payload.kind.startsWith('hub-'))
+      .count(),
+  ).toBe(0);
+
+  // A new worker on the same database: on start it finds the Close waiting and writes it.
+  const next = startTestBackground({
+    sandboxUrl: sandbox.url,
+    db: admin.db,
+    launchSignIn: async () => {
+      throw new Error('no sign-in');
+    },
+  });
+  await expect
+    .poll(
+      async () =>
+        await admin.db.outbox
+          .where('taskId')
+          .equals(task.id)
+          .filter((j) => !j.payload.kind.startsWith('hub-'))
+          .count(),
+      { timeout: 30_000, interval: 200 },
+    )
+    .toBeGreaterThan(0);
+  await next.background.tasks.outbox.idle();
+  await outboxSettled(admin.db);
+  await next.background.hub.live.catchUp();
+  const truth = await truthOf(sandbox, admin.tenantId, task.bankTransactionId);
+  expect(notesOf(truth).filter((n) => n.includes('Taxi to the client meeting'))).toHaveLength(1);
+  expect(truth.Attachments.filter((a) => a.Sha256 === sha(photo))).toHaveLength(1);
+  expect(new Set(truth.LineItems.map((l) => l.AccountID.toLowerCase()))).toEqual(
+    new Set([fuel.accountId.toLowerCase()]),
+  );
+  expect((await hubTask(task.hub.taskId)).writtenToXero).not.toBeNull();
   next.background.tasks.outbox.stop();
 });
 
