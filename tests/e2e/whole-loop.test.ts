@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { createFirmWithCli, type HubProcess, hubApiAs, startHubProcess } from '../support/hub-process';
 import { type Mailbox, startMailbox } from '../support/mailbox';
 import { jpeg } from '../support/receipts';
-import { askFrom, pushableIn, storedTasksFrom, type XeroTransaction } from './support/connected';
+import { askFrom, storedTasksFrom, type XeroTransaction } from './support/connected';
 import {
   accountIdOf,
   connectAsAdmin,
@@ -62,7 +62,7 @@ beforeAll(async () => {
   });
   mailbox = await startMailbox();
   hub = await startHubProcess({ dataDir, env: { SMTP_URL: mailbox.url } });
-  e2e = await startE2E({ scale: 20 });
+  e2e = await startE2E();
   const [first] = await demoUserOrgs(e2e.sandbox);
   if (!first) throw new Error('the sandbox offers no organisation');
   org = first;
@@ -119,15 +119,20 @@ test('push from Xero → invitation over SMTP → answer on a phone → Answered
   const listed = (await (
     await fetch(`${e2e.sandbox.url}/__sandbox/orgs/${org.tenantId}/bank-transactions`)
   ).json()) as XeroTransaction[] | { BankTransactions: XeroTransaction[] };
-  const transactions = Array.isArray(listed) ? listed : listed.BankTransactions;
-  const synced = (await storedTasksFrom(options))[0];
-  const syncedTransaction = transactions.find((t) => t.BankTransactionID === synced?.bankTransactionId);
-  if (!syncedTransaction) throw new Error('the sync made no task');
+  const dateOf = (t: XeroTransaction) => Number(/\d+/.exec(t.Date)?.[0]);
   const withTasks = new Set((await storedTasksFrom(options)).map((t) => t.bankTransactionId));
-  const target = pushableIn(
-    { transactions, synced: syncedTransaction, uncategorizedId: uncategorized },
-    (id) => withTasks.has(id),
-  );
+  // The newest Spend Money with no task yet, coded to an ordinary account (the list shows it first).
+  const target = (Array.isArray(listed) ? listed : listed.BankTransactions)
+    .sort((x, y) => dateOf(y) - dateOf(x))
+    .find(
+      (t) =>
+        t.Type === 'SPEND' &&
+        t.Status === 'AUTHORISED' &&
+        t.LineItems.length > 0 &&
+        t.LineItems.every((l) => l.AccountID && l.AccountID !== uncategorized) &&
+        !withTasks.has(t.BankTransactionID),
+    );
+  if (!target) throw new Error('no Spend Money to push in the seed');
   const xero = await e2e.browser.context.newPage();
   await xero.goto(
     `${e2e.sandbox.url}/Bank/BankTransactions.aspx?accountID=${target.BankAccount.AccountID}&tenant=${org.tenantId}&rows=300`,
