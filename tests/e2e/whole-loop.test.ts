@@ -213,12 +213,13 @@ test('push from Xero → invitation over SMTP → answer on a phone → Answered
     .waitFor();
   const answeredAt = Date.now();
 
-  // The Client Tasks page shows Answered within 5 s, with the client's account choice.
+  // The Client Tasks page shows Answered within 5 s, with the client's account choice. (Waited for
+  // longer, so a miss says by how much; the goal is asserted on the time taken.)
   await expect
-    .poll(() => panel.getByTestId('task-status').textContent(), { timeout: 5_000, interval: 100 })
+    .poll(() => panel.getByTestId('task-status').textContent(), { timeout: 60_000, interval: 100 })
     .toBe('Answered');
   const took = Date.now() - answeredAt;
-  expect(took).toBeLessThanOrEqual(5_000);
+  expect(took, `Answered shown ${took} ms after the client sent it`).toBeLessThanOrEqual(5_000);
   await expect
     .poll(() => panel.getByTestId('client-chose').textContent(), { timeout: 10_000 })
     .toBe('Client chose: 449 Motor Vehicle Expenses');
