@@ -26,17 +26,19 @@ async function readPanel(db: ClientHubDb, taskId: string) {
   const task = await db.clientTasks.where('id').equals(taskId).first();
   if (!task) return null;
   const key: [string, string] = [task.tenantId, task.bankTransactionId];
-  const [messages, files, jobs, closes, inXero, activity, events, accounts, connection] = await Promise.all([
-    db.taskMessages.where('taskId').equals(taskId).sortBy('at'),
-    db.taskFiles.where('taskId').equals(taskId).toArray(),
-    db.outbox.where('taskId').equals(taskId).toArray(),
-    db.closeRequests.where('taskId').equals(taskId).toArray(),
-    db.xeroAttachments.get(key),
-    db.taskActivity.where('taskId').equals(taskId).toArray(),
-    db.taskEvents.where('taskId').equals(taskId).toArray(),
-    db.accounts.where('tenantId').equals(task.tenantId).toArray(),
-    db.connections.get(task.tenantId),
-  ]);
+  const [messages, files, jobs, closes, inXero, activity, events, accounts, connection, hubFiles] =
+    await Promise.all([
+      db.taskMessages.where('taskId').equals(taskId).sortBy('at'),
+      db.taskFiles.where('taskId').equals(taskId).toArray(),
+      db.outbox.where('taskId').equals(taskId).toArray(),
+      db.closeRequests.where('taskId').equals(taskId).toArray(),
+      db.xeroAttachments.get(key),
+      db.taskActivity.where('taskId').equals(taskId).toArray(),
+      db.taskEvents.where('taskId').equals(taskId).toArray(),
+      db.accounts.where('tenantId').equals(task.tenantId).toArray(),
+      db.connections.get(task.tenantId),
+      db.hubFiles.where('taskId').equals(taskId).sortBy('createdAt'),
+    ]);
   const log = [
     ...activity.map((a) => ({ id: a.id, at: a.at, text: activitySentence(a), changes: a.changes })),
     ...events.map((e) => ({ id: e.id, at: e.at, text: asSentence(e.text), changes: [] })),
@@ -53,7 +55,28 @@ async function readPanel(db: ClientHubDb, taskId: string) {
       .filter((a) => !a.isBankAccount && a.status === 'ACTIVE')
       .sort((a, b) => a.code.localeCompare(b.code) || a.name.localeCompare(b.name)),
     connection,
+    // Files from Client Hub that did not start in this browser (its own are listed as its uploads).
+    hubFiles: hubFiles.filter((f) => f.localFileId === null),
   };
+}
+
+/**
+ * Opens one of the server's files: the background downloads it (once; only now that someone asked)
+ * and keeps it in IndexedDB, from where this page hands it to the browser as a download.
+ */
+async function saveHubFile(db: ClientHubDb, fileId: string, fileName: string) {
+  await ask({ type: 'tasks.fetchHubFile', fileId });
+  const kept = await db.hubFileBytes.get(fileId);
+  if (!kept) throw new Error('The file was not kept on this computer.');
+  const url = URL.createObjectURL(kept.blob);
+  try {
+    const a = document.createElement('a');
+    a.href = url;
+    a.download = fileName;
+    a.click();
+  } finally {
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  }
 }
 
 const when = (at: number) => new Date(at).toLocaleString();
@@ -117,9 +140,13 @@ export function TaskPanel({ db, taskId, isAdmin, onClose }: Props) {
       </aside>
     );
   }
-  const { task, messages, files, jobs, writing, inXero, log, accounts, connection } = view;
+  const { task, messages, files, jobs, writing, inXero, log, accounts, connection, hubFiles } = view;
   const s = task.snapshot;
-  const lastAccount = [...messages].reverse().find((m) => m.from === 'client')?.account ?? null;
+  const clientChose = task.hub?.clientAccount ?? null;
+  const writtenToXero = task.hub?.writtenToXero ?? null;
+  const lastAccount =
+    [...messages].reverse().find((m) => m.from === 'client')?.account ??
+    (clientChose ? { id: clientChose.accountId, code: clientChose.code, name: clientChose.name } : null);
   const failed = jobs.filter((j) => j.state === 'failed');
   const queued = files.filter((f) => f.state === 'queued' || f.state === 'failed');
   const link = xeroTransactionLink(
@@ -245,6 +272,22 @@ export function TaskPanel({ db, taskId, isAdmin, onClose }: Props) {
         open={task.status === 'Open' || task.status === 'Answered'}
       />
 
+      {(clientChose || writtenToXero) && (
+        <section aria-label="From Client Hub" class="hub-facts">
+          {clientChose && (
+            <p data-testid="client-chose">
+              Client chose: <XeroText text={[clientChose.code, clientChose.name].filter(Boolean).join(' ')} />
+            </p>
+          )}
+          {writtenToXero && (
+            <p data-testid="written-to-xero" class="muted">
+              Written to Xero by <XeroText text={writtenToXero.name} /> at{' '}
+              {when(Date.parse(writtenToXero.at))}
+            </p>
+          )}
+        </section>
+      )}
+
       <section aria-labelledby="conversation">
         <h3 id="conversation">Conversation</h3>
         {messages.length === 0 && <p class="muted">No comments or answers yet.</p>}
@@ -304,6 +347,27 @@ export function TaskPanel({ db, taskId, isAdmin, onClose }: Props) {
               <XeroText text={f.fileName} />{' '}
               <span class="muted">{f.state === 'failed' ? 'not attached' : 'waiting to go to Xero'}</span>
               {f.problem && <ProblemNotice problem={f.problem} />}
+            </li>
+          ))}
+          {hubFiles.map((f) => (
+            <li key={f.id} data-testid="hub-file">
+              <XeroText text={f.fileName} />{' '}
+              <span class="muted">
+                from <XeroText text={f.uploadedBy.name} /> · {fileSize(f.size)}
+                {f.inXeroAt ? ' · in Xero' : ''}
+              </span>{' '}
+              <button
+                type="button"
+                disabled={busy}
+                onClick={() =>
+                  void run(async () => {
+                    await saveHubFile(db, f.id, f.fileName);
+                    return null;
+                  })
+                }
+              >
+                Download
+              </button>
             </li>
           ))}
           {files

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, gt, inArray, sql } from 'drizzle-orm';
 import type { z } from 'zod';
-import type { TaskStatus, taskUpsertSchema } from '../../lib/hub/contract.ts';
+import type { statusChangeSchema, TaskStatus, taskUpsertSchema } from '../../lib/hub/contract.ts';
 import type { HubDb } from '../db/client.ts';
 import { clientTask, firmMember, taskComment, taskFile, user } from '../db/schema/index.ts';
 import type { Member, WorkspaceRow } from './access.ts';
@@ -61,6 +61,14 @@ export function firmTaskView(row: TaskRow, changedByName: string | null) {
     transaction: row.transaction,
     statusChangedBy: row.statusChangedBy ? { userId: row.statusChangedBy, name: changedByName ?? '' } : null,
     statusChangedAt: row.statusChangedAt?.toISOString() ?? null,
+    clientAccountAccepted: row.clientAccountAccepted,
+    writtenToXero: row.writtenToXeroAt
+      ? {
+          userId: row.writtenToXeroBy,
+          name: row.writtenToXeroByName ?? '',
+          at: row.writtenToXeroAt.toISOString(),
+        }
+      : null,
     seq: row.seq,
   };
 }
@@ -199,33 +207,63 @@ export async function getTask(deps: Deps, member: Member, target: WorkspaceRow, 
 const CLIENT_MAY_SET: ReadonlySet<TaskStatus> = new Set(['Answered']);
 const CLIENT_MAY_CHANGE: ReadonlySet<TaskStatus> = new Set(['Open', 'Answered']);
 
+/**
+ * A status change. From the firm it may also say that the firm accepts the client's account (the
+ * browser that writes to Xero recodes to it) and that the sender's browser wrote the answer into
+ * Xero (recorded once, with who and when). A change made before the sender was connected carries
+ * `changedAt`: a status the server changed at or after that time stays.
+ */
 export async function changeStatus(
   deps: Deps,
   member: Member,
   target: WorkspaceRow,
   taskId: string,
-  status: TaskStatus,
+  change: z.output<typeof statusChangeSchema>,
 ) {
+  const { status } = change;
   return deps.db.transaction(async (tx) => {
     await lockFirmChanges(tx, member.firmId);
-    const { task } = await taskRow(tx, target, taskId);
-    if (seesClientView(member) && (!CLIENT_MAY_SET.has(status) || !CLIENT_MAY_CHANGE.has(task.status))) {
-      throw forbidden(`mark this task “${status}”`);
+    const { task, changedByName } = await taskRow(tx, target, taskId);
+    if (seesClientView(member)) {
+      if (!CLIENT_MAY_SET.has(status) || !CLIENT_MAY_CHANGE.has(task.status))
+        throw forbidden(`mark this task “${status}”`);
+      if (change.acceptClientAccount || change.writtenToXero) throw forbidden('record writes to Xero');
     }
-    if (task.status === status) return taskViewFor(member, task, member.name);
+    const stale =
+      change.changedAt !== undefined &&
+      task.statusChangedAt !== null &&
+      task.statusChangedAt.getTime() >= Date.parse(change.changedAt);
+    const set: Partial<TaskRow> = {};
+    if (task.status !== status && !stale) {
+      Object.assign(set, { status, statusChangedBy: member.userId, statusChangedAt: deps.clock.now() });
+    }
+    if (change.acceptClientAccount && !task.clientAccountAccepted) set.clientAccountAccepted = true;
+    // Recorded once: the first browser that wrote it into Xero.
+    if (change.writtenToXero && !task.writtenToXeroAt && (set.status ?? task.status) === 'Closed') {
+      Object.assign(set, {
+        writtenToXeroBy: member.userId,
+        writtenToXeroByName: member.name,
+        writtenToXeroAt: deps.clock.now(),
+      });
+    }
+    if (Object.keys(set).length === 0) return taskViewFor(member, task, changedByName);
     const seq = await takeChangeNumbers(tx, member.firmId, 1);
-    const now = deps.clock.now();
     const [updated] = await tx
       .update(clientTask)
-      .set({ status, statusChangedBy: member.userId, statusChangedAt: now, updatedAt: now, seq })
+      .set({ ...set, updatedAt: deps.clock.now(), seq })
       .where(eq(clientTask.id, task.id))
       .returning();
     if (!updated) throw new HubError(500, 'The task could not be saved', 'Try again in a moment.');
-    await recordTaskActivity({ ...deps, db: tx }, member, task, 'task.status-changed', {
-      from: task.status,
-      to: status,
-    });
-    return taskViewFor(member, updated, member.name);
+    if (set.status) {
+      await recordTaskActivity({ ...deps, db: tx }, member, task, 'task.status-changed', {
+        from: task.status,
+        to: status,
+      });
+    }
+    if (set.writtenToXeroAt) {
+      await recordTaskActivity({ ...deps, db: tx }, member, task, 'task.written-to-xero', {});
+    }
+    return taskViewFor(member, updated, set.status ? member.name : changedByName);
   });
 }
 

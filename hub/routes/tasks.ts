@@ -62,7 +62,7 @@ export const taskRoutes = [
     responses: { 200: wire.anyTaskSchema },
     handle: async ({ services, member, workspace, params, body }) => ({
       status: 200,
-      body: await changeStatus(services, member, workspace, params.taskId ?? '', body.status),
+      body: await changeStatus(services, member, workspace, params.taskId ?? '', body),
     }),
   }),
   route({

@@ -494,8 +494,12 @@ export function startBackground(deps: BackgroundDeps) {
   void retryRemovals();
   // A role changed on the server takes effect when the worker starts, not only on the schedule.
   void hub.check().catch(() => undefined);
-  // A worker (re)started: what the hub changed meanwhile, and what waited to be sent.
-  void hubLive.catchUp();
+  // A worker (re)started: what the hub changed meanwhile, and what waited to be sent; then closes by
+  // colleagues that a worker stopped before writing them to Xero.
+  void hubLive
+    .catchUp()
+    .then(() => tasks.service.writeClosedElsewhere())
+    .catch(() => undefined);
   return {
     startedAt,
     connections: service,

@@ -36,6 +36,7 @@ export const COMPANY_SCOPE = {
   historyCursors: 'tenant',
   hubLinks: 'tenant',
   hubFiles: 'tenant',
+  hubFileBytes: 'tenant',
 } as const satisfies Record<string, 'tenant' | 'task' | 'task+tenant' | 'shared'>;
 
 /** Task ids per IndexedDB request: anyOf() with tens of thousands of keys is one huge request. */

@@ -1,5 +1,5 @@
 import { Dexie, type EntityTable, type Table } from 'dexie';
-import type { HubFile, HubLink } from '../hub/records';
+import type { HubFile, HubFileBytes, HubLink } from '../hub/records';
 import { historyEntryOf } from '../suggestions/entries';
 import type { HistoryCursor, HistoryEntry } from '../suggestions/records';
 import type {
@@ -60,6 +60,7 @@ export class ClientHubDb extends Dexie {
   // v6: the firm's Client Hub server (lib/hub): which companies go through it, and its files.
   hubLinks!: EntityTable<HubLink, 'tenantId'>;
   hubFiles!: EntityTable<HubFile, 'id'>;
+  hubFileBytes!: EntityTable<HubFileBytes, 'id'>;
 
   constructor(name = 'client-hub', options?: ConstructorParameters<typeof Dexie>[1]) {
     super(name, options);
@@ -125,5 +126,7 @@ export class ClientHubDb extends Dexie {
       hubLinks: 'tenantId, workspaceId',
       hubFiles: 'id, taskId, hubTaskId, tenantId',
     });
+    // v7: the bytes of the server's files, kept once downloaded on demand (opened, or sent to Xero).
+    this.version(7).stores({ hubFileBytes: 'id, tenantId, taskId' });
   }
 }

@@ -51,23 +51,27 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 export const RETENTION = {
   stagedFileMs: 30 * DAY_MS,
   finishedOutboxJobMs: 7 * DAY_MS,
+  /** Client Hub files downloaded to open them or send them to Xero: the server keeps the original. */
+  downloadedHubFileMs: 30 * DAY_MS,
 } as const;
 
 export interface CleanUpResult {
   stagedFiles: number;
   finishedJobs: number;
+  downloadedHubFiles: number;
 }
 
 /**
  * Deletes staged files older than RETENTION.stagedFileMs, and outbox jobs that finished (done) more than
- * RETENTION.finishedOutboxJobMs ago and whose Close is no longer waiting on them. Runs on the schedule.
+ * RETENTION.finishedOutboxJobMs ago and whose Close is no longer waiting on them, and downloaded copies of
+ * Client Hub files after RETENTION.downloadedHubFileMs (downloaded again when needed). Runs on the schedule.
  */
 export async function cleanUpStorage(
   db: ClientHubDb,
   now: number,
   retention: typeof RETENTION = RETENTION,
 ): Promise<CleanUpResult> {
-  return db.transaction('rw', [db.taskFiles, db.outbox, db.closeRequests], async () => {
+  return db.transaction('rw', [db.taskFiles, db.outbox, db.closeRequests, db.hubFileBytes], async () => {
     const staleFiles = await db.taskFiles
       .where('state')
       .equals('staged')
@@ -85,6 +89,15 @@ export async function cleanUpStorage(
       )
       .primaryKeys();
     await db.outbox.bulkDelete(finished);
-    return { stagedFiles: staleFiles.length, finishedJobs: finished.length };
+
+    const downloaded = await db.hubFileBytes
+      .filter((kept) => kept.storedAt < now - retention.downloadedHubFileMs)
+      .primaryKeys();
+    await db.hubFileBytes.bulkDelete(downloaded);
+    return {
+      stagedFiles: staleFiles.length,
+      finishedJobs: finished.length,
+      downloadedHubFiles: downloaded.length,
+    };
   });
 }

@@ -205,6 +205,13 @@ export const taskSchema = clientTaskSchema.extend({
   transaction: z.record(z.string(), z.unknown()),
   statusChangedBy: z.object({ userId: id, name: z.string() }).nullable(),
   statusChangedAt: isoDate.nullable(),
+  /** The firm accepted the client's account on Close: the browser writing to Xero recodes to it. */
+  clientAccountAccepted: z.boolean().default(false),
+  /** Who wrote the closed task's answer into Xero, and when (null until a browser holding the token did). */
+  writtenToXero: z
+    .object({ userId: z.string().nullable(), name: z.string(), at: isoDate })
+    .nullable()
+    .default(null),
   seq: z.number().int(),
 });
 export type HubTask = z.infer<typeof taskSchema>;
@@ -216,7 +223,19 @@ export const upsertResultSchema = z.object({
   tasks: z.array(z.object({ id, bankTransactionId: z.string(), seq: z.number().int() })),
 });
 
-export const statusChangeSchema = z.object({ status: taskStatusSchema });
+export const statusChangeSchema = z.object({
+  status: taskStatusSchema,
+  /**
+   * When this status was set on the sender's computer (a change made before it was connected to the
+   * server): the server keeps its own status if that changed at or after this time, so an old local
+   * state never regresses a colleague's newer one.
+   */
+  changedAt: isoDate.optional(),
+  /** Closed: the firm accepts the account the client chose (the Xero writer recodes to it). */
+  acceptClientAccount: z.boolean().optional(),
+  /** The sender's browser has written the answer into Xero (History, files, recode). */
+  writtenToXero: z.boolean().optional(),
+});
 
 export const commentInputSchema = z.object({
   body: z.string().trim().min(1).max(10_000),

@@ -3,9 +3,9 @@ import type { WithLock } from '../auth/token-manager';
 import type { ClientHubDb } from '../db/database';
 import { type ClientTask, clientTaskSchema } from '../sync/records';
 import { chosenAccountSchema, type OutboxJob, type TaskEvent, type TaskMessage } from '../tasks/records';
-import { queueHubTasks } from './push';
+import { queueHubChart, queueHubTasks } from './push';
 import type { HubFile, HubLink } from './records';
-import { hubLinkSchema } from './records';
+import { hubLinkSchema, markClosedElsewhere } from './records';
 import {
   type FeedComment,
   type FeedEntry,
@@ -161,7 +161,13 @@ export function createHubPull(deps: HubPullDeps) {
       }
       return links;
     });
-    for (const tenantId of fresh) await uploadExisting(tenantId);
+    for (const tenantId of fresh) {
+      await uploadExisting(tenantId);
+      // Newly linked: the workspace gets this company's chart (if this browser synced it).
+      await db.transaction('rw', [db.accounts, db.hubLinks, db.outbox], () =>
+        queueHubChart(db, tenantId, deps.now()),
+      );
+    }
     return links;
   }
 
@@ -209,7 +215,16 @@ export function createHubPull(deps: HubPullDeps) {
     const closedElsewhere: string[] = [];
     const stored = await db.transaction(
       'rw',
-      [db.hubLinks, db.clientTasks, db.taskMessages, db.hubFiles, db.outbox, db.taskEvents, db.connections],
+      [
+        db.hubLinks,
+        db.clientTasks,
+        db.taskMessages,
+        db.hubFiles,
+        db.outbox,
+        db.taskEvents,
+        db.connections,
+        db.settings,
+      ],
       async () => {
         const current = hubLinkSchema.safeParse(await db.hubLinks.get(link.tenantId));
         // Another context applied it first, or the company was removed or re-linked: leave it.
@@ -316,6 +331,8 @@ export function createHubPull(deps: HubPullDeps) {
             await applyComment(entry.comment, await taskIdOf(entry.comment.taskId));
           if (entry.kind === 'file') await applyFile(entry.file, await taskIdOf(entry.file.taskId));
         }
+        // Durable with the page: a worker stopped before writing them to Xero finds them on start.
+        await markClosedElsewhere(db, closedElsewhere);
         await db.hubLinks.put({ ...current.data, since: nextSince, pulledAt: now });
         return true;
       },
@@ -345,6 +362,7 @@ export function createHubPull(deps: HubPullDeps) {
         uploadedBy: file.uploadedBy,
         createdAt: file.createdAt,
         localFileId: known?.localFileId ?? null,
+        inXeroAt: known?.inXeroAt ?? null,
       };
       await db.hubFiles.put(row);
     }

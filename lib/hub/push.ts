@@ -1,14 +1,16 @@
 import type { ClientHubDb } from '../db/database';
 import type { Problem, ProblemCode } from '../errors';
-import { type ClientTask, clientTaskSchema } from '../sync/records';
+import { accountRecordSchema, type ClientTask, clientTaskSchema } from '../sync/records';
 import { newOutboxJob } from '../tasks/jobs';
 import { type OutboxJob, taskFileSchema, taskMessageSchema } from '../tasks/records';
 import { HubClientError, type HubProblemCode } from './client';
-import { HUB_MAX_BATCH } from './contract';
-import { type HubLink, hubLinkSchema } from './records';
-import { hubStateOf, hubStatusOf, transactionOf } from './task-wire';
+import { HUB_MAX_BATCH, HUB_MAX_CHART_ACCOUNTS } from './contract';
+import { type HubFile, type HubLink, hubFileBytesSchema, hubFileSchema, hubLinkSchema } from './records';
+import { hubStateOf, hubStatusOf, localStatusOf, transactionOf } from './task-wire';
 import type { HubTasksApi } from './tasks-api';
 import type { UnsentWorkStore } from './unsent';
+
+type ChartAccount = { accountId: string; code: string; name: string; type: string };
 
 /**
  * Writes to the firm's Client Hub server, run by the durable outbox (lib/tasks/outbox.ts) like the
@@ -114,7 +116,12 @@ export const isHubJob = (job: Pick<OutboxJob, 'payload'>) => job.payload.kind.st
 export async function queueHubTasks(
   db: ClientHubDb,
   tasks: readonly ClientTask[],
-  change: { at: number; newId: () => string; statusOf?: (task: ClientTask) => boolean },
+  change: {
+    at: number;
+    newId: () => string;
+    /** Tasks made before the company was linked: their status is sent too, unless the server's is newer. */
+    statusOf?: (task: ClientTask) => boolean;
+  },
 ): Promise<number> {
   if (tasks.length === 0) return 0;
   const linked = new Set(
@@ -132,17 +139,28 @@ export async function queueHubTasks(
         { key: `hub-task-${task.id}`, closeId: null, seq: 0, at: change.at, id: `hub-task:${task.id}` },
       ),
     );
-    if (change.statusOf?.(task)) jobs.push(statusJob(task, change));
+    if (change.statusOf?.(task)) jobs.push(statusJob(task, change, { changedAt: task.updatedAt }));
   }
   // One job per task and kind (its id): re-queuing a waiting task just makes it send the latest.
   await db.outbox.bulkPut(jobs);
   return jobs.length;
 }
 
-function statusJob(task: ClientTask, change: { at: number; newId: () => string }): OutboxJob {
+/** What a status job says besides the status (lib/tasks/records.ts 'hub-status'). */
+export type HubStatusExtras = {
+  changedAt?: number;
+  acceptClientAccount?: boolean;
+  writtenToXero?: boolean;
+};
+
+function statusJob(
+  task: ClientTask,
+  change: { at: number; newId: () => string },
+  extras: HubStatusExtras = {},
+): OutboxJob {
   return newOutboxJob(
     task,
-    { kind: 'hub-status', status: task.status },
+    { kind: 'hub-status', status: task.status, ...extras },
     {
       // A new key per change: the server answers a known key with its first answer.
       key: `hub-status-${task.id}-${change.newId()}`,
@@ -159,9 +177,95 @@ export async function queueHubStatus(
   db: ClientHubDb,
   task: ClientTask,
   change: { at: number; newId: () => string },
+  extras: HubStatusExtras = {},
 ): Promise<void> {
   if (!(await db.hubLinks.get(task.tenantId))) return;
-  await db.outbox.bulkPut([statusJob(task, change)]);
+  const waiting = await db.outbox.get(`hub-status:${task.id}`);
+  // A waiting Close that says "written to Xero" or "accept the account" keeps saying so when re-queued.
+  const before =
+    waiting?.state === 'pending' &&
+    waiting.payload.kind === 'hub-status' &&
+    waiting.payload.status === task.status
+      ? waiting.payload
+      : undefined;
+  await db.outbox.bulkPut([
+    statusJob(task, change, {
+      ...(before?.acceptClientAccount ? { acceptClientAccount: true } : {}),
+      ...(before?.writtenToXero ? { writtenToXero: true } : {}),
+      ...extras,
+    }),
+  ]);
+}
+
+/** A small, stable hash of text (FNV-1a, two lanes), usable inside a Dexie transaction (no await). */
+export function textHash(text: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x5bd1e995) >>> 0;
+  }
+  return `${a.toString(16).padStart(8, '0')}${b.toString(16).padStart(8, '0')}`;
+}
+
+/**
+ * The chart of accounts the portal may offer from: the company's active accounts where a transaction
+ * can be coded (no bank or system accounts), as Xero names them; null before the chart was synced.
+ */
+export async function chartOf(
+  db: ClientHubDb,
+  tenantId: string,
+): Promise<{ accounts: ChartAccount[]; hash: string } | null> {
+  const rows = await db.accounts.where('tenantId').equals(tenantId).toArray();
+  if (rows.length === 0) return null;
+  const accounts = rows
+    .flatMap((row) => {
+      const parsed = accountRecordSchema.safeParse(row);
+      if (!parsed.success) return [];
+      const a = parsed.data;
+      if (a.status !== 'ACTIVE' || a.isBankAccount || a.systemAccount || !a.name.trim()) return [];
+      return [
+        {
+          accountId: a.accountId,
+          code: a.code.slice(0, 10),
+          name: a.name.slice(0, 150),
+          type: a.type.slice(0, 40),
+        },
+      ];
+    })
+    .sort((x, y) => x.code.localeCompare(y.code) || x.accountId.localeCompare(y.accountId))
+    .slice(0, HUB_MAX_CHART_ACCOUNTS);
+  return { accounts, hash: textHash(JSON.stringify(accounts)) };
+}
+
+/**
+ * The company's chart for the server, when it differs from the one last sent (for the caller's
+ * transaction: db.accounts, db.hubLinks, db.outbox). One job per company: a newer chart replaces a
+ * waiting one, and the job sends the chart as it is when it runs.
+ */
+export async function queueHubChart(db: ClientHubDb, tenantId: string, at: number): Promise<boolean> {
+  const link = hubLinkSchema.safeParse(await db.hubLinks.get(tenantId));
+  if (!link.success) return false;
+  const chart = await chartOf(db, tenantId);
+  if (!chart || chart.hash === link.data.chartHash) return false;
+  const id = `hub-chart:${tenantId}`;
+  await db.outbox.put({
+    id,
+    taskId: id,
+    tenantId,
+    bankTransactionId: '',
+    closeId: null,
+    seq: 0,
+    payload: { kind: 'hub-chart' },
+    idempotencyKey: `hub-chart-${tenantId}-${chart.hash}`,
+    state: 'pending',
+    attempts: 0,
+    nextAttemptAt: at,
+    createdAt: at,
+    updatedAt: at,
+  });
+  return true;
 }
 
 /** A comment or answer made here, for the caller's transaction (db.hubLinks, db.outbox). */
@@ -318,10 +422,68 @@ export function createHubPush(deps: HubPushDeps) {
     }
   }
 
+  async function sendChart(api: HubTasksApi, link: HubLink): Promise<string> {
+    const chart = await chartOf(db, link.tenantId);
+    if (!chart) return 'No chart of accounts on this computer yet: nothing to send';
+    if (chart.hash === link.chartHash) return 'Chart of accounts unchanged: not sent again';
+    await api.putChart(link.workspaceId, chart.accounts);
+    await db.transaction('rw', [db.hubLinks], async () => {
+      const current = hubLinkSchema.safeParse(await db.hubLinks.get(link.tenantId));
+      // Linked elsewhere meanwhile: that workspace still needs its chart.
+      if (current.success && current.data.workspaceId === link.workspaceId)
+        await db.hubLinks.put({ ...current.data, chartHash: chart.hash });
+    });
+    return `Chart of accounts (${chart.accounts.length} accounts) sent to Client Hub`;
+  }
+
+  /**
+   * A hub file's bytes: from this browser's storage when it has them (its own upload, or downloaded
+   * before), else downloaded now and kept, so it is downloaded once, and only when needed.
+   */
+  async function fileBytes(hubFileId: string): Promise<{ file: HubFile; blob: Blob }> {
+    const file = hubFileSchema.safeParse(await db.hubFiles.get(hubFileId));
+    if (!file.success) {
+      throw new HubWriteProblem(
+        {
+          code: 'not-found',
+          title: 'File no longer on this computer',
+          message: 'The client’s file is no longer listed on this computer (its Xero company was removed).',
+          action: 'Nothing to do.',
+          severity: 'info',
+        },
+        'never',
+      );
+    }
+    const kept = hubFileBytesSchema.safeParse(await db.hubFileBytes.get(hubFileId));
+    if (kept.success && kept.data.blob.size === file.data.size)
+      return { file: file.data, blob: kept.data.blob };
+    if (file.data.localFileId) {
+      const local = taskFileSchema.safeParse(await db.taskFiles.get(file.data.localFileId));
+      if (local.success && local.data.blob.size > 0 && local.data.blob.size === file.data.size)
+        return { file: file.data, blob: local.data.blob };
+    }
+    const api = await session();
+    const blob = await api.fileBytes(file.data.workspaceId, file.data.hubTaskId, file.data.id);
+    const typed = new Blob([blob], { type: file.data.mimeType });
+    await db.transaction('rw', [db.hubFiles, db.hubFileBytes], async () => {
+      // Removed while it downloaded: keep nothing of it.
+      if (!(await db.hubFiles.get(hubFileId))) return;
+      await db.hubFileBytes.put({
+        id: file.data.id,
+        tenantId: file.data.tenantId,
+        taskId: file.data.taskId,
+        blob: typed,
+        storedAt: deps.now(),
+      });
+    });
+    return { file: file.data, blob: typed };
+  }
+
   /** One job that is not a task upsert; returns what it did in words. */
   async function perform(job: OutboxJob): Promise<string> {
     const api = await session();
     const link = await linkOf(job.tenantId);
+    if (job.payload.kind === 'hub-chart') return sendChart(api, link);
     const task = await taskOf(job);
     const taskId = await hubTaskIdOf(api, task, link);
     const { payload } = job;
@@ -332,16 +494,44 @@ export function createHubPush(deps: HubPushDeps) {
           taskId,
           hubStatusOf(payload.status),
           job.idempotencyKey,
+          {
+            ...(payload.changedAt !== undefined
+              ? { changedAt: new Date(payload.changedAt).toISOString() }
+              : {}),
+            ...(payload.acceptClientAccount ? { acceptClientAccount: true } : {}),
+            ...(payload.writtenToXero ? { writtenToXero: true } : {}),
+          },
         );
+        // The server kept a newer status of a colleague's (this one was from before the link).
+        const kept = answer.status !== hubStatusOf(payload.status);
         // The server's state after this change: the feed's older states of the task are skipped.
-        await db.transaction('rw', [db.clientTasks], async () => {
+        await db.transaction('rw', [db.clientTasks, db.taskEvents], async () => {
           const current = clientTaskSchema.safeParse(
             await db.clientTasks.get([task.tenantId, task.bankTransactionId]),
           );
-          if (!current.success || (current.data.hub && current.data.hub.seq >= answer.seq)) return;
-          await db.clientTasks.put({ ...current.data, hub: hubStateOf(answer) });
+          if (!current.success) return;
+          const newer = !current.data.hub || current.data.hub.seq < answer.seq;
+          if (!newer && !kept) return;
+          const status = kept ? localStatusOf(answer.status) : current.data.status;
+          await db.clientTasks.put({
+            ...current.data,
+            status,
+            updatedAt: status === current.data.status ? current.data.updatedAt : deps.now(),
+            hub: newer || !current.data.hub ? hubStateOf(answer) : current.data.hub,
+          });
+          if (kept && status !== current.data.status) {
+            await db.taskEvents.add({
+              id: `hub-kept-${job.id}-${answer.seq}`,
+              taskId: current.data.id,
+              at: deps.now(),
+              kind: 'hub-status',
+              text: `${answer.status} on Client Hub${answer.statusChangedBy ? ` (by ${answer.statusChangedBy.name})` : ''}: newer than this computer’s “${payload.status}”, so kept`,
+            });
+          }
         });
-        return `Status “${payload.status}” sent to Client Hub`;
+        return kept
+          ? `Client Hub has a newer status (“${answer.status}”): kept`
+          : `Status “${payload.status}” sent to Client Hub`;
       }
       case 'hub-comment': {
         const message = taskMessageSchema.safeParse(await db.taskMessages.get(payload.messageId));
@@ -419,7 +609,7 @@ export function createHubPush(deps: HubPushDeps) {
     return { ids: held.ids, problem };
   }
 
-  return { sendTasks, perform, heldBack };
+  return { sendTasks, perform, heldBack, fileBytes };
 }
 
 export type HubPush = ReturnType<typeof createHubPush>;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ClientHubDb } from '../db/database';
 
 /**
  * What the extension keeps in Dexie (schema v6) about the firm's Client Hub server's tasks. Validated
@@ -17,6 +18,8 @@ export const hubLinkSchema = z.object({
   /** The feed's `nextSince` after the last page applied here. */
   since: z.number().int().min(0),
   pulledAt: z.number().nullable(),
+  /** A hash of the chart of accounts last uploaded to the workspace (unchanged charts are not sent). */
+  chartHash: z.string().optional(),
 });
 export type HubLink = z.infer<typeof hubLinkSchema>;
 
@@ -39,5 +42,45 @@ export const hubFileSchema = z.object({
   createdAt: z.string(),
   /** Set when the bytes were copied into this browser's taskFiles (to go to Xero). */
   localFileId: z.string().nullable(),
+  /** When this browser put it on the Xero transaction (a Close). */
+  inXeroAt: z.number().nullable().optional(),
 });
 export type HubFile = z.infer<typeof hubFileSchema>;
+
+/** A hub file's bytes, downloaded on demand (opened, or sent to Xero by a Close); never all up front. */
+export const hubFileBytesSchema = z.object({
+  id: z.string(),
+  tenantId: z.string(),
+  taskId: z.string(),
+  blob: z.instanceof(Blob),
+  storedAt: z.number(),
+});
+export type HubFileBytes = z.infer<typeof hubFileBytesSchema>;
+
+/**
+ * Tasks a colleague closed on the server that this browser may have to write to Xero (settings row),
+ * recorded in the same transaction as the pulled page, so a worker stopped before it queued the
+ * writes finds them when it starts.
+ */
+const CLOSED_ELSEWHERE = 'hubClosedElsewhere';
+const idListSchema = z.array(z.string()).catch([]);
+
+export async function closedElsewhereWaiting(db: ClientHubDb): Promise<string[]> {
+  return idListSchema.parse((await db.settings.get(CLOSED_ELSEWHERE))?.value ?? []);
+}
+
+/** For the caller's transaction (db.settings). */
+export async function markClosedElsewhere(db: ClientHubDb, taskIds: readonly string[]) {
+  if (taskIds.length === 0) return;
+  const waiting = new Set([...(await closedElsewhereWaiting(db)), ...taskIds]);
+  await db.settings.put({ key: CLOSED_ELSEWHERE, value: [...waiting] });
+}
+
+export async function unmarkClosedElsewhere(db: ClientHubDb, taskIds: readonly string[]) {
+  if (taskIds.length === 0) return;
+  await db.transaction('rw', [db.settings], async () => {
+    const done = new Set(taskIds);
+    const left = (await closedElsewhereWaiting(db)).filter((id) => !done.has(id));
+    await db.settings.put({ key: CLOSED_ELSEWHERE, value: left });
+  });
+}

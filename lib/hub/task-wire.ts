@@ -132,9 +132,7 @@ export const feedPageSchema = z.object({
 });
 export type FeedPage = z.infer<typeof feedPageSchema>;
 
-// The account the client picked in the portal is kept as the hub sent it (in `extra`) until the
-// task panel shows it.
-const KNOWN_TASK_FIELDS = new Set(Object.keys(taskSchema.shape).filter((key) => key !== 'clientAccount'));
+const KNOWN_TASK_FIELDS = new Set(Object.keys(taskSchema.shape));
 /** What the server sent beyond the fields this version knows. */
 export function extraFields(task: FeedTask): Record<string, unknown> {
   return Object.fromEntries(Object.entries(task).filter(([key]) => !KNOWN_TASK_FIELDS.has(key)));
@@ -149,6 +147,9 @@ export function hubStateOf(task: FeedTask): TaskHubState {
     statusChangedBy: task.statusChangedBy,
     statusChangedAt: task.statusChangedAt,
     question: task.question,
+    clientAccount: task.clientAccount,
+    clientAccountAccepted: task.clientAccountAccepted,
+    writtenToXero: task.writtenToXero,
     extra: extraFields(task),
   };
 }

@@ -1,6 +1,14 @@
 import type { z } from 'zod';
 import type { HubClient } from './client';
-import { type TaskStatus, type taskUpsertSchema, upsertResultSchema, type workspaceSchema } from './contract';
+import {
+  type chartAccountSchema,
+  chartSchema,
+  type statusChangeSchema,
+  type TaskStatus,
+  type taskUpsertSchema,
+  upsertResultSchema,
+  type workspaceSchema,
+} from './contract';
 import {
   type FeedComment,
   type FeedFile,
@@ -29,7 +37,10 @@ export interface HubTasksApi {
     taskId: string,
     status: TaskStatus,
     idempotencyKey: string,
+    options?: StatusOptions,
   ): Promise<FeedTask>;
+  /** Replaces the workspace's chart of accounts (the portal's account choice offers from it). */
+  putChart(workspaceId: string, accounts: z.input<typeof chartAccountSchema>[]): Promise<void>;
   addComment(workspaceId: string, taskId: string, body: string, idempotencyKey: string): Promise<FeedComment>;
   addFile(
     workspaceId: string,
@@ -39,6 +50,9 @@ export interface HubTasksApi {
   ): Promise<FeedFile>;
   fileBytes(workspaceId: string, taskId: string, fileId: string): Promise<Blob>;
 }
+
+/** What a status change says besides the status (lib/hub/contract.ts statusChangeSchema). */
+export type StatusOptions = Omit<z.input<typeof statusChangeSchema>, 'status'>;
 
 const W = (workspaceId: string) => `/api/workspaces/${encodeURIComponent(workspaceId)}`;
 const T = (workspaceId: string, taskId: string) => `${W(workspaceId)}/tasks/${encodeURIComponent(taskId)}`;
@@ -54,14 +68,17 @@ export function hubTasksApi(client: HubClient): HubTasksApi {
       client.request('GET', `${W(workspaceId)}/changes`, feedPageSchema, undefined, {
         searchParams: { since, limit },
       }),
-    setStatus: (workspaceId, taskId, status, idempotencyKey) =>
+    setStatus: (workspaceId, taskId, status, idempotencyKey, options = {}) =>
       client.request(
         'PUT',
         `${T(workspaceId, taskId)}/status`,
         feedTaskSchema,
-        { status },
+        { ...options, status },
         key(idempotencyKey),
       ),
+    putChart: async (workspaceId, accounts) => {
+      await client.request('PUT', `${W(workspaceId)}/chart`, chartSchema, { accounts });
+    },
     addComment: (workspaceId, taskId, body, idempotencyKey) =>
       client.request(
         'POST',

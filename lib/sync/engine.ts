@@ -3,7 +3,7 @@ import { companyIsConnected } from '../db/company-data';
 import type { ClientHubDb } from '../db/database';
 import { type Connection, connectionSchema } from '../db/records';
 import { describeFailure, failureFromThrown, type Problem, type XeroFailure } from '../errors';
-import { queueHubTasks } from '../hub/push';
+import { queueHubChart, queueHubTasks } from '../hub/push';
 import { historyChangesOf } from '../suggestions/entries';
 import type { XeroApi } from '../xero/api';
 import { FailureError } from '../xero/failure-error';
@@ -160,14 +160,20 @@ export function createSyncEngine(deps: SyncEngineDeps) {
       if (read.ok) accounts.push(read.record);
       else quarantined.push({ ...read.quarantine, tenantId: connection.tenantId, at: now });
     });
-    await db.transaction('rw', [db.accounts, db.quarantine, db.connections, db.pendingRemovals], async () => {
-      // Removed while Xero answered: write nothing of it.
-      if (!(await companyIsConnected(db, connection.tenantId)))
-        throw new FailureError({ kind: 'connection', reason: 'removed' });
-      await db.accounts.where('tenantId').equals(connection.tenantId).delete();
-      await db.accounts.bulkPut(accounts);
-      await db.quarantine.bulkPut(quarantined);
-    });
+    await db.transaction(
+      'rw',
+      [db.accounts, db.quarantine, db.connections, db.pendingRemovals, db.hubLinks, db.outbox],
+      async () => {
+        // Removed while Xero answered: write nothing of it.
+        if (!(await companyIsConnected(db, connection.tenantId)))
+          throw new FailureError({ kind: 'connection', reason: 'removed' });
+        await db.accounts.where('tenantId').equals(connection.tenantId).delete();
+        await db.accounts.bulkPut(accounts);
+        await db.quarantine.bulkPut(quarantined);
+        // The firm's server offers clients this chart (portal account choice), when it changed.
+        await queueHubChart(db, connection.tenantId, now);
+      },
+    );
     return accounts;
   }
 

@@ -112,6 +112,18 @@ export const clientTaskSchema = z.object({
       statusChangedBy: z.object({ userId: z.string(), name: z.string() }).nullable(),
       statusChangedAt: z.string().nullable(),
       question: z.string(),
+      /** The account the client picked in the portal (absent on rows stored before this was known). */
+      clientAccount: z
+        .object({ accountId: z.string(), code: z.string(), name: z.string() })
+        .nullable()
+        .optional(),
+      /** The firm accepted that account when it closed the task. */
+      clientAccountAccepted: z.boolean().optional(),
+      /** Who wrote the closed task's answer into Xero, and when (ISO). */
+      writtenToXero: z
+        .object({ userId: z.string().nullable(), name: z.string(), at: z.string() })
+        .nullable()
+        .optional(),
       /** Fields the server sent that this version does not know, carried through unchanged. */
       extra: z.record(z.string(), z.unknown()),
     })

@@ -1,6 +1,7 @@
 import type { WithLock } from '../auth/token-manager';
 import type { ClientHubDb } from '../db/database';
 import type { FirmUser } from '../db/records';
+import { hubWriteProblem } from '../hub/push';
 import type { Handlers } from '../messaging/router';
 import type { XeroApi } from '../xero/api';
 import { createXeroAttachments } from './attachments';
@@ -57,6 +58,16 @@ export function startClientTasks(deps: ClientTasksDeps) {
     'tasks.refreshAttachments': async ({ taskId }) => {
       const list = await attachments.refresh(taskId);
       return { count: list ? list.attachments.length : null };
+    },
+    'tasks.fetchHubFile': async ({ fileId }) => {
+      await user();
+      if (!deps.hub)
+        throw new TaskActionError('no-hub', 'Sign in to your firm’s Client Hub server to open its files.');
+      try {
+        return { size: (await deps.hub.fileBytes(fileId)).blob.size };
+      } catch (error) {
+        throw new TaskActionError('hub-file', hubWriteProblem(error).problem.message);
+      }
     },
     'outbox.retry': async ({ jobId }) => {
       await user();

@@ -29,6 +29,8 @@ export const taskRequestSchemas = {
     fileIds: z.array(id).min(1).max(20),
   }),
   'tasks.refreshAttachments': z.object({ type: z.literal('tasks.refreshAttachments'), taskId: id }),
+  /** Download a Client Hub file into this browser's storage (the page then reads it from IndexedDB). */
+  'tasks.fetchHubFile': z.object({ type: z.literal('tasks.fetchHubFile'), fileId: id }),
   'outbox.retry': z.object({ type: z.literal('outbox.retry'), jobId: id }),
 } as const;
 
@@ -39,5 +41,6 @@ export const taskResponseSchemas = {
   'tasks.reopen': z.object({ reopened: z.number().int(), skipped: z.number().int() }),
   'tasks.discardFiles': z.object({ discarded: z.number().int() }),
   'tasks.refreshAttachments': z.object({ count: z.number().int().nullable() }),
+  'tasks.fetchHubFile': z.object({ size: z.number().int() }),
   'outbox.retry': z.object({ retried: z.boolean() }),
 } as const;

@@ -15,6 +15,7 @@ import { type HubPush, HubWriteProblem, hubWriteProblem, isHubJob, queueHubStatu
 import { clientTaskSchema } from '../sync/records';
 import type { XeroApi } from '../xero/api';
 import { FailureError } from '../xero/failure-error';
+import { safeFileName } from './files';
 import { notesStillToWrite } from './notes';
 import { markAttached, storeAsXeroHasIt, transactionFromAnswer } from './own-writes';
 import {
@@ -94,6 +95,11 @@ const removedInXero = (status: string): Problem => ({
   action:
     'Check the transaction in Xero. If it was restored, press Retry; otherwise Close the task without writing.',
 });
+
+/** "receipt (2).jpg" is "receipt.jpg" as Xero got it when the name was taken. */
+const sameFileName = (inXero: string, wanted: string) =>
+  inXero.toLowerCase() === wanted.toLowerCase() ||
+  inXero.replace(/ \(\d+\)(?=\.[^.]*$|$)/, '').toLowerCase() === wanted.toLowerCase();
 
 const asItIsNow = ({ expected: _, ...recode }: Extract<OutboxPayload, { kind: 'recode' }>) => recode;
 
@@ -232,8 +238,7 @@ export function createOutbox(deps: OutboxDeps) {
             body: file.data.blob,
           },
         );
-        const parsed = attachmentsEnvelopeSchema.safeParse(await response.json().catch(() => undefined));
-        await db.transaction('rw', [db.taskFiles, db.xeroAttachments, db.outbox], async () => {
+        await db.transaction('rw', [db.taskFiles, db.outbox], async () => {
           // The bytes are in Xero now; keep the record (name, size, hash), free the space, unless
           // they are still to go to the Client Hub server.
           const forHub = await stillForHub(file.data.id);
@@ -241,24 +246,65 @@ export function createOutbox(deps: OutboxDeps) {
             state: 'uploaded',
             ...(forHub ? {} : { blob: new Blob([]) }),
           });
-          const added = parsed.success ? parsed.data.Attachments.map(readAttachment) : [];
-          const key: [string, string] = [job.tenantId, job.bankTransactionId];
-          const list = await db.xeroAttachments.get(key);
-          if (list && added.length > 0) {
-            const ids = new Set(added.map((a) => a.attachmentId));
-            await db.xeroAttachments.put({
-              ...list,
-              attachments: [...list.attachments.filter((a) => !ids.has(a.attachmentId)), ...added],
-            });
-          }
         });
-        const list = await db.xeroAttachments.get([job.tenantId, job.bankTransactionId]);
-        await markAttached(db, job.tenantId, job.bankTransactionId, list ? list.attachments.length : null);
+        await rememberUploaded(job, response);
         return `“${file.data.fileName}” attached to the transaction in Xero`;
+      }
+      case 'client-file': {
+        if (!deps.hub) throw new HubWriteProblem(hubWriteProblem(new Error('no server')).problem, 'sign-in');
+        // Downloaded from the server only now, when Xero is to have it (then kept for the page too).
+        const { file, blob } = await deps.hub.fileBytes(payload.hubFileId);
+        const listed = await api.json(
+          `${transactionUrl(job)}/Attachments`,
+          { grantId, tenantId: job.tenantId, priority: 'interactive' },
+          attachmentsEnvelopeSchema,
+        );
+        const inXero = listed.Attachments.map(readAttachment);
+        const wanted = safeFileName(file.fileName);
+        // Sent before (by this browser or a colleague's, before a lost answer): Xero has it already.
+        if (inXero.some((a) => a.contentLength === file.size && sameFileName(a.fileName, wanted))) {
+          await db.hubFiles.update(file.id, { inXeroAt: deps.now() });
+          return `“${wanted}” is already on the transaction in Xero: not uploaded twice`;
+        }
+        const fileName = safeFileName(
+          file.fileName,
+          inXero.map((a) => a.fileName),
+        );
+        const response = await api.call(
+          `${transactionUrl(job)}/Attachments/${encodeURIComponent(fileName)}`,
+          {
+            ...writeOptions(job, grantId),
+            method: 'PUT',
+            headers: { ...writeOptions(job, grantId).headers, 'content-type': file.mimeType },
+            body: blob,
+          },
+        );
+        await db.hubFiles.update(file.id, { inXeroAt: deps.now() });
+        await rememberUploaded(job, response);
+        return `“${fileName}” (from ${file.uploadedBy.name}) attached to the transaction in Xero`;
       }
       default:
         throw new Error(`${payload.kind} is not a write to Xero`);
     }
+  }
+
+  /** Xero's answer to an upload, in this browser's list of the transaction's attachments. */
+  async function rememberUploaded(job: OutboxJob, response: Response) {
+    const parsed = attachmentsEnvelopeSchema.safeParse(await response.json().catch(() => undefined));
+    await db.transaction('rw', [db.xeroAttachments], async () => {
+      const added = parsed.success ? parsed.data.Attachments.map(readAttachment) : [];
+      const key: [string, string] = [job.tenantId, job.bankTransactionId];
+      const list = await db.xeroAttachments.get(key);
+      if (list && added.length > 0) {
+        const ids = new Set(added.map((a) => a.attachmentId));
+        await db.xeroAttachments.put({
+          ...list,
+          attachments: [...list.attachments.filter((a) => !ids.has(a.attachmentId)), ...added],
+        });
+      }
+    });
+    const list = await db.xeroAttachments.get([job.tenantId, job.bankTransactionId]);
+    await markAttached(db, job.tenantId, job.bankTransactionId, list ? list.attachments.length : null);
   }
 
   /** A file still waiting to be sent to the Client Hub server (its bytes must stay). */
@@ -388,7 +434,15 @@ export function createOutbox(deps: OutboxDeps) {
         const closed = { ...task, status: 'Closed' as const, updatedAt: at };
         await db.clientTasks.put(closed);
         const parsed = clientTaskSchema.safeParse(closed);
-        if (parsed.success) await queueHubStatus(db, parsed.data, { at, newId: deps.newId });
+        // The firm's server records who wrote the answer into Xero, and when.
+        const wrote = jobs.some((j) => !isHubJob(j));
+        if (parsed.success)
+          await queueHubStatus(
+            db,
+            parsed.data,
+            { at, newId: deps.newId },
+            wrote ? { writtenToXero: true } : {},
+          );
         await db.taskEvents.add({
           id: deps.newId(),
           taskId: close.taskId,
@@ -414,7 +468,8 @@ export function createOutbox(deps: OutboxDeps) {
       const result = await perform(job, organisationName);
       await finish(job, { state: 'done', result, problem: undefined }, result, false);
     } catch (error) {
-      if (isHubJob(job)) {
+      // A hub file's download for Xero: the server's outages are waited out like the hub's own writes.
+      if (isHubJob(job) || error instanceof HubWriteProblem) {
         await hubFailed(job, attempt, error);
         return;
       }

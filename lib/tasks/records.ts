@@ -86,6 +86,8 @@ export type TransactionShape = z.infer<typeof transactionShapeSchema>;
 
 export const outboxPayloadSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('attachment'), fileId: z.string() }),
+  /** A file on the Client Hub server (the client's receipt), downloaded when this job runs. */
+  z.object({ kind: z.literal('client-file'), hubFileId: z.string() }),
   /** All notes of one answer in one PUT, so they land together and in order. */
   z.object({
     kind: z.literal('history'),
@@ -106,7 +108,18 @@ export const outboxPayloadSchema = z.discriminatedUnion('kind', [
   // Writes to the firm's Client Hub server (lib/hub/push.ts): each sends the task's state when it runs.
   /** Create or refresh the task on the server (by natural key; sent in batches). */
   z.object({ kind: z.literal('hub-task') }),
-  z.object({ kind: z.literal('hub-status'), status: clientTaskStatusSchema }),
+  z.object({
+    kind: z.literal('hub-status'),
+    status: clientTaskStatusSchema,
+    /** Set on a state from before the company was linked: the server keeps a newer status of its own. */
+    changedAt: z.number().optional(),
+    /** Closed: the firm accepts the client's account (the browser writing to Xero recodes to it). */
+    acceptClientAccount: z.boolean().optional(),
+    /** Closed, and this browser wrote the answer into Xero. */
+    writtenToXero: z.boolean().optional(),
+  }),
+  /** The company's chart of accounts, for the portal's account choice (one job per company). */
+  z.object({ kind: z.literal('hub-chart') }),
   z.object({ kind: z.literal('hub-comment'), messageId: z.string() }),
   z.object({ kind: z.literal('hub-file'), fileId: z.string() }),
 ]);

@@ -1,6 +1,7 @@
 import type { ClientHubDb } from '../db/database';
 import { connectionSchema, type FirmUser } from '../db/records';
 import { queueHubComment, queueHubFiles, queueHubStatus } from '../hub/push';
+import { closedElsewhereWaiting, unmarkClosedElsewhere } from '../hub/records';
 import {
   accountRecordSchema,
   bankTransactionRecordSchema,
@@ -43,6 +44,18 @@ export interface TaskServiceDeps {
   now: () => number;
   newId: () => string;
   outbox: Outbox;
+}
+
+/** "the answer to History, 2 files and the recoding", for the task's activity. */
+function describeWrites(jobs: readonly OutboxJob[]): string {
+  const files = jobs.filter((j) => j.payload.kind === 'client-file').length;
+  return [
+    jobs.some((j) => j.payload.kind === 'history') ? 'the answer to History' : null,
+    files > 0 ? `the client’s ${files === 1 ? 'file' : `${files} files`}` : null,
+    jobs.some((j) => j.payload.kind === 'recode') ? 'the recoding' : null,
+  ]
+    .filter(Boolean)
+    .join(' and ');
 }
 
 const ACTIVE = new Set<ClientTask['status']>(['Open', 'Answered', 'ResolvedInXero']);
@@ -147,6 +160,40 @@ export function createTaskService(deps: TaskServiceDeps) {
 
   const job = (task: ClientTask, payload: OutboxPayload, key: string, closeId: string | null, seq: number) =>
     newOutboxJob(task, payload, { key, closeId, seq, at: deps.now(), id: deps.newId() });
+
+  /** The account the client picked in the portal, as a recode target. */
+  const clientAccountOf = (task: ClientTask): ChosenAccount | null => {
+    const chosen = task.hub?.clientAccount;
+    return chosen ? { id: chosen.accountId, code: chosen.code, name: chosen.name } : null;
+  };
+
+  /** Files the client put on the task in Client Hub, not yet in Xero from here: downloaded when sent. */
+  async function clientFileJobs(task: ClientTask, closeId: string): Promise<OutboxJob[]> {
+    const files = await db.hubFiles.where('taskId').equals(task.id).sortBy('createdAt');
+    return files
+      .filter((f) => f.localFileId === null && !f.inXeroAt)
+      .map((f, i) =>
+        job(task, { kind: 'client-file', hubFileId: f.id }, `client-file-${f.id}`, closeId, 1.5 + i / 100),
+      );
+  }
+
+  /** Lines in the company's monitored accounts move to `account`, if Xero still has what was seen. */
+  async function recodeJob(task: ClientTask, account: ChosenAccount, closeId: string) {
+    const connection = connectionSchema.safeParse(await db.connections.get(task.tenantId));
+    const monitored = (connection.success ? connection.data.monitoredAccountIds : []).map((id) =>
+      id.toLowerCase(),
+    );
+    const expected = await shapeSeen(task);
+    const own = [
+      ...new Set(
+        (expected.lines ?? []).flatMap((line) => (line.accountId ? [line.accountId.toLowerCase()] : [])),
+      ),
+    ];
+    // A task pushed from a Xero page may sit in any account: then its own lines are what moves.
+    const fromAccountIds = own.some((id) => monitored.includes(id)) || own.length === 0 ? monitored : own;
+    if (fromAccountIds.length === 0) return null;
+    return job(task, { kind: 'recode', account, fromAccountIds, expected }, `recode-${closeId}`, closeId, 2);
+  }
 
   return {
     /** The client's answer: text, optionally the account they pick, and files (already staged). */
@@ -300,7 +347,8 @@ export function createTaskService(deps: TaskServiceDeps) {
         const answered = (await db.taskMessages.where('taskId').equals(taskId).sortBy('at')).filter(
           (m) => m.from === 'client',
         );
-        const account = answered.at(-1)?.account ?? null;
+        const clientChose = clientAccountOf(task);
+        const account = answered.at(-1)?.account ?? clientChose;
         const closeId = deps.newId();
         const jobs: OutboxJob[] = [];
         // Without a Xero token for the company, the Close is recorded on the firm's server and a
@@ -316,22 +364,13 @@ export function createTaskService(deps: TaskServiceDeps) {
             job(task, { kind: 'history', messageIds: messages.map((m) => m.id), notes }, key, closeId, 1),
           );
         }
+        if (writable) jobs.push(...(await clientFileJobs(task, closeId)));
         if (writable && request.recode && account) {
-          const connection = connectionSchema.safeParse(await db.connections.get(task.tenantId));
-          const fromAccountIds = connection.success ? connection.data.monitoredAccountIds : [];
-          if (fromAccountIds.length > 0) {
-            const expected = await shapeSeen(task);
-            jobs.push(
-              job(
-                task,
-                { kind: 'recode', account, fromAccountIds, expected },
-                `recode-${closeId}`,
-                closeId,
-                2,
-              ),
-            );
-          }
+          const recode = await recodeJob(task, account, closeId);
+          if (recode) jobs.push(recode);
         }
+        // Closed in a browser without the token: the one that writes to Xero recodes to the client's choice.
+        const accept = elsewhere && request.recode && clientChose !== null;
         const tables = [db.clientTasks, db.closeRequests, db.outbox, db.taskEvents, db.hubLinks];
         await db.transaction('rw', tables, async () => {
           // Writes of an earlier Close that failed for good are replaced by this one's.
@@ -352,7 +391,12 @@ export function createTaskService(deps: TaskServiceDeps) {
             const current = await taskOf(taskId);
             const closedTask = { ...current, status: 'Closed' as const, updatedAt: deps.now() };
             await db.clientTasks.put(closedTask);
-            await queueHubStatus(db, closedTask, { at: deps.now(), newId: deps.newId });
+            await queueHubStatus(
+              db,
+              closedTask,
+              { at: deps.now(), newId: deps.newId },
+              accept ? { acceptClientAccount: true } : {},
+            );
             await db.taskEvents.add(
               event(
                 taskId,
@@ -373,9 +417,7 @@ export function createTaskService(deps: TaskServiceDeps) {
             state: 'writing',
           });
           await db.outbox.bulkAdd(jobs);
-          const what = jobs
-            .map((j) => (j.payload.kind === 'history' ? 'the answer to History' : 'the recoding'))
-            .join(' and ');
+          const what = describeWrites(jobs);
           await db.taskEvents.add(
             event(taskId, 'close-requested', `${user.name} closed the task: writing ${what} to Xero`),
           );
@@ -392,44 +434,69 @@ export function createTaskService(deps: TaskServiceDeps) {
      * this browser holds one, so it writes the client's answers to the transaction's History. Sent as
      * "tried" so History is read first: a note another browser already wrote is not written twice.
      */
-    async writeClosedElsewhere(taskIds: string[]) {
+    /**
+     * Tasks a colleague closed on the firm's server from a browser without this company's Xero token:
+     * this browser, which holds one, writes the client's answer into Xero (History, the client's files,
+     * and the recode when the firm accepted the client's account). Each closure is written once: its
+     * Close here has a fixed id, and every write reads Xero first. Without `taskIds`, those the pull
+     * recorded as waiting (a worker that stopped between the pull and this).
+     */
+    async writeClosedElsewhere(taskIds?: string[]) {
+      const ids = taskIds ?? (await closedElsewhereWaiting(db));
+      const candidates = (await Promise.all(ids.map((id) => taskOf(id).catch(() => null)))).flatMap((t) =>
+        t ? [t] : [],
+      );
       let writing = 0;
-      for (const taskId of taskIds) {
-        const task = await taskOf(taskId).catch(() => null);
-        if (task?.status !== 'Closed' || !(await holdsXeroToken(task.tenantId)) || (await closing(taskId)))
-          continue;
-        const messages = (await db.taskMessages.where('taskId').equals(taskId).sortBy('at')).filter(
+      for (const task of candidates) {
+        const hub = task.hub;
+        if (task.status !== 'Closed' || !hub?.statusChangedAt || hub.writtenToXero) continue;
+        if (!(await holdsXeroToken(task.tenantId)) || (await closing(task.id))) continue;
+        const closeId = `elsewhere-${task.id}-${hub.statusChangedAt}`;
+        if (await db.closeRequests.get(closeId)) continue;
+        const messages = (await db.taskMessages.where('taskId').equals(task.id).sortBy('at')).filter(
           (m) => m.from === 'client' && m.writtenToXeroAt === null,
         );
-        if (messages.length === 0) continue;
-        const notes = messages.flatMap((m) => splitNote(answerNoteText(m.text, m.account)));
-        const key = `note-${await hex(`${task.id}|${messages.map((m) => m.id).join(',')}|${notes.join('\n')}`)}`;
-        const closeId = deps.newId();
-        const by = task.hub?.statusChangedBy?.name ?? 'a colleague';
-        const history = {
-          ...job(task, { kind: 'history', messageIds: messages.map((m) => m.id), notes }, key, closeId, 1),
-          tried: true,
-        };
+        const jobs: OutboxJob[] = [];
+        if (messages.length > 0) {
+          const notes = messages.flatMap((m) => splitNote(answerNoteText(m.text, m.account)));
+          const key = `note-${await hex(`${task.id}|${messages.map((m) => m.id).join(',')}|${notes.join('\n')}`)}`;
+          jobs.push({
+            ...job(task, { kind: 'history', messageIds: messages.map((m) => m.id), notes }, key, closeId, 1),
+            // Perhaps written by another browser already: History is read before writing.
+            tried: true,
+          });
+        }
+        jobs.push(...(await clientFileJobs(task, closeId)));
+        const chosen = clientAccountOf(task);
+        if (hub.clientAccountAccepted && chosen) {
+          const recode = await recodeJob(task, chosen, closeId);
+          if (recode) jobs.push(recode);
+        }
+        if (jobs.length === 0) continue;
+        const by = hub.statusChangedBy?.name ?? 'a colleague';
         await db.transaction('rw', [db.closeRequests, db.outbox, db.taskEvents], async () => {
+          if (await db.closeRequests.get(closeId)) return;
           await db.closeRequests.add({
             id: closeId,
-            taskId,
+            taskId: task.id,
             requestedAt: deps.now(),
             requestedBy: by,
             previousStatus: 'Answered',
             state: 'writing',
           });
-          await db.outbox.add(history);
+          await db.outbox.bulkAdd(jobs);
           await db.taskEvents.add(
             event(
-              taskId,
+              task.id,
               'close-requested',
-              `${by} closed the task in Client Hub: writing the answer to History in Xero from this browser`,
+              `${by} closed the task in Client Hub: writing ${describeWrites(jobs)} to Xero from this browser`,
             ),
           );
         });
         writing++;
       }
+      // Queued (durably, in the outbox) or nothing to write from here: no longer waiting.
+      await unmarkClosedElsewhere(db, ids);
       if (writing > 0) void deps.outbox.kick();
       return { writing };
     },

@@ -192,6 +192,68 @@ describe(`Client Tasks (${DATABASE})`, () => {
     expect(misuse.headers.get('content-type')).toBe('application/problem+json');
   });
 
+  it('records once who wrote a closed task into Xero, and that the firm accepted the client’s account; clients can do neither', async () => {
+    const staff = firm.users.Staff;
+    const client = firm.users['Client User'];
+    const result = upsertResultSchema.parse(
+      (await staff.request('PUT', tasksPath, { tasks: [{ transaction: transaction() }] })).body,
+    );
+    const path = `${tasksPath}/${result.tasks[0]?.id}`;
+    // Not closed yet: nothing was written to Xero to record.
+    const early = await staff.request('PUT', `${path}/status`, { status: 'Answered', writtenToXero: true });
+    expect(taskSchema.parse(early.body).writtenToXero).toBeNull();
+    const refused = await client.request('PUT', `${path}/status`, {
+      status: 'Answered',
+      writtenToXero: true,
+    });
+    expect(refused.status).toBe(403);
+
+    const closed = taskSchema.parse(
+      (await staff.request('PUT', `${path}/status`, { status: 'Closed', acceptClientAccount: true })).body,
+    );
+    expect(closed).toMatchObject({ status: 'Closed', clientAccountAccepted: true, writtenToXero: null });
+    const written = taskSchema.parse(
+      (await staff.request('PUT', `${path}/status`, { status: 'Closed', writtenToXero: true })).body,
+    );
+    expect(written.writtenToXero).toMatchObject({ name: expect.any(String), userId: expect.any(String) });
+    expect(written.seq).toBeGreaterThan(closed.seq);
+    expect(written.statusChangedBy).toEqual(closed.statusChangedBy);
+    // A second writer (a retry, another browser) changes nothing.
+    const before = await latestSeq();
+    const again = taskSchema.parse(
+      (await firm.users.Admin.request('PUT', `${path}/status`, { status: 'Closed', writtenToXero: true }))
+        .body,
+    );
+    expect(again.writtenToXero).toEqual(written.writtenToXero);
+    expect(await latestSeq()).toBe(before);
+  });
+
+  it('keeps a status the server changed after a state sent from before the sender was connected', async () => {
+    const staff = firm.users.Staff;
+    const result = upsertResultSchema.parse(
+      (await staff.request('PUT', tasksPath, { tasks: [{ transaction: transaction() }] })).body,
+    );
+    const path = `${tasksPath}/${result.tasks[0]?.id}/status`;
+    const longAgo = new Date(Date.now() - 86_400_000).toISOString();
+    // Never changed on the server: the old local state is applied.
+    const first = taskSchema.parse(
+      (await staff.request('PUT', path, { status: 'Answered', changedAt: longAgo })).body,
+    );
+    expect(first.status).toBe('Answered');
+    await staff.request('PUT', path, { status: 'Closed' });
+    // Changed on the server since: kept, and the answer says what the server has.
+    const stale = taskSchema.parse(
+      (await staff.request('PUT', path, { status: 'Answered', changedAt: longAgo })).body,
+    );
+    expect(stale.status).toBe('Closed');
+    // A state newer than the server's is applied.
+    const newer = new Date(Date.now() + 60_000).toISOString();
+    const applied = taskSchema.parse(
+      (await staff.request('PUT', path, { status: 'Open', changedAt: newer })).body,
+    );
+    expect(applied.status).toBe('Open');
+  });
+
   it('posts a comment once however often the same request is retried, even at the same time', async () => {
     const staff = firm.users.Staff;
     const result = upsertResultSchema.parse(

@@ -194,6 +194,15 @@ export function companyRows(tenantId: string, tag: string): Record<string, unkno
         localFileId: null,
       },
     ],
+    hubFileBytes: [
+      {
+        id: `hub-file-${tag}`,
+        tenantId,
+        taskId: taskIds[0],
+        blob: new Blob(['%PDF-1.4 x']),
+        storedAt: at,
+      },
+    ],
   };
 }
 

@@ -138,3 +138,29 @@ export function residentBytes(pid: number): number {
   if (!kb) throw new Error(`no VmRSS for process ${pid}`);
   return Number(kb) * 1024;
 }
+
+/**
+ * One call to the hub's API as a firm user signed in by password (a fresh bearer token each time):
+ * the set-up an Admin would do in the firm's screens, for tests that drive something else.
+ */
+export async function hubApiAs<T>(
+  hubUrl: string,
+  who: { email: string; password: string },
+  method: string,
+  apiPath: string,
+  body?: unknown,
+): Promise<T> {
+  const signIn = await fetch(`${hubUrl}/api/auth/sign-in/email`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(who),
+  });
+  const token = signIn.headers.get('set-auth-token');
+  const response = await fetch(`${hubUrl}${apiPath}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!response.ok) throw new Error(`${method} ${apiPath}: ${response.status} ${await response.text()}`);
+  return (response.status === 204 ? null : await response.json()) as T;
+}

@@ -214,7 +214,24 @@ describe('clean-up on the schedule', () => {
       job('pending-long-ago', 'pending', longAgo),
       job('failed-long-ago', 'failed', longAgo),
     ]);
-    expect(await cleanUpStorage(db, NOW)).toEqual({ stagedFiles: 1, finishedJobs: 2 });
+    await db.hubFileBytes.bulkPut([
+      {
+        id: 'downloaded-long-ago',
+        tenantId: 't',
+        taskId: 'task-1',
+        blob: new Blob(['x']),
+        storedAt: old(RETENTION.downloadedHubFileMs),
+      },
+      {
+        id: 'downloaded-recently',
+        tenantId: 't',
+        taskId: 'task-1',
+        blob: new Blob(['x']),
+        storedAt: recent(RETENTION.downloadedHubFileMs),
+      },
+    ]);
+    expect(await cleanUpStorage(db, NOW)).toEqual({ stagedFiles: 1, finishedJobs: 2, downloadedHubFiles: 1 });
+    expect(await db.hubFileBytes.toCollection().primaryKeys()).toEqual(['downloaded-recently']);
     expect((await db.taskFiles.toCollection().primaryKeys()).sort()).toEqual(
       ['failed-long-ago', 'queued-long-ago', 'staged-recently'].sort(),
     );
@@ -222,10 +239,14 @@ describe('clean-up on the schedule', () => {
       ['done-but-its-close-still-writing', 'done-recently', 'failed-long-ago', 'pending-long-ago'].sort(),
     );
     // Run again: nothing more to do.
-    expect(await cleanUpStorage(db, NOW)).toEqual({ stagedFiles: 0, finishedJobs: 0 });
+    expect(await cleanUpStorage(db, NOW)).toEqual({ stagedFiles: 0, finishedJobs: 0, downloadedHubFiles: 0 });
   });
 
-  test('the retention is a month for staged files and a week for finished writes', () => {
-    expect(RETENTION).toEqual({ stagedFileMs: 30 * DAY, finishedOutboxJobMs: 7 * DAY });
+  test('the retention is a month for staged files and downloaded hub files, a week for finished writes', () => {
+    expect(RETENTION).toEqual({
+      stagedFileMs: 30 * DAY,
+      finishedOutboxJobMs: 7 * DAY,
+      downloadedHubFileMs: 30 * DAY,
+    });
   });
 });

@@ -44,6 +44,12 @@ export const clientTask = pgTable(
     clientAccountId: text('client_account_id'),
     clientAccountCode: text('client_account_code'),
     clientAccountName: text('client_account_name'),
+    /** The firm accepted the client's account when closing: the browser that writes to Xero recodes to it. */
+    clientAccountAccepted: boolean('client_account_accepted').notNull().default(false),
+    /** Who wrote the closed task's answer into Xero (their browser holds the Xero token), and when. */
+    writtenToXeroBy: text('written_to_xero_by').references(() => user.id, { onDelete: 'set null' }),
+    writtenToXeroByName: text('written_to_xero_by_name'),
+    writtenToXeroAt: timestamp('written_to_xero_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),
     seq: bigint('seq', { mode: 'number' }).notNull(),

@@ -148,7 +148,7 @@ export async function accountIdOf(sandbox: Sandbox, tenantId: string, name: stri
 
 /**
  * An Admin's first connection, as a person does it on `options` (a fresh options page): the first-run
- * form, Xero sign-in consenting to `orgs`, and each new company linked to a new workspace named after
+ * form (unless signed in to a hub), Xero sign-in consenting to `orgs`, and each new company linked to a new workspace named after
  * it. `beforeLink` sees each workspace dialog before its Link workspace is clicked.
  */
 export async function connectAsAdmin(
@@ -156,8 +156,10 @@ export async function connectAsAdmin(
   options: Page,
   orgs: readonly SandboxOrg[],
   beforeLink?: (dialog: Locator, org: SandboxOrg) => Promise<void>,
+  /** `onHub`: signed in to the firm's Client Hub server, which names the user (no first-run form). */
+  how: { onHub?: boolean } = {},
 ): Promise<void> {
-  await fillFirstRun(options, { name: 'Ada Admin', email: 'ada@firm.test', role: 'Admin' });
+  if (!how.onHub) await fillFirstRun(options, { name: 'Ada Admin', email: 'ada@firm.test', role: 'Admin' });
   await answerXeroSignIn(
     e2e.browser.context,
     () => options.getByRole('button', { name: '+ Add Another Xero company' }).click(),

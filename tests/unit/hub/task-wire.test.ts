@@ -73,10 +73,11 @@ test('a pulled task keeps fields this version does not know, and its status and 
   });
   expect(merged?.status).toBe('Answered');
   expect(merged?.id).toBe('local-1');
-  expect(merged?.hub?.extra).toEqual({
-    clientAccount: { accountId: 'acct-9', code: '420', name: 'Office Supplies' },
-    reviewedBy: { userId: 'u-9', name: 'Rua Reviewer' },
-  });
+  expect(merged?.hub?.extra).toEqual({ reviewedBy: { userId: 'u-9', name: 'Rua Reviewer' } });
+  // The client's account choice is a known field (the panel shows it; Close recodes to it).
+  expect(merged?.hub?.clientAccount).toEqual({ accountId: 'acct-9', code: '420', name: 'Office Supplies' });
+  expect(merged?.hub?.clientAccountAccepted).toBe(false);
+  expect(merged?.hub?.writtenToXero).toBeNull();
   expect(merged?.hub?.statusChangedBy?.name).toBe('Cleo Client');
   // What this browser counted of Xero's attachments is kept.
   expect(merged?.snapshot.attachmentCount).toBe(2);
