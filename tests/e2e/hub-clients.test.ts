@@ -2,9 +2,9 @@ import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isolated } from '@/lib/text/hostile';
 import { transaction } from '../support/hub';
-import type { HubProcess } from '../support/hub-process';
+import { type HubProcess, hubApiAs } from '../support/hub-process';
 import { type Mailbox, startMailbox } from '../support/mailbox';
-import { companyRow, connectToHub, type FirmWorld, hubApiAs, startFirmWorld } from './support/firm-hub';
+import { companyRow, connectToHub, type FirmWorld, startFirmWorld } from './support/firm-hub';
 import { answerXeroSignIn, type E2E, type SandboxOrg, sendFromPage } from './support/harness';
 
 /**
@@ -24,7 +24,7 @@ let mailbox: Mailbox;
 let org: SandboxOrg;
 let workspaceId: string;
 const asAdmin = <T>(method: string, apiPath: string, body?: unknown) =>
-  hubApiAs(hub.url, ADMIN)<T>(method, apiPath, body);
+  hubApiAs<T>(hub.url, ADMIN, method, apiPath, body);
 
 let world: FirmWorld;
 beforeAll(async () => {

@@ -1,13 +1,12 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isolated } from '@/lib/text/hostile';
-import type { HubProcess } from '../support/hub-process';
+import { type HubProcess, hubApiAs } from '../support/hub-process';
 import {
   companyRow,
   connectToHub,
   type FirmPerson,
   type FirmWorld,
-  hubApiAs,
   startFirmWorld,
 } from './support/firm-hub';
 import { answerXeroSignIn, type E2E, readStore, type SandboxOrg } from './support/harness';
@@ -25,7 +24,7 @@ let org: SandboxOrg;
 
 /** The hub's API as the firm's Admin (setting up what a test needs, as an Admin would). */
 const asAdmin = <T>(method: string, apiPath: string, body?: unknown) =>
-  hubApiAs(hub.url, ADMIN)<T>(method, apiPath, body);
+  hubApiAs<T>(hub.url, ADMIN, method, apiPath, body);
 
 let world: FirmWorld;
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isolated } from '@/lib/text/hostile';
 import { type LaunchedExtension, launchWithExtension } from '../../scripts/chromium';
-import { createFirmWithCli, freePort, type HubProcess, startHubProcess } from '../support/hub-process';
+import { createFirmWithCli, freePort, type HubProcess, hubApiAs, startHubProcess } from '../support/hub-process';
 import {
   accountIdOf,
   answerXeroSignIn,
@@ -17,7 +17,7 @@ import {
   sendFromPage,
   startE2E,
 } from './support/harness';
-import { companyRow, connectToHub, hubAs } from './support/hub';
+import { companyRow, connectToHub } from './support/firm-hub';
 
 /**
  * Two people of one firm, each in their own Chromium profile with the built extension, and one Client
@@ -53,7 +53,7 @@ let adminOptions: Page;
 let staffOptions: Page;
 
 const asAdmin = <T>(method: string, apiPath: string, body?: unknown) =>
-  hubAs<T>(hub, ADMIN, method, apiPath, body);
+  hubApiAs<T>(hub.url, ADMIN, method, apiPath, body);
 
 /** The workspace's whole changes feed on the server: each task's latest state, and every comment. */
 async function hubFeed() {

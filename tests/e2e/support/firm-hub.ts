@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { createFirmWithCli, type HubProcess, startHubProcess } from '../../support/hub-process';
+import { createFirmWithCli, type HubProcess, hubApiAs, startHubProcess } from '../../support/hub-process';
 import { demoUserOrgs, type E2E, type SandboxOrg, startE2E } from './harness';
 
 /** Someone of the firm who signs in to its Client Hub server with a password. */
@@ -18,26 +18,7 @@ export async function connectToHub(page: Page, hubUrl: string, who: FirmPerson) 
   await section.getByLabel('Email').fill(who.email);
   await section.getByLabel('Password').fill(who.password);
   await section.getByRole('button', { name: 'Connect' }).click();
-  await section.getByTestId('hub-signed-in').waitFor();
-}
-
-/** The hub's API as one of the firm's people (setting up what a test needs, as they would). */
-export function hubApiAs(hubUrl: string, who: FirmPerson) {
-  return async <T>(method: string, apiPath: string, body?: unknown): Promise<T> => {
-    const signIn = await fetch(`${hubUrl}/api/auth/sign-in/email`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: who.email, password: who.password }),
-    });
-    const token = signIn.headers.get('set-auth-token');
-    const response = await fetch(`${hubUrl}${apiPath}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    if (!response.ok) throw new Error(`${method} ${apiPath}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as T;
-  };
+  await section.getByTestId('hub-signed-in').waitFor({ timeout: 30_000 });
 }
 
 /** A firm's Client Hub server in its own process, its Admin and a Staff member, and Chromium with the sandbox. */
@@ -64,7 +45,7 @@ export async function startFirmWorld(options: {
     adminPassword: options.admin.password,
   });
   const hub = await startHubProcess({ dataDir, ...(options.env ? { env: options.env } : {}) });
-  await hubApiAs(hub.url, options.admin)('POST', '/api/users', { ...options.staff, role: 'Staff' });
+  await hubApiAs(hub.url, options.admin, 'POST', '/api/users', { ...options.staff, role: 'Staff' });
   const e2e = await startE2E({ scale: 20 });
   const [org] = await demoUserOrgs(e2e.sandbox);
   if (!org) throw new Error('the sandbox offers no organisation');
