@@ -416,11 +416,15 @@ async function launchPlain(): Promise<{ context: BrowserContext; close(): Promis
     executablePath: findChromium(),
     headless: true,
     viewport: { width: 1280, height: 800 },
+    // The flags of the browser with the extension (scripts/chromium.ts), so only the extension differs.
     args: [
       '--no-first-run',
+      '--no-default-browser-check',
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      '--disable-quic',
+      ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
     ],
   });
   return {
