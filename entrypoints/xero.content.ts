@@ -2,6 +2,7 @@
 import '@/lib/config/zod-jitless';
 import { browser } from 'wxt/browser';
 import { startClientHubInXero } from '@/lib/content';
+import { afterPageLoad } from '@/lib/content/features';
 import { createContentLifetime } from '@/lib/content/lifetime';
 import { keepLive } from '@/lib/hub/live-port';
 
@@ -13,19 +14,27 @@ import { keepLive } from '@/lib/hub/live-port';
 // Matches are set per build in wxt.config.ts (go.xero.com, plus the sandbox's pages in sandbox builds).
 export default defineContentScript({
   matches: ['https://go.xero.com/*'],
-  runAt: 'document_idle',
+  // document_start, not document_idle: Chromium holds a page's load event for a document_idle
+  // script (it runs before the load event, after the first paint), so even an empty one made the
+  // 100-row list's load event later by a frame. At document_start the script is only evaluated;
+  // everything it does waits for the page's load event (afterPageLoad).
+  runAt: 'document_start',
   // WXT would also post the extension's id to the page's window, for any script there to read.
   noScriptStartedPostMessage: true,
   // No CSS is injected into Xero's page: ours is bundled and goes into our shadow roots only.
   main() {
-    // Badges show the firm's status within seconds of a colleague's change (the hub, when there is one).
-    keepLive((info) => browser.runtime.connect(info), { alive: () => browser.runtime?.id !== undefined });
     const navigation = (globalThis as { navigation?: EventTarget }).navigation;
-    startClientHubInXero(
-      createContentLifetime({
-        extensionAlive: () => browser.runtime?.id !== undefined,
-        navigation: typeof navigation?.addEventListener === 'function' ? navigation : undefined,
-      }),
+    const lifetime = createContentLifetime({
+      extensionAlive: () => browser.runtime?.id !== undefined,
+      navigation: typeof navigation?.addEventListener === 'function' ? navigation : undefined,
+    });
+    // Badges show the firm's status within seconds of a colleague's change (the hub, when there is
+    // one). Connected after the page's load, so the background does not wake while Xero is loading.
+    afterPageLoad(
+      () =>
+        keepLive((info) => browser.runtime.connect(info), { alive: () => browser.runtime?.id !== undefined }),
+      lifetime.signal,
     );
+    startClientHubInXero(lifetime);
   },
 });

@@ -8,14 +8,17 @@ import { SHADOW_MODE, styleRoot } from './shadow';
  * Transaction badges, drawn with a few DOM nodes each: a list page has 1,000+ of them, so there is no
  * component framework per row, no listener per row and no layout read per row. Every row gets its
  * fixed-size host at once, with its shadow root (which Xero's CSS cannot reach, sharing one
- * constructable stylesheet) and its button, hidden and empty; the badge is drawn (the row's link
- * read, its status looked up, its words set) when the row comes within a screen of the viewport, so
- * opening a 1,000-row page pays for the few dozen badges anyone can see.
+ * constructable stylesheet) and its button, hidden and empty; the badge is drawn (styled, its words
+ * set) when the row comes within a screen of the viewport, so opening a 1,000-row page draws the few
+ * dozen badges anyone can see. Rows' links may be read ahead (`readAhead`), so their statuses are
+ * known when they are drawn and each badge is drawn once.
  *
  * Drawing never adds or removes a node in the shadow root, it only changes the button: Chromium then
  * lays out the host alone (a relayout boundary: contained, positioned), while a node added to a host
  * that had none, or a shadow root attached late, makes it lay out Xero's whole table again (every row,
- * 50-150 ms for 1,000 rows on a busy machine: a long task for every run of rows scrolled into view). Clicks and keys are handled by one set of listener functions, trusted events only. Everything
+ * 50-150 ms for 1,000 rows on a busy machine: a long task for every run of rows scrolled into view).
+ * Clicks and keys are handled by one set of listener functions, trusted events only; a drawn badge
+ * listens to clicks, and to keys and focus only while its menu or problem is open. Everything
  * shown is our own words or the background's plain-language message, set as text, never as HTML.
  */
 
@@ -55,7 +58,16 @@ export interface DrawnBadge {
 
 export interface Badges {
   /** An empty, fixed-size host beside `anchor`; its badge is drawn when the row nears the screen. */
-  mount(anchor: Element): void;
+  mount(anchor: Element): MountedRow;
+}
+
+/** A mounted row, before or after its badge is drawn. */
+export interface MountedRow {
+  /**
+   * The transaction its link points to (read once, then remembered), so its status can be looked up
+   * before the row is drawn; null when it names none, or when the row is already drawn (looked up then).
+   */
+  readAhead(): string | null;
 }
 
 export const BADGE_TAG = 'client-hub-badge';
@@ -133,6 +145,7 @@ function createBadge(
   id: string,
   actions: BadgeActions,
   initial: BadgeState,
+  listenWhileOpen: (root: ShadowRoot, open: boolean) => void,
 ): Badge {
   let state: BadgeState = LOADING;
   /** Whether the button shows a state (it is hidden while loading). */
@@ -148,6 +161,7 @@ function createBadge(
     menuItem = undefined;
     if (closeOnScroll) window.removeEventListener('scroll', closeOnScroll, { capture: true });
     closeOnScroll = undefined;
+    listenWhileOpen(root, false);
     host.style.contain = HOST_CONTAIN;
     if (state.kind === 'task') button.setAttribute('aria-expanded', 'false');
     // Last: removing a focused element fires focusout, which calls back in here.
@@ -157,6 +171,7 @@ function createBadge(
     closePopup();
     if (!shown) return;
     host.style.contain = 'none';
+    listenWhileOpen(root, true);
     popup = node;
     root.append(node);
     placeBelow(node, button);
@@ -309,20 +324,28 @@ function createBadge(
 }
 
 /**
- * One row: until drawn, a fixed-size host with its hidden button, and the link it follows; nothing
- * about the row is read or looked up before then. A class, so 1,000 undrawn rows cost no closures.
+ * One row: until drawn, a fixed-size host with its hidden button, and the link it follows (read once,
+ * ahead or when drawn). A class, so 1,000 undrawn rows cost no closures.
  */
-class RowBadge implements DrawnBadge {
+class RowBadge implements DrawnBadge, MountedRow {
   drawn: Badge | undefined;
   bankTransactionId = '';
+  /** What its link names, once read (undefined: not read yet). */
+  id: string | null | undefined;
   constructor(
     readonly host: HTMLElement,
     readonly root: ShadowRoot,
     readonly button: HTMLButtonElement,
     readonly anchor: Element,
+    readonly transactionOf: (anchor: Element) => string | null,
   ) {}
   update(state: BadgeState) {
     this.drawn?.update(state);
+  }
+  readAhead(): string | null {
+    if (this.drawn || !this.host.isConnected) return null;
+    this.id ??= this.transactionOf(this.anchor);
+    return this.id;
   }
   remove() {
     if (this.drawn) this.drawn.remove();
@@ -355,10 +378,15 @@ export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges
     const to = (event as FocusEvent).relatedTarget;
     if (badge && !(to instanceof Node && (event.currentTarget as ShadowRoot).contains(to))) badge.focusLeft();
   };
-  const listen = (root: ShadowRoot) => {
-    root.addEventListener('click', onClick);
-    root.addEventListener('keydown', onKeyDown);
-    root.addEventListener('focusout', onFocusOut);
+  // Keys and focus matter only while a menu or problem is open: a drawn badge listens to clicks alone.
+  const listenWhileOpen = (root: ShadowRoot, open: boolean) => {
+    if (open) {
+      root.addEventListener('keydown', onKeyDown);
+      root.addEventListener('focusout', onFocusOut);
+    } else {
+      root.removeEventListener('keydown', onKeyDown);
+      root.removeEventListener('focusout', onFocusOut);
+    }
   };
   signal.addEventListener(
     'abort',
@@ -373,7 +401,8 @@ export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges
   /** Draws a row's badge; a link that names no transaction loses its host instead. */
   const draw = (row: RowBadge, drawn: DrawnBadge[]) => {
     if (row.drawn || !row.host.isConnected) return;
-    const id = actions.transactionOf(row.anchor);
+    row.id ??= actions.transactionOf(row.anchor);
+    const id = row.id;
     if (!id) {
       row.host.remove();
       return;
@@ -381,8 +410,16 @@ export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges
     row.bankTransactionId = id;
     // Styled when drawn: rows never drawn cost no stylesheet (the hidden button needs none).
     styleRoot(row.root, css);
-    listen(row.root);
-    row.drawn = createBadge(row.host, row.root, row.button, id, actions, actions.stateOf(id));
+    row.root.addEventListener('click', onClick);
+    row.drawn = createBadge(
+      row.host,
+      row.root,
+      row.button,
+      id,
+      actions,
+      actions.stateOf(id),
+      listenWhileOpen,
+    );
     badges.set(row.root, row);
     drawn.push(row);
   };
@@ -450,9 +487,10 @@ export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges
       const root = host.attachShadow({ mode: SHADOW_MODE });
       const button = freshButton();
       root.append(button);
-      const row = new RowBadge(host, root, button, anchor);
+      const row = new RowBadge(host, root, button, anchor, actions.transactionOf);
       rows.push(row);
       addToRun(row);
+      return row;
     },
   };
 }

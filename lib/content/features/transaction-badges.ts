@@ -1,4 +1,4 @@
-import { createBadges, type DrawnBadge } from '@/components/badge/badges';
+import { createBadges, type DrawnBadge, type MountedRow } from '@/components/badge/badges';
 import { createThrottledBatch } from '../batch';
 import type { PageFeature } from '../features';
 import { askBackground } from '../messages';
@@ -21,6 +21,12 @@ const SLICE_BUDGET_MS = 8;
 const MOUNT_SLICE_BUDGET_MS = 30;
 /** Badges are drawn a screen ahead of the reader, so a status can wait this long unseen. */
 const LOOKUP_EVERY_MS = 150;
+/**
+ * Rows whose statuses are looked up ahead in one message. Once the first screen is drawn, every row's
+ * status is looked up ahead in a few messages (each costs about as much as drawing a dozen badges),
+ * so a badge scrolled into view is drawn once, with its status, with no message and no redraw.
+ */
+const READ_AHEAD_BATCH = 250;
 
 /**
  * "Push to Client Hub" beside every transaction link: the account transactions list, the
@@ -28,9 +34,11 @@ const LOOKUP_EVERY_MS = 150;
  * Test by hand: http://127.0.0.1:4560/Bank/BankTransactions.aspx?accountID=… (see sandbox/README.md).
  *
  * Links found are queued (nothing runs inside the page's own task); every row's empty, fixed-size host
- * is mounted in time-boxed slices; badges are drawn as their rows come near the screen (only then is
- * the link read), and the statuses of the rows drawn together go to the background in one lookup.
- * Drawn badges whose status changed are redrawn in slices too, so no reply becomes one long task.
+ * is mounted in time-boxed slices; then the rows' links are read and their statuses looked up ahead,
+ * a few hundred rows per message, in slices too. Badges are drawn as their rows come near the screen,
+ * already with their status when it is known (rows drawn before their answer came are looked up
+ * together, at most a few times a second). Drawn badges whose status changed are redrawn in slices
+ * too, so no reply becomes one long task.
  */
 export const transactionBadges: PageFeature = {
   id: 'transaction-badges',
@@ -45,10 +53,11 @@ export const transactionBadges: PageFeature = {
     });
     /** Drawn badges by transaction: undrawn rows read the store when they are drawn. */
     const viewsOf = new Map<string, DrawnBadge[]>();
+    const base = page.url.href;
     const badges = createBadges(
       {
-        // Only rows near the screen are read, a run at a time: the page's address is cheap enough here.
-        transactionOf: (link) => bankTransactionIdOfLink(link.getAttribute('href') ?? '', location.href),
+        // This page view's address (in-app navigation starts a new view): read once, not per row.
+        transactionOf: (link) => bankTransactionIdOfLink(link.getAttribute('href') ?? '', base),
         stateOf: (id) => store.get(id),
         drawn: (views) => {
           for (const view of views) {
@@ -82,11 +91,27 @@ export const transactionBadges: PageFeature = {
     });
     signal.addEventListener('abort', unsubscribe, { once: true });
 
+    // Rows' statuses, looked up ahead of drawing, in slices after the rows are mounted.
+    let ahead: string[] = [];
+    const sendAhead = () => {
+      if (ahead.length === 0) return;
+      void store.load(ahead);
+      ahead = [];
+    };
+    const readAhead = createSlicedQueue<MountedRow>(
+      (row) => {
+        const id = row.readAhead();
+        if (id) ahead.push(id);
+        if (ahead.length >= READ_AHEAD_BATCH) sendAhead();
+      },
+      { budgetMs: SLICE_BUDGET_MS, signal, onSliceEnd: sendAhead },
+    );
+
     let watcher: Watcher | undefined;
     // Mounting only adds each row's empty host: what the row links to is read when it is drawn.
     const mount = createSlicedQueue<HTMLAnchorElement>(
       (link) => {
-        if (link.isConnected) badges.mount(link);
+        if (link.isConnected) readAhead.push(badges.mount(link));
       },
       {
         budgetMs: MOUNT_SLICE_BUDGET_MS,
