@@ -46,6 +46,7 @@ import { absoluteVerdict, Latencies, table } from './stats';
  * 3. Steady state, in the same browser with the page open: a colleague changes a task's status over
  *    the API; the time until this browser's IndexedDB has it is one sample. Goal: every sample <= 5 s.
  * Sizes: BENCH_HUB_PULL_TASKS (default 100,000), BENCH_HUB_PULL_SAMPLES (default 30).
+ * BENCH_HUB_PULL_PROFILE=1: also a CPU profile of the page during the pull (its heaviest functions).
  * BENCH_EXTENSION_DIR: another build to measure (say, one of an earlier commit).
  */
 
@@ -149,6 +150,30 @@ async function watchLongTasks(page: Page) {
   });
 }
 
+/** The functions with the most self time in a CPU profile (where a page's long tasks went). */
+function printProfile(profile: {
+  nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+  samples?: number[];
+  timeDeltas?: number[];
+}) {
+  const byNode = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+  const self = new Map<string, number>();
+  (profile.samples ?? []).forEach((id, i) => {
+    const frame = byNode.get(id);
+    const key = frame
+      ? `${frame.functionName || '(anonymous)'} ${frame.url.split('/').pop()}:${frame.lineNumber + 1}`
+      : '?';
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas?.[i] ?? 0) / 1000);
+  });
+  const top = [...self].sort((a, b) => b[1] - a[1]).slice(0, 25);
+  console.log(
+    table(
+      ['page CPU profile during the pull: self time', 'ms'],
+      top.map(([k, ms]) => [k, ms.toFixed(0)]),
+    ),
+  );
+}
+
 export async function runHubPullBench(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-hub-pull-'));
   let hub: HubProcess | undefined;
@@ -238,6 +263,11 @@ export async function runHubPullBench(): Promise<void> {
 
       const page = await browser.context.newPage();
       await watchLongTasks(page);
+      const profiler = process.env.BENCH_HUB_PULL_PROFILE ? await browser.context.newCDPSession(page) : null;
+      if (profiler) {
+        await profiler.send('Profiler.enable');
+        await profiler.send('Profiler.start');
+      }
       const loadStart = load();
       const started = performance.now();
       await page.goto(`chrome-extension://${browser.extensionId}/tasks.html`);
@@ -256,6 +286,7 @@ export async function runHubPullBench(): Promise<void> {
         await sleep(500);
       }
       const browserPullMs = performance.now() - started;
+      if (profiler) printProfile((await profiler.send('Profiler.stop')).profile);
       // The page's work after the last page arrived (its list catching up) still counts.
       await page
         .getByTestId('task-count')
