@@ -7,12 +7,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { eq } from 'drizzle-orm';
 import type { Page, Worker } from 'playwright-core';
-import { createAuth } from '../hub/auth';
 import { openDatabase } from '../hub/db/client';
-import { workspace } from '../hub/db/schema/index';
+import { user, workspace } from '../hub/db/schema/index';
 import { systemClock } from '../hub/domain/clock';
 import { upsertTasks } from '../hub/domain/tasks';
-import { createFirm, sharedSecret } from '../hub/domain/users';
+import { findMember } from '../hub/domain/users';
 import { createWorkspace } from '../hub/domain/workspaces';
 import { ClientHubDb } from '../lib/db/database';
 import { changesPageSchema } from '../lib/hub/contract';
@@ -23,7 +22,12 @@ import { launchWithExtension } from '../scripts/chromium';
 import { PASSWORD, signIn, transaction } from '../tests/hub/harness';
 import { signInToHub } from '../tests/integration/hub-sync/support';
 import { createLocks } from '../tests/integration/support/background';
-import { type HubProcess, residentBytes, startHubProcess } from '../tests/support/hub-process';
+import {
+  createFirmWithCli,
+  type HubProcess,
+  residentBytes,
+  startHubProcess,
+} from '../tests/support/hub-process';
 import { absoluteVerdict, Latencies, table } from './stats';
 
 /**
@@ -62,22 +66,14 @@ const load = () => loadNow().toFixed(1);
 
 /** A firm, its Admin and one linked workspace with `count` tasks, written through the hub's domain. */
 async function seedHub(dataDir: string, count: number) {
+  const email = `admin-${randomUUID().slice(0, 8)}@bench.test`;
+  await createFirmWithCli({ dataDir, name: 'Bench & Co', adminEmail: email, adminPassword: PASSWORD });
   const database = await openDatabase({ dataDir });
   try {
     const deps = { db: database.db, clock: systemClock };
-    const auth = createAuth({
-      db: database.db,
-      secret: await sharedSecret(database.db),
-      baseUrl: 'http://127.0.0.1',
-      signInAttemptsPerMinute: 10,
-      sendSignInEmail: () => {},
-    });
-    const email = `admin-${randomUUID().slice(0, 8)}@bench.test`;
-    const { admin } = await createFirm(deps, auth, {
-      name: 'Bench & Co',
-      adminEmail: email,
-      adminPassword: PASSWORD,
-    });
+    const [account] = await database.db.select({ id: user.id }).from(user).where(eq(user.email, email));
+    const admin = account && (await findMember(database.db, account.id));
+    if (!admin) throw new Error('create-firm made no Admin');
     const tenantId = randomUUID();
     const created = await createWorkspace(deps, admin, { name: 'Bench Ltd', tenantId });
     const [row] = await database.db.select().from(workspace).where(eq(workspace.id, created.id));
