@@ -204,6 +204,8 @@ const PATCH_LIMIT = 200;
  */
 const RELOAD_QUIET_MS = 750;
 const RELOAD_AT_LEAST_EVERY_MS = 15_000;
+/** ...and, for a large tab, no more often than this many times the last read took (reads stay a small share). */
+const RELOAD_COST_FACTOR = 5;
 /** Entries indexed between yields, so a large tab's index is built in short tasks. */
 const INDEX_SLICE = 5000;
 
@@ -248,6 +250,7 @@ export function watchTab(
   let patches = Promise.resolve();
   let reloadTimer: ReturnType<typeof setTimeout> | undefined;
   let staleSince: number | null = null;
+  let lastReadMs = 0;
 
   const publish = () => {
     if (!signal.aborted) onList(list);
@@ -262,6 +265,7 @@ export function watchTab(
       do {
         reloadAgain = false;
         const readOrder = order();
+        const started = Date.now();
         const entries = await readTab(db, workspaceId, status, signal, readOrder);
         if (!entries) return;
         const keyed = new Map<string, TaskEntry>();
@@ -276,6 +280,7 @@ export function watchTab(
         list = entries;
         listOrder = readOrder;
         byKey = keyed;
+        lastReadMs = Date.now() - started;
         publish();
       } while (reloadAgain && !signal.aborted);
     } finally {
@@ -291,7 +296,10 @@ export function watchTab(
         staleSince = null;
         void reload();
       },
-      Math.min(RELOAD_QUIET_MS, Math.max(0, staleSince + RELOAD_AT_LEAST_EVERY_MS - now)),
+      Math.min(
+        RELOAD_QUIET_MS,
+        Math.max(0, staleSince + Math.max(RELOAD_AT_LEAST_EVERY_MS, lastReadMs * RELOAD_COST_FACTOR) - now),
+      ),
     );
   };
   const belongs = (task: ClientTask) =>
