@@ -19,7 +19,7 @@ import { LIVE_POLL_MS, sessionApi } from '../lib/hub/live';
 import { createHubPull } from '../lib/hub/pull';
 import { hubSessionStore } from '../lib/hub/session';
 import { launchWithExtension } from '../scripts/chromium';
-import { PASSWORD, signIn, transaction } from '../tests/hub/harness';
+import { type Caller, PASSWORD, signIn, transaction } from '../tests/hub/harness';
 import { signInToHub } from '../tests/integration/hub-sync/support';
 import { createLocks } from '../tests/integration/support/background';
 import {
@@ -50,6 +50,7 @@ import { absoluteVerdict, Latencies, table } from './stats';
  * 3. Steady state, in the same browser with the page open: a colleague changes a task's status over
  *    the API; the time until this browser's IndexedDB has it is one sample. Goal: every sample <= 5 s.
  * Sizes: BENCH_HUB_PULL_TASKS (default 100,000), BENCH_HUB_PULL_SAMPLES (default 30).
+ * BENCH_HUB_PULL_NODE=0: skips part 1 (the browser's figures only).
  * BENCH_HUB_PULL_PROFILE=1: also a CPU profile of the page during the pull (its heaviest functions).
  * BENCH_EXTENSION_DIR: another build to measure (say, one of an earlier commit).
  */
@@ -146,6 +147,69 @@ async function watchLongTasks(page: Page) {
   });
 }
 
+/** Part 1: only the feed over HTTP, then the real pull into fake-indexeddb, back to back. */
+async function nodePull(hubUrl: string, email: string, workspaceId: string, admin: Caller) {
+  // 1. Only the feed over HTTP, then the real pull into fake-indexeddb, back to back.
+  const loadFeed = load();
+  const feedOnly = performance.now();
+  let since = 0;
+  let entries = 0;
+  for (;;) {
+    const page = changesPageSchema.parse(
+      (await admin.request('GET', `/api/workspaces/${workspaceId}/changes?since=${since}&limit=1000`)).body,
+    );
+    entries += page.changes.length;
+    since = page.nextSince;
+    if (!page.hasMore) break;
+  }
+  const feedMs = performance.now() - feedOnly;
+
+  const db = new ClientHubDb(`bench-hub-pull-${process.pid}`);
+  await signInToHub(db, hubUrl, email);
+  const sessions = hubSessionStore(db.settings);
+  const pull = createHubPull({
+    db,
+    api: sessionApi(sessions),
+    now: Date.now,
+    newId: () => randomUUID(),
+    withLock: createLocks(),
+    pageSize: 1000,
+  });
+  global.gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const rssBefore = residentBytes(process.pid);
+  let peakRss = rssBefore;
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, residentBytes(process.pid));
+  }, 250);
+  const pulled = performance.now();
+  const summary = await pull.pullAll();
+  const pullMs = performance.now() - pulled;
+  clearInterval(sampler);
+  const heapAfter = process.memoryUsage().heapUsed;
+  const stored = await db.clientTasks.count();
+  if (stored !== TASKS) throw new Error(`pulled ${stored} tasks, expected ${TASKS}`);
+  db.close();
+  console.log(
+    table(
+      [`first pull in Node, fake-indexeddb (load ${loadFeed} → ${load()})`, 'value'],
+      [
+        ['tasks pulled into Dexie', stored.toLocaleString('en')],
+        [
+          'feed entries read',
+          `${summary.applied.toLocaleString('en')} (HTTP only: ${entries.toLocaleString('en')})`,
+        ],
+        ['time', `${(pullMs / 1000).toFixed(1)} s`],
+        ['tasks/s', Math.round(stored / (pullMs / 1000)).toLocaleString('en')],
+        ['feed over HTTP only', `${(feedMs / 1000).toFixed(1)} s`],
+        ['pull / feed-only time (Dexie cost ratio, same run)', (pullMs / feedMs).toFixed(2)],
+        ['heap growth (this process, Dexie on fake-indexeddb included)', mb(heapAfter - heapBefore)],
+        ['resident memory before → peak', `${mb(rssBefore)} → ${mb(peakRss)}`],
+      ],
+    ),
+  );
+}
+
 /** The functions with the most self time in a CPU profile (where a page's long tasks went). */
 function printProfile(profile: {
   nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
@@ -182,65 +246,7 @@ export async function runHubPullBench(): Promise<void> {
     hub = await startHubProcess({ dataDir, timeoutMs: 120_000 });
     const admin = await signIn(hub.url, email, PASSWORD);
 
-    // 1. Only the feed over HTTP, then the real pull into fake-indexeddb, back to back.
-    const loadFeed = load();
-    const feedOnly = performance.now();
-    let since = 0;
-    let entries = 0;
-    for (;;) {
-      const page = changesPageSchema.parse(
-        (await admin.request('GET', `/api/workspaces/${workspaceId}/changes?since=${since}&limit=1000`)).body,
-      );
-      entries += page.changes.length;
-      since = page.nextSince;
-      if (!page.hasMore) break;
-    }
-    const feedMs = performance.now() - feedOnly;
-
-    const db = new ClientHubDb(`bench-hub-pull-${process.pid}`);
-    await signInToHub(db, hub.url, email);
-    const sessions = hubSessionStore(db.settings);
-    const pull = createHubPull({
-      db,
-      api: sessionApi(sessions),
-      now: Date.now,
-      newId: () => randomUUID(),
-      withLock: createLocks(),
-      pageSize: 1000,
-    });
-    global.gc?.();
-    const heapBefore = process.memoryUsage().heapUsed;
-    const rssBefore = residentBytes(process.pid);
-    let peakRss = rssBefore;
-    const sampler = setInterval(() => {
-      peakRss = Math.max(peakRss, residentBytes(process.pid));
-    }, 250);
-    const pulled = performance.now();
-    const summary = await pull.pullAll();
-    const pullMs = performance.now() - pulled;
-    clearInterval(sampler);
-    const heapAfter = process.memoryUsage().heapUsed;
-    const stored = await db.clientTasks.count();
-    if (stored !== TASKS) throw new Error(`pulled ${stored} tasks, expected ${TASKS}`);
-    db.close();
-    console.log(
-      table(
-        [`first pull in Node, fake-indexeddb (load ${loadFeed} → ${load()})`, 'value'],
-        [
-          ['tasks pulled into Dexie', stored.toLocaleString('en')],
-          [
-            'feed entries read',
-            `${summary.applied.toLocaleString('en')} (HTTP only: ${entries.toLocaleString('en')})`,
-          ],
-          ['time', `${(pullMs / 1000).toFixed(1)} s`],
-          ['tasks/s', Math.round(stored / (pullMs / 1000)).toLocaleString('en')],
-          ['feed over HTTP only', `${(feedMs / 1000).toFixed(1)} s`],
-          ['pull / feed-only time (Dexie cost ratio, same run)', (pullMs / feedMs).toFixed(2)],
-          ['heap growth (this process, Dexie on fake-indexeddb included)', mb(heapAfter - heapBefore)],
-          ['resident memory before → peak', `${mb(rssBefore)} → ${mb(peakRss)}`],
-        ],
-      ),
-    );
+    if (process.env.BENCH_HUB_PULL_NODE !== '0') await nodePull(hub.url, email, workspaceId, admin);
 
     // 2. The same first pull in Chromium, with the Client Tasks page open while it runs.
     const browser = await launchWithExtension(EXTENSION_DIR, { headless: true });
