@@ -1,12 +1,9 @@
-import { Dexie, type ObservabilitySet } from 'dexie';
 import { useLayoutEffect, useState } from 'preact/hooks';
+import { throttledWatch } from '@/lib/db/throttled-watch';
 
 /**
- * Like useLiveQuery for a query whose cost grows with the data (counting a tab of 100,000 tasks walks
- * its index): run at once, then again after writes to `table` in any context of the extension, but
- * at most once per `everyMs` (the last write always gets its run). A stream of writes, such as the
- * first pull of a firm's tasks, would otherwise have the page count after every one of them and
- * hold IndexedDB against the writer.
+ * Like useLiveQuery for a query whose cost grows with the data: run at once, then after writes to
+ * `table`, at most once per `everyMs` (lib/db/throttled-watch.ts).
  */
 export function useThrottledQuery<T>(
   dbName: string,
@@ -18,51 +15,19 @@ export function useThrottledQuery<T>(
 ): T {
   const [value, setValue] = useState<T>(initial);
   useLayoutEffect(() => {
-    const prefix = `idb://${dbName}/${table}/`;
-    let stopped = false;
-    let running = false;
-    let again = false;
-    let last = 0;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const run = async () => {
-      if (running) {
-        again = true;
-        return;
-      }
-      running = true;
-      last = Date.now();
-      try {
+    let current = true;
+    const stop = throttledWatch(
+      dbName,
+      table,
+      async () => {
         const result = await query();
-        if (!stopped) setValue(result);
-      } catch {
-        // The next write asks again.
-      } finally {
-        running = false;
-        if (again && !stopped) {
-          again = false;
-          schedule();
-        }
-      }
-    };
-    const schedule = () => {
-      if (timer !== undefined) return;
-      timer = setTimeout(
-        () => {
-          timer = undefined;
-          void run();
-        },
-        Math.max(0, last + everyMs - Date.now()),
-      );
-    };
-    const onMutated = (parts: ObservabilitySet) => {
-      if ('all' in parts || Object.keys(parts).some((part) => part.startsWith(prefix))) schedule();
-    };
-    Dexie.on('storagemutated', onMutated);
-    void run();
+        if (current) setValue(result);
+      },
+      everyMs,
+    );
     return () => {
-      stopped = true;
-      clearTimeout(timer);
-      Dexie.on('storagemutated').unsubscribe(onMutated);
+      current = false;
+      stop();
     };
   }, deps);
   return value;
