@@ -1,3 +1,5 @@
+import os from 'node:os';
+
 /** Latency samples in milliseconds, summarised as the bench prints them. */
 export class Latencies {
   private readonly samples: number[] = [];
@@ -36,4 +38,17 @@ export function table(header: string[], rows: string[][]): string {
   const line = (cells: string[]) =>
     cells.map((c, i) => (i === 0 ? c.padEnd(width(i)) : c.padStart(width(i)))).join('  ');
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+/**
+ * PASS or FAIL for a goal stated in absolute time; on a loaded machine (a 1-minute load average above
+ * the number of cores at any of `loads`) the figure stands without a verdict, because there it
+ * measures the machine as much as the code. Ratios measured in one run need no such care.
+ */
+export function absoluteVerdict(ok: boolean, loads: number[]): string {
+  const cores = os.availableParallelism();
+  const worst = Math.max(...loads);
+  if (worst > cores)
+    return `(no verdict: load ${worst.toFixed(1)} on ${cores} cores; would be ${ok ? 'PASS' : 'FAIL'})`;
+  return ok ? 'PASS' : 'FAIL';
 }

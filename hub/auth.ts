@@ -26,6 +26,11 @@ export interface AuthOptions {
    * request wait (the answer, and its timing, must not say whether the address is known).
    */
   sendSignInEmail: (request: SignInRequest) => void;
+  /**
+   * Whether `email` may be sent another sign-in email now (a per-address cap that no number of
+   * callers' addresses gets around). When not, nothing is made or sent, and the answer is the same.
+   */
+  maySendSignInEmail?: (email: string) => Promise<boolean>;
   /** Sign-in attempts allowed per address per minute. */
   signInAttemptsPerMinute: number;
 }
@@ -89,6 +94,9 @@ export function createAuth(options: AuthOptions) {
         // Kept hashed: a copy of the database holds no working link.
         storeToken: 'hashed',
         sendMagicLink: async ({ email, token }) => {
+          // Capped per address before the code is made: a new code replaces the last one, so
+          // uncapped requests could keep a person's emailed code from ever working.
+          if (options.maySendSignInEmail && !(await options.maySendSignInEmail(email))) return;
           // The code for another device, made now so one email carries both.
           const code = await auth.api.createVerificationOTP({ body: { email, type: 'sign-in' } });
           options.sendSignInEmail({ email, token, code });

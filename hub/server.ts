@@ -7,7 +7,7 @@ import { type HubDatabase, openDatabase } from './db/client.ts';
 import { type Clock, systemClock } from './domain/clock.ts';
 import { DEFAULT_LIMITS, type HubLimits, type HubServices } from './domain/context.ts';
 import { REMINDER_QUEUE, REMINDER_QUEUE_OPTIONS } from './domain/reminders.ts';
-import { sendSignInEmail } from './domain/sign-in.ts';
+import { maySendSignInEmail, sendSignInEmail } from './domain/sign-in.ts';
 import { sharedSecret } from './domain/users.ts';
 import { createMail } from './email/mailer.ts';
 import { startJobQueue } from './jobs/queue.ts';
@@ -125,6 +125,7 @@ export async function startHub(options: HubOptions = {}): Promise<Hub> {
         .finally(() => pending.delete(sending));
       pending.add(sending);
     },
+    maySendSignInEmail: (email) => maySendSignInEmail(services, email),
   });
   const app = createHubApp(services, auth, {
     trustProxy: options.trustProxy ?? false,

@@ -8,12 +8,16 @@ import { rememberCounts, rememberedCounts } from '@/lib/tasks/count-cache';
 import { isolated } from '@/lib/text/hostile';
 import { ClientsDialog } from '../clients/ClientsDialog';
 import { useLiveQuery } from '../hooks/useLiveQuery';
+import { useThrottledQuery } from '../hooks/useThrottledQuery';
 import { ProblemNotice } from '../ProblemNotice';
 import { BulkAccept } from '../suggestions/BulkAccept';
 import { countsIn, money, NO_WORKSPACE, type SortKey, STATUSES, tasksCsv } from './data';
 import { TaskPanel } from './TaskPanel';
 import { TaskTable } from './TaskTable';
 import { useTaskList } from './useTaskList';
+
+/** How often, at most, the tabs' counts are counted again while tasks are being written. */
+const COUNT_EVERY_MS = 1000;
 
 const NO_PLACES = { workspaces: [], connections: [], hasUnlinked: false };
 
@@ -97,10 +101,15 @@ export function TasksPage({ db }: { db: ClientHubDb }) {
       ? null
       : (places.workspaces[0]?.id ??
         (places.hasUnlinked || places.workspaces.length === 0 ? NO_WORKSPACE : '')));
-  const counted = useLiveQuery(
+  // Counted after writes at most once a second: during a first pull of 100,000 tasks, counting after
+  // every page of it kept IndexedDB busy and slowed the pull itself.
+  const counted = useThrottledQuery(
+    db.name,
+    'clientTasks',
     async () => (current === null ? null : { workspaceId: current, counts: await countsIn(db, current) }),
     [db, current],
     null,
+    COUNT_EVERY_MS,
   );
   // The counts as last seen in this workspace show with the first screen; the real ones replace them.
   const remembered = useMemo(

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq, inArray, sql } from 'drizzle-orm';
-import { fileTypeFromBuffer } from 'file-type';
 import { HUB_MAX_FILE_BYTES, HUB_MAX_FILES_PER_TASK } from '../../lib/hub/contract.ts';
 import { safeFileName } from '../../lib/tasks/files.ts';
 import type { HubDb } from '../db/client.ts';
@@ -11,6 +10,7 @@ import type { Member, WorkspaceRow } from './access.ts';
 import { recordTaskActivity } from './activity.ts';
 import { lockFirmChanges, takeChangeNumbers } from './changes.ts';
 import type { Deps } from './context.ts';
+import { contentTypeOf } from './files.ts';
 import { fingerprintOf, once } from './idempotency.ts';
 import { badRequest, conflict, HubError, notFound } from './problems.ts';
 import { clientAccounts } from './workspaces.ts';
@@ -69,8 +69,8 @@ export async function checkReceipt(upload: { fileName: string; bytes: Uint8Array
       'Receipts can be at most 10 MB. Take the photo again at a smaller size, or save the PDF smaller, and attach it again.',
     );
   }
-  const detected = await fileTypeFromBuffer(upload.bytes);
-  const extension = detected ? RECEIPT_TYPES[detected.mime] : undefined;
+  const detected = await contentTypeOf(upload.bytes);
+  const extension = detected ? RECEIPT_TYPES[detected] : undefined;
   if (!detected || !extension) {
     throw new HubError(
       415,
@@ -79,8 +79,8 @@ export async function checkReceipt(upload: { fileName: string; bytes: Uint8Array
     );
   }
   return {
-    fileName: nameFor(upload.fileName, extension, detected.mime),
-    mimeType: detected.mime,
+    fileName: nameFor(upload.fileName, extension, detected),
+    mimeType: detected,
     bytes: upload.bytes,
     sha256: sha256Of(upload.bytes),
   };

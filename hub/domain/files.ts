@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { count, eq } from 'drizzle-orm';
+import { fileTypeFromBuffer } from 'file-type';
 import { ATTACHMENT_TYPES, HUB_MAX_FILE_BYTES, HUB_MAX_FILES_PER_TASK } from '../../lib/hub/contract.ts';
 import { safeFileName } from '../../lib/tasks/files.ts';
 import { taskFile } from '../db/schema/index.ts';
@@ -12,42 +13,48 @@ import type { Deps } from './context.ts';
 import { HubError } from './problems.ts';
 import { fileView, requireTask } from './tasks.ts';
 
-const OLE = [0xd0, 0xcf, 0x11, 0xe0];
-const ZIP = [0x50, 0x4b, 0x03, 0x04];
-/** How each binary type starts: a file whose name says PDF but whose bytes do not is refused. */
-const SIGNATURES: Record<string, number[][]> = {
-  pdf: [[0x25, 0x50, 0x44, 0x46]],
-  png: [[0x89, 0x50, 0x4e, 0x47]],
-  jpg: [[0xff, 0xd8, 0xff]],
-  jpeg: [[0xff, 0xd8, 0xff]],
-  gif: [[0x47, 0x49, 0x46, 0x38]],
-  bmp: [[0x42, 0x4d]],
-  tif: [
-    [0x49, 0x49, 0x2a, 0x00],
-    [0x4d, 0x4d, 0x00, 0x2a],
-  ],
-  tiff: [
-    [0x49, 0x49, 0x2a, 0x00],
-    [0x4d, 0x4d, 0x00, 0x2a],
-  ],
-  rtf: [[0x7b, 0x5c, 0x72, 0x74, 0x66]],
-  doc: [OLE],
-  xls: [OLE],
-  docx: [ZIP],
-  xlsx: [ZIP],
-  odt: [ZIP],
-  ods: [ZIP],
+const CFB = 'application/x-cfb';
+const ZIP = 'application/zip';
+/**
+ * What the bytes of each type Xero takes may be, as file-type reads them (Office's older files are
+ * compound files, the newer ones zip archives it may or may not look inside). null: plain text,
+ * which has no signature: it must not read as any other kind of file.
+ */
+const CONTENT_OF: Record<string, readonly string[] | null> = {
+  pdf: ['application/pdf'],
+  png: ['image/png'],
+  jpg: ['image/jpeg'],
+  jpeg: ['image/jpeg'],
+  gif: ['image/gif'],
+  bmp: ['image/bmp'],
+  tif: ['image/tiff'],
+  tiff: ['image/tiff'],
+  rtf: ['application/rtf'],
+  txt: null,
+  csv: null,
+  doc: [CFB, 'application/msword'],
+  xls: [CFB, 'application/vnd.ms-excel'],
+  docx: [ZIP, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'],
+  xlsx: [ZIP, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'],
+  odt: [ZIP, 'application/vnd.oasis.opendocument.text'],
+  ods: [ZIP, 'application/vnd.oasis.opendocument.spreadsheet'],
   zip: [ZIP],
 };
 
-const startsWith = (bytes: Uint8Array, prefix: number[]) => prefix.every((b, i) => bytes[i] === b);
+/**
+ * What a file really is, by its contents (file-type), never by its name; undefined for plain text
+ * and contents it does not know. The one content check of every upload: the API's and the portal's.
+ */
+export async function contentTypeOf(bytes: Uint8Array): Promise<string | undefined> {
+  return (await fileTypeFromBuffer(bytes))?.mime;
+}
 
 const ACCEPTED = Object.keys(ATTACHMENT_TYPES)
   .map((e) => `.${e}`)
   .join(', ');
 
 /** The file's type as Xero will see it, or a plain refusal. */
-export function checkFile(fileName: string, bytes: Uint8Array): string {
+export async function checkFile(fileName: string, bytes: Uint8Array): Promise<string> {
   const extension = fileName.includes('.') ? (fileName.split('.').pop()?.toLowerCase() ?? '') : '';
   const mimeType = ATTACHMENT_TYPES[extension];
   if (!mimeType) {
@@ -71,8 +78,12 @@ export function checkFile(fileName: string, bytes: Uint8Array): string {
       'Xero accepts attachments of at most 10 MB: make it smaller (for example, scan at a lower resolution) and attach it again.',
     );
   }
-  const signatures = SIGNATURES[extension];
-  if (signatures && !signatures.some((s) => startsWith(bytes, s))) {
+  const expected = CONTENT_OF[extension];
+  const detected = await contentTypeOf(bytes);
+  if (
+    expected === undefined ||
+    (expected === null ? detected !== undefined : !expected.includes(detected ?? ''))
+  ) {
     throw new HubError(
       415,
       `“${fileName}” is not really a .${extension} file`,
@@ -89,7 +100,7 @@ export async function addFile(
   taskId: string,
   upload: { fileName: string; bytes: Uint8Array },
 ) {
-  const mimeType = checkFile(upload.fileName, upload.bytes);
+  const mimeType = await checkFile(upload.fileName, upload.bytes);
   const sha256 = sha256Of(upload.bytes);
   // Bytes first: a crash after this leaves an unreferenced blob, never a record without its bytes.
   await deps.files.put(sha256, upload.bytes);

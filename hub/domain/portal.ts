@@ -1,5 +1,13 @@
-import { and, asc, count, eq, inArray, sql } from 'drizzle-orm';
-import { clientTask, taskComment, taskFile, user, workspace, workspaceMember } from '../db/schema/index.ts';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import {
+  clientTask,
+  firm,
+  taskComment,
+  taskFile,
+  user,
+  workspace,
+  workspaceMember,
+} from '../db/schema/index.ts';
 import type { Member, WorkspaceRow } from './access.ts';
 import type { Deps } from './context.ts';
 import { notFound } from './problems.ts';
@@ -15,37 +23,46 @@ export type PortalView = keyof typeof PORTAL_VIEWS;
 /** Questions per page: the first screen stays small on a phone even with hundreds open. */
 export const PORTAL_PAGE_SIZE = 50;
 
-/** The businesses the client user was invited to, with how many questions wait in each. */
+/** Questions of a workspace in a view's statuses (an index-only count on workspace, status). */
+const countIn = (view: PortalView) =>
+  sql<number>`(select count(*)::int from ${clientTask} where ${clientTask.workspaceId} = ${workspace.id} and ${clientTask.status} in (${sql.join(
+    PORTAL_VIEWS[view].map((status) => sql`${status}`),
+    sql`, `,
+  )}))`;
+
+/**
+ * The businesses the client user was invited to, each with its questions counted by view, and the
+ * firm's name: what every portal list page shows, in one query (each query is a round trip, and
+ * on the embedded database a costly one).
+ */
 export async function portalWorkspaces(deps: Deps, member: Member) {
   const rows = await deps.db
     .select({
       workspace,
-      open: sql<number>`(select count(*)::int from ${clientTask} where ${clientTask.workspaceId} = ${workspace.id} and ${clientTask.status} = 'Open')`,
+      firmName: firm.name,
+      open: countIn('open'),
+      answered: countIn('answered'),
+      closed: countIn('closed'),
     })
     .from(workspace)
     .innerJoin(workspaceMember, eq(workspaceMember.workspaceId, workspace.id))
+    .innerJoin(firm, eq(firm.id, workspace.firmId))
     .where(and(eq(workspace.firmId, member.firmId), eq(workspaceMember.userId, member.userId)))
     .orderBy(asc(workspace.name));
   // The client's own workspaces (membership is the join): the rows the portal's pages need.
-  return rows.map((r) => ({ ...r.workspace, open: r.open }));
+  return rows.map((r) => ({
+    ...r.workspace,
+    firmName: r.firmName,
+    open: r.open,
+    counts: { open: r.open, answered: r.answered, closed: r.closed } satisfies Record<PortalView, number>,
+  }));
 }
 
-export async function portalCounts(deps: Deps, target: WorkspaceRow): Promise<Record<PortalView, number>> {
-  const rows = await deps.db
-    .select({ status: clientTask.status, n: count() })
-    .from(clientTask)
-    .where(eq(clientTask.workspaceId, target.id))
-    .groupBy(clientTask.status);
-  const counts: Record<PortalView, number> = { open: 0, answered: 0, closed: 0 };
-  for (const row of rows) {
-    for (const view of Object.keys(PORTAL_VIEWS) as PortalView[]) {
-      if ((PORTAL_VIEWS[view] as readonly string[]).includes(row.status)) counts[view] += row.n;
-    }
-  }
-  return counts;
-}
-
-/** One page of a view, oldest question first (the one waiting longest). */
+/**
+ * One page of a view, oldest question first (the one waiting longest). Ties (a batch created at
+ * once) go by id in byte order: stable between pages, and no collation-aware sort, which on the
+ * embedded database costs more than the rest of the query.
+ */
 export async function portalQuestions(deps: Deps, target: WorkspaceRow, view: PortalView, page: number) {
   return deps.db
     .select({
@@ -58,7 +75,7 @@ export async function portalQuestions(deps: Deps, target: WorkspaceRow, view: Po
     })
     .from(clientTask)
     .where(and(eq(clientTask.workspaceId, target.id), inArray(clientTask.status, [...PORTAL_VIEWS[view]])))
-    .orderBy(asc(clientTask.createdAt), asc(clientTask.id))
+    .orderBy(asc(clientTask.createdAt), sql`${clientTask.id} collate "C"`)
     .limit(PORTAL_PAGE_SIZE)
     .offset((page - 1) * PORTAL_PAGE_SIZE);
 }

@@ -1,13 +1,12 @@
 /** @jsxImportSource hono/jsx */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import type { Member, WorkspaceRow } from '../domain/access.ts';
+import type { WorkspaceRow } from '../domain/access.ts';
 import { answerTasks, CLIENT_MAY_ANSWER } from '../domain/answers.ts';
 import type { HubServices } from '../domain/context.ts';
 import {
   PORTAL_VIEWS,
   type PortalView,
-  portalCounts,
   portalQuestions,
   portalTask,
   portalWorkspaces,
@@ -64,31 +63,33 @@ export const answerFormSchema = z.object({
   from: z.enum(['task', 'list']).default('list'),
 });
 
+type PortalBusiness = Awaited<ReturnType<typeof portalWorkspaces>>[number];
+
 async function workspacePage(
   services: HubServices,
-  member: Member,
   workspace: WorkspaceRow,
+  /** The client's businesses, counted: the one shown is among them. */
+  businesses: PortalBusiness[],
   query: z.output<typeof listQuery>,
-  showAllBusinesses: boolean,
 ) {
-  const [name, counts, questions, accounts] = await Promise.all([
-    firmName(services.db, member.firmId),
-    portalCounts(services, workspace),
+  const shown = businesses.find((b) => b.id === workspace.id);
+  if (!shown) throw notFound('Workspace');
+  const [questions, accounts] = await Promise.all([
     portalQuestions(services, workspace, query.view, query.page),
     query.view === 'closed' ? Promise.resolve([]) : clientAccounts(services, workspace),
   ]);
   return pageResponse(
     <WorkspacePage
-      firmName={name}
+      firmName={shown.firmName}
       workspace={workspace}
       view={query.view}
       page={query.page}
-      counts={counts}
+      counts={shown.counts}
       questions={questions}
       accounts={accounts}
       submission={randomUUID()}
       answered={query.answered}
-      showAllBusinesses={showAllBusinesses}
+      showAllBusinesses={businesses.length > 1}
     />,
   );
 }
@@ -107,10 +108,13 @@ export const portalRoutes = [
       const [only] = businesses;
       if (businesses.length === 1 && only) {
         // Already authorised: portal.home reaches only the client's own workspaces, which these are.
-        return workspacePage(services, member, only, query, false);
+        return workspacePage(services, only, businesses, query);
       }
       return pageResponse(
-        <HomePage firmName={await firmName(services.db, member.firmId)} workspaces={businesses} />,
+        <HomePage
+          firmName={only?.firmName ?? (await firmName(services.db, member.firmId))}
+          workspaces={businesses}
+        />,
       );
     },
   }),
@@ -123,13 +127,7 @@ export const portalRoutes = [
     responses: { 200: 'html' },
     problemPage: showProblem,
     handle: async ({ services, member, workspace, query }) =>
-      workspacePage(
-        services,
-        member,
-        workspace,
-        query,
-        (await portalWorkspaces(services, member)).length > 1,
-      ),
+      workspacePage(services, workspace, await portalWorkspaces(services, member), query),
   }),
   route({
     method: 'get',

@@ -408,10 +408,15 @@ export function startBackground(deps: BackgroundDeps) {
 
   /** Open and Answered Client Tasks: the firm still has work on them. */
   let badgeTimer: ReturnType<typeof setTimeout> | undefined;
+  let badgeCountedAt = 0;
   function scheduleBadgeRefresh() {
     if (!deps.setBadge || badgeTimer) return;
+    // At most once a second: counting walks the status index, and a first pull of 100,000 tasks
+    // asks after every page of it.
+    const wait = Math.min(1000, Math.max(250, badgeCountedAt + 1000 - deps.now()));
     badgeTimer = setTimeout(async () => {
       badgeTimer = undefined;
+      badgeCountedAt = deps.now();
       // One index count per status: anyOf().count() walks a cursor over every matching task,
       // reading each one, and with 10,000 tasks that held IndexedDB for a quarter of a second after
       // every message (the Client Tasks page's first reads queued behind it).
@@ -423,7 +428,7 @@ export function startBackground(deps: BackgroundDeps) {
         open === 0 ? '' : open > 999 ? '999+' : String(open),
         `${open} open Client Task${open === 1 ? '' : 's'}`,
       );
-    }, 250);
+    }, wait);
   }
 
   /** Schedule and browser start: health first (and queued removals), then every company's sync. */

@@ -196,10 +196,40 @@ function touchedKeys(node: RangeNode | undefined, out: [string, string][], max: 
 
 /** More changed tasks than this at once: read the tab again (in chunks) rather than one by one. */
 const PATCH_LIMIT = 200;
+/**
+ * Bulk writes come in streams (a sync, the first pull of a firm's 100,000 tasks): the tab is read
+ * again once they pause, not after each write, and at least this often while they go on. Reading
+ * after every write kept the page re-reading for the whole stream, holding IndexedDB against the
+ * writer and never showing the list.
+ */
+const RELOAD_QUIET_MS = 750;
+const RELOAD_AT_LEAST_EVERY_MS = 15_000;
+/** ...and, for a large tab, no more often than this many times the last read took (reads stay a small share). */
+const RELOAD_COST_FACTOR = 5;
+/** Entries indexed between yields, so a large tab's index is built in short tasks. */
+const INDEX_SLICE = 5000;
+
+/** Where `entry` goes in `list` (sorted by `compare`): after its equals. */
+function insertionPoint(
+  list: readonly TaskEntry[],
+  entry: TaskEntry,
+  compare: (a: ClientTask, b: ClientTask) => number,
+) {
+  let low = 0;
+  let high = list.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (compare((list[mid] as TaskEntry).task, entry.task) <= 0) low = mid + 1;
+    else high = mid;
+  }
+  return low;
+}
 
 /**
- * Keeps one tab's full list current: `onList` gets it once read, and again after each change.
- * Single-task writes (answer, close, re-open, one sync page) cost a read of those tasks only.
+ * Keeps one tab's full list current: `onList` gets it once read, and again after each change, in
+ * the order it was read in (so the page never sorts it whole again). Single-task writes (answer,
+ * close, re-open) cost a read of those tasks and an insertion; bulk writes a chunked re-read once
+ * they pause.
  */
 export function watchTab(
   db: ClientHubDb,
@@ -211,13 +241,19 @@ export function watchTab(
   order: () => ListOrder = () => ({ sort: 'age', descending: true }),
 ): void {
   const part = `idb://${db.name}/clientTasks/`;
+  /** The tab in `listOrder`, and each entry by key. */
+  let list: TaskEntry[] = [];
+  let listOrder = order();
   let byKey = new Map<string, TaskEntry>();
   let reloading = false;
   let reloadAgain = false;
   let patches = Promise.resolve();
+  let reloadTimer: ReturnType<typeof setTimeout> | undefined;
+  let staleSince: number | null = null;
+  let lastReadMs = 0;
 
   const publish = () => {
-    if (!signal.aborted) onList([...byKey.values()]);
+    if (!signal.aborted) onList(list);
   };
   const reload = async () => {
     if (reloading) {
@@ -228,14 +264,43 @@ export function watchTab(
     try {
       do {
         reloadAgain = false;
-        const entries = await readTab(db, workspaceId, status, signal, order());
+        const readOrder = order();
+        const started = Date.now();
+        const entries = await readTab(db, workspaceId, status, signal, readOrder);
         if (!entries) return;
-        byKey = new Map(entries.map((e) => [keyOf(e.task.tenantId, e.task.bankTransactionId), e]));
+        const keyed = new Map<string, TaskEntry>();
+        for (let i = 0; i < entries.length; i++) {
+          const entry = entries[i] as TaskEntry;
+          keyed.set(keyOf(entry.task.tenantId, entry.task.bankTransactionId), entry);
+          if (i % INDEX_SLICE === INDEX_SLICE - 1) {
+            await nextTask();
+            if (signal.aborted) return;
+          }
+        }
+        list = entries;
+        listOrder = readOrder;
+        byKey = keyed;
+        lastReadMs = Date.now() - started;
+        publish();
       } while (reloadAgain && !signal.aborted);
-      publish();
     } finally {
       reloading = false;
     }
+  };
+  const reloadSoon = () => {
+    const now = Date.now();
+    staleSince ??= now;
+    clearTimeout(reloadTimer);
+    reloadTimer = setTimeout(
+      () => {
+        staleSince = null;
+        void reload();
+      },
+      Math.min(
+        RELOAD_QUIET_MS,
+        Math.max(0, staleSince + Math.max(RELOAD_AT_LEAST_EVERY_MS, lastReadMs * RELOAD_COST_FACTOR) - now),
+      ),
+    );
   };
   const belongs = (task: ClientTask) =>
     task.status === status &&
@@ -247,28 +312,48 @@ export function watchTab(
       reloadAgain = true;
       return;
     }
+    const removed = new Set<TaskEntry>();
+    const added: TaskEntry[] = [];
     keys.forEach(([tenantId, bankTransactionId], i) => {
       const key = keyOf(tenantId, bankTransactionId);
+      const old = byKey.get(key);
+      if (old) removed.add(old);
       byKey.delete(key);
       const row = clientTaskSchema.safeParse(rows[i]);
-      if (row.success && belongs(row.data)) byKey.set(key, toEntry(row.data));
+      if (row.success && belongs(row.data)) {
+        const entry = toEntry(row.data);
+        byKey.set(key, entry);
+        added.push(entry);
+      }
     });
+    // Each changed task goes where the order puts it: the list stays sorted, never sorted again whole.
+    const next = removed.size > 0 ? list.filter((e) => !removed.has(e)) : list.slice();
+    const compare = compareTasks(listOrder.sort, listOrder.descending);
+    for (const entry of added) next.splice(insertionPoint(next, entry, compare), 0, entry);
+    list = next;
     publish();
   };
   const onMutated = (parts: ObservabilitySet) => {
     if (signal.aborted) return;
     if ('all' in parts) {
-      void reload();
+      reloadSoon();
       return;
     }
     const changed = parts[part] as RangeNode | undefined;
     if (!changed) return;
     const keys: [string, string][] = [];
-    if (!touchedKeys(changed, keys, PATCH_LIMIT)) void reload();
+    if (!touchedKeys(changed, keys, PATCH_LIMIT)) reloadSoon();
     else if (keys.length > 0) patches = patches.then(() => patch(keys)).catch(() => reload());
   };
 
   Dexie.on('storagemutated', onMutated);
-  signal.addEventListener('abort', () => Dexie.on('storagemutated').unsubscribe(onMutated), { once: true });
+  signal.addEventListener(
+    'abort',
+    () => {
+      clearTimeout(reloadTimer);
+      Dexie.on('storagemutated').unsubscribe(onMutated);
+    },
+    { once: true },
+  );
   void reload();
 }

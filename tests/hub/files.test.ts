@@ -8,6 +8,7 @@ import {
   HUB_MAX_FILES_PER_TASK,
   hubProblemSchema,
 } from '../../lib/hub/contract.ts';
+import { png } from '../support/receipts.ts';
 import { DATABASE, type FirmFixture, makeFirm, startTestHub, type TestHub, transaction } from './harness.ts';
 
 let hub: TestHub;
@@ -76,6 +77,18 @@ describe(`files on Client Tasks (${DATABASE})`, () => {
     });
     expect(fake.status).toBe(415);
     expect(hubProblemSchema.parse(fake.body).title).toMatch(/not really a \.pdf/);
+    // Read by content (file-type), as the portal reads receipts: the first bytes alone do not pass,
+    // and a name for plain text does not let another kind of file through.
+    const stub = await firm.users.Staff.upload(path, {
+      name: 'photo.png',
+      bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2]),
+    });
+    expect(stub.status).toBe(415);
+    const disguised = await firm.users.Staff.upload(path, { name: 'notes.txt', bytes: pdf('not text') });
+    expect(disguised.status).toBe(415);
+    expect(hubProblemSchema.parse(disguised.body).title).toMatch(/not really a \.txt/);
+    const photo = await firm.users.Staff.upload(path, { name: 'photo.png', bytes: png() });
+    expect(photo.status).toBe(201);
     const empty = await firm.users.Staff.upload(path, { name: 'notes.txt', bytes: new Uint8Array(0) });
     expect(empty.status).toBe(400);
     const text = await firm.users.Staff.upload(path, {
@@ -115,11 +128,7 @@ describe(`files on Client Tasks (${DATABASE})`, () => {
     const path = await newTask();
     const key = randomUUID();
     const upload = () =>
-      firm.users.Staff.upload(
-        path,
-        { name: 'receipt.png', bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2]) },
-        { 'idempotency-key': key },
-      );
+      firm.users.Staff.upload(path, { name: 'receipt.png', bytes: png() }, { 'idempotency-key': key });
     const [a, b] = await Promise.all([upload(), upload()]);
     const c = await upload();
     expect([a.status, b.status, c.status]).toEqual([201, 201, 201]);

@@ -3,6 +3,7 @@ import type { ParsedMail } from 'mailparser';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SESSION_SECONDS } from '../../hub/auth.ts';
 import { rateLimit } from '../../hub/db/schema/index.ts';
+import { SIGN_IN_EMAIL_WINDOW_SECONDS, SIGN_IN_EMAILS_PER_ADDRESS } from '../../hub/domain/sign-in.ts';
 import { SIGN_IN_ANSWER_MS } from '../../hub/routes/portal-sign-in.ts';
 import { workspaceMembersSchema } from '../../lib/hub/contract.ts';
 import { DATABASE, hubWithFirm, startTestHub, uniqueAddress, uniqueEmail } from './harness.ts';
@@ -256,6 +257,40 @@ describe(`sign-in without a password (${DATABASE})`, () => {
       expect(guesses).toEqual([400, 400, 400, 429]);
     } finally {
       await strict.stop();
+    }
+  });
+
+  it(`sends one address at most ${SIGN_IN_EMAILS_PER_ADDRESS} sign-in emails in ${SIGN_IN_EMAIL_WINDOW_SECONDS / 60} minutes, whatever addresses ask, with the same answer`, async () => {
+    const email = uniqueEmail('flooded');
+    await invite(email);
+    const mailsBefore = world.hub.mailbox.to(email).length;
+    // Requests from ever new addresses (a trusted proxy names them), each under any per-caller limit.
+    const proxied = await startTestHub({ database: world.hub.database, trustProxy: true });
+    try {
+      const answers: string[] = [];
+      for (let i = 0; i < SIGN_IN_EMAILS_PER_ADDRESS + 3; i++) {
+        const asked = await post(
+          '/portal/sign-in',
+          { email },
+          { 'x-forwarded-for': uniqueAddress() },
+          proxied,
+        );
+        expect(asked.status).toBe(200);
+        answers.push(await asked.text());
+      }
+      // Every answer is the neutral one, capped or not.
+      expect(answers.every((a) => a.includes('Check your email'))).toBe(true);
+      const mails = () => proxied.mailbox.to(email).length + world.hub.mailbox.to(email).length - mailsBefore;
+      await expect.poll(mails, { timeout: 15_000 }).toBe(SIGN_IN_EMAILS_PER_ADDRESS);
+      // Nothing more arrives later: the requests past the cap sent nothing.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(mails()).toBe(SIGN_IN_EMAILS_PER_ADDRESS);
+      // Another person's email is not held back by this one's cap.
+      const other = uniqueEmail('unaffected');
+      await invite(other);
+      await askForSignIn(other, proxied);
+    } finally {
+      await proxied.stop();
     }
   });
 

@@ -176,3 +176,48 @@ test('the full list follows writes: one task re-read when one changes, a chunked
   expect(toEntry(task(4)).haystack).toContain('kangaroo point');
   db.close();
 });
+
+test('a stream of bulk writes (a first pull) is read once it pauses, not after every write; each task once, in order', async () => {
+  const db = new ClientHubDb(`stream-${crypto.randomUUID()}`);
+  await db.clientTasks.bulkPut(Array.from({ length: 10 }, (_, i) => task(i)));
+  const lists: TaskEntry[][] = [];
+  const controller = new AbortController();
+  watchTab(
+    db,
+    'ws',
+    'Open',
+    (entries) => lists.push(entries),
+    controller.signal,
+    () => ({
+      sort: 'date',
+      descending: true,
+    }),
+  );
+  await expect.poll(() => lists.at(-1)?.length).toBe(10);
+  const before = lists.length;
+  // Twelve pages of 100, one after another as a pull writes them.
+  for (let page = 0; page < 12; page++) {
+    await db.clientTasks.bulkPut(Array.from({ length: 100 }, (_, i) => task(1000 + page * 100 + i)));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await expect.poll(() => lists.at(-1)?.length, { timeout: 10_000 }).toBe(1210);
+  // Read after the stream, not once per page.
+  expect(lists.length - before).toBeLessThanOrEqual(2);
+  const ids = (lists.at(-1) ?? []).map((e) => e.task.id);
+  expect(new Set(ids).size).toBe(1210);
+  const compare = compareTasks('date', true);
+  const inOrder = (list: TaskEntry[]) =>
+    list.every((e, i) => i === 0 || compare((list[i - 1] as TaskEntry).task, e.task) <= 0);
+  expect(inOrder(lists.at(-1) ?? [])).toBe(true);
+
+  // One task changed: it moves to its place in the order; the list is not read again.
+  const moved = (await db.clientTasks.get(['tenant-0', 'tx-01000'])) as ClientTask;
+  const count = lists.length;
+  await db.clientTasks.put({ ...moved, snapshot: { ...moved.snapshot, date: '2027-12-31' } });
+  await expect.poll(() => lists.at(-1)?.[0]?.task.id).toBe(moved.id);
+  expect(lists.length).toBe(count + 1);
+  expect(lists.at(-1)).toHaveLength(1210);
+  expect(inOrder(lists.at(-1) ?? [])).toBe(true);
+  controller.abort();
+  db.close();
+});
