@@ -5,7 +5,14 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isolated } from '@/lib/text/hostile';
 import { type LaunchedExtension, launchWithExtension } from '../../scripts/chromium';
-import { createFirmWithCli, freePort, type HubProcess, hubApiAs, startHubProcess } from '../support/hub-process';
+import {
+  createFirmWithCli,
+  freePort,
+  type HubProcess,
+  hubApiAs,
+  startHubProcess,
+} from '../support/hub-process';
+import { companyRow, connectToHub } from './support/firm-hub';
 import {
   accountIdOf,
   answerXeroSignIn,
@@ -17,7 +24,6 @@ import {
   sendFromPage,
   startE2E,
 } from './support/harness';
-import { companyRow, connectToHub } from './support/firm-hub';
 
 /**
  * Two people of one firm, each in their own Chromium profile with the built extension, and one Client
