@@ -237,6 +237,9 @@ export function createHubClient(options: HubClientOptions) {
     baseUrl: base,
     retry: 0,
     throwHttpErrors: false,
+    // The bearer token is who this browser is: never the hub's cookies, which a client portal sign-in
+    // in this same browser sets (the server would then answer as that client).
+    credentials: 'omit',
     timeout: options.timeoutMs ?? 30_000,
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });

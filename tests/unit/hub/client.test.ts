@@ -46,6 +46,12 @@ describe('hub client', () => {
     expect(net.seen[0]?.headers.get('authorization')).toBe('Bearer tok');
   });
 
+  it('never sends the hub’s cookies: a client’s portal sign-in in this browser must not become who the extension is', async () => {
+    const net = answering(() => Response.json(me));
+    await createHubClient({ url: URL_, token: 'tok', fetch: net.fetch }).me();
+    expect(net.seen[0]?.credentials).toBe('omit');
+  });
+
   it('401 says the server refused the sign-in, and what to do', async () => {
     const net = answering(() =>
       problem(401, 'You are not signed in', 'Sign in to Client Hub again, then retry.'),
