@@ -8,6 +8,7 @@ import { createFirmWithCli, type HubProcess, hubApiAs, startHubProcess } from '.
 import { type Mailbox, startMailbox } from '../support/mailbox';
 import { jpeg } from '../support/receipts';
 import { askFrom, storedTasksFrom, type XeroTransaction } from './support/connected';
+import { connectToHub } from './support/firm-hub';
 import {
   accountIdOf,
   connectAsAdmin,
@@ -78,12 +79,7 @@ afterAll(async () => {
 test('push from Xero → invitation over SMTP → answer on a phone → Answered within 5 s → Close → Xero has note, photo and recode', async () => {
   // The bookkeeper, an Admin, connects the extension to the firm's server and links the company.
   options = await e2e.options();
-  const section = options.getByTestId('hub-server');
-  await section.getByLabel('Server address').fill(hub.url);
-  await section.getByLabel('Email').fill(ADMIN.email);
-  await section.getByLabel('Password').fill(ADMIN.password);
-  await section.getByRole('button', { name: 'Connect' }).click();
-  await section.getByTestId('hub-signed-in').waitFor();
+  await connectToHub(options, hub.url, ADMIN);
   await connectAsAdmin(
     e2e,
     options,
