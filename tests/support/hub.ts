@@ -154,7 +154,13 @@ export async function signIn(
 }
 
 /** A documentation-range address (RFC 5737) no other test uses, for a hub that trusts a proxy. */
-export const uniqueAddress = () => `198.51.100.${1 + Math.floor(Math.random() * 254)}`;
+const random = (n: number) => Math.floor(Math.random() * n);
+/**
+ * An address of its own for a request behind the (pretend) proxy. From 198.18.0.0/15 (130,000
+ * addresses) so that tests that use up an address's sign-in limit, on a PostgreSQL database shared by
+ * every test file, do not hand the same address to another test (254 addresses did, now and then).
+ */
+export const uniqueAddress = () => `198.${18 + random(2)}.${random(256)}.${1 + random(254)}`;
 
 export const uniqueEmail = (who: string) => `${who}-${randomUUID().slice(0, 8)}@example.test`;
 
