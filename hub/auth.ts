@@ -3,6 +3,7 @@ import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { bearer, emailOTP, magicLink } from 'better-auth/plugins';
 import type { HubDb } from './db/client.ts';
 import * as schema from './db/schema/index.ts';
+import { countInWindow } from './domain/rate-limit.ts';
 
 /** What a sign-in email carries: the one-time link's token and a 6-digit code, both for `email`. */
 export interface SignInRequest {
@@ -35,6 +36,10 @@ export interface AuthOptions {
   signInAttemptsPerMinute: number;
 }
 
+/** better-auth's sign-in endpoints, limited per caller's address by the hub (see limitSignIns). */
+const SIGN_IN_PATHS = ['/sign-in/email', '/sign-in/magic-link', '/magic-link/verify', '/sign-in/email-otp'];
+const BASE_PATH = '/api/auth';
+
 /**
  * Sign-in through better-auth: firm users by email and password or an emailed link, clients by
  * an emailed link or the 6-digit code in the same email (magic-link and email-OTP plugins); the
@@ -42,9 +47,8 @@ export interface AuthOptions {
  * Nobody signs themselves up: users are made by create-firm, by Admins and by invitations.
  */
 export function createAuth(options: AuthOptions) {
-  const perMinute = { window: 60, max: options.signInAttemptsPerMinute };
   const auth = betterAuth({
-    basePath: '/api/auth',
+    basePath: BASE_PATH,
     baseURL: options.baseUrl,
     secret: options.secret,
     database: drizzleAdapter(options.db, {
@@ -74,12 +78,9 @@ export function createAuth(options: AuthOptions) {
       storage: 'database',
       window: 60,
       max: 300,
-      customRules: {
-        '/sign-in/email': perMinute,
-        '/sign-in/magic-link': perMinute,
-        '/magic-link/verify': perMinute,
-        '/sign-in/email-otp': perMinute,
-      },
+      // Counted by limitSignIns instead: better-auth keys its limits by 127.0.0.1 whenever NODE_ENV
+      // is test or development, whatever address the hub gives it, so every caller would share one.
+      customRules: Object.fromEntries(SIGN_IN_PATHS.map((path) => [path, false as const])),
     },
     advanced: {
       // Set by the hub from the connection (or a trusted proxy), never taken from the client as is.
@@ -114,7 +115,29 @@ export function createAuth(options: AuthOptions) {
       }),
     ],
   });
-  return auth;
+  return { ...auth, handler: limitSignIns(options, auth.handler) };
+}
+
+/**
+ * Sign-in attempts per caller's address (`x-hub-client-ip`, set by the hub from the connection or a
+ * trusted proxy) and endpoint, per minute, held in the database for every instance. A refusal is
+ * answered as better-auth answers one (429 with X-Retry-After), so callers handle both alike.
+ */
+function limitSignIns(options: AuthOptions, handler: (request: Request) => Promise<Response>) {
+  const WINDOW_SECONDS = 60;
+  return async (request: Request): Promise<Response> => {
+    const path = new URL(request.url).pathname.slice(BASE_PATH.length);
+    if (!SIGN_IN_PATHS.includes(path)) return handler(request);
+    const address = request.headers.get('x-hub-client-ip') ?? 'unknown';
+    const now = Date.now();
+    const { count, startedAt } = await countInWindow(options.db, `${address}${path}`, WINDOW_SECONDS, now);
+    if (count <= options.signInAttemptsPerMinute) return handler(request);
+    const wait = Math.max(1, Math.ceil((startedAt + WINDOW_SECONDS * 1000 - now) / 1000));
+    return Response.json(
+      { message: 'Too many requests. Please try again later.' },
+      { status: 429, headers: { 'X-Retry-After': String(wait) } },
+    );
+  };
 }
 
 export type HubAuth = ReturnType<typeof createAuth>;

@@ -1,10 +1,11 @@
-import { createHash, randomUUID } from 'node:crypto';
-import { eq, sql } from 'drizzle-orm';
+import { createHash } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { SIGN_IN_VALID_SECONDS, type SignInRequest } from '../auth.ts';
 import type { HubDb } from '../db/client.ts';
-import { firm, firmMember, rateLimit, user } from '../db/schema/index.ts';
+import { firm, firmMember, user } from '../db/schema/index.ts';
 import { signInEmail } from '../email/messages.tsx';
 import type { Deps, HubServices } from './context.ts';
+import { countInWindow } from './rate-limit.ts';
 
 /** Where an emailed sign-in link lands: a page that asks for one tap before it signs in. */
 export const SIGN_IN_LINK_PATH = '/portal/sign-in/link';
@@ -43,26 +44,17 @@ export const SIGN_IN_EMAIL_WINDOW_SECONDS = 15 * 60;
 
 /**
  * Counts one more sign-in email to `email` and says whether it may go. The per-caller limit
- * (better-auth's, by address) does not stop requests for one person from many addresses, which
+ * (by the caller's address, hub/auth.ts) does not stop requests for one person from many addresses, which
  * would flood their inbox and keep replacing their code. The count is kept in better-auth's
  * rate-limit table under a key of its own (the address hashed), so it holds across every instance.
  */
 export async function maySendSignInEmail(deps: Deps, email: string): Promise<boolean> {
   const key = `sign-in-email:${createHash('sha256').update(email.trim().toLowerCase()).digest('hex')}`;
-  const now = deps.clock.now().getTime();
-  const windowStart = now - SIGN_IN_EMAIL_WINDOW_SECONDS * 1000;
-  const expired = sql`${rateLimit.lastRequest} < ${windowStart}`;
-  const [row] = await deps.db
-    .insert(rateLimit)
-    .values({ id: randomUUID(), key, count: 1, lastRequest: now })
-    .onConflictDoUpdate({
-      target: rateLimit.key,
-      // A window starts with the first email after the last one ended.
-      set: {
-        count: sql`case when ${expired} then 1 else ${rateLimit.count} + 1 end`,
-        lastRequest: sql`case when ${expired} then ${now} else ${rateLimit.lastRequest} end`,
-      },
-    })
-    .returning({ count: rateLimit.count });
-  return (row?.count ?? 1) <= SIGN_IN_EMAILS_PER_ADDRESS;
+  const { count } = await countInWindow(
+    deps.db,
+    key,
+    SIGN_IN_EMAIL_WINDOW_SECONDS,
+    deps.clock.now().getTime(),
+  );
+  return count <= SIGN_IN_EMAILS_PER_ADDRESS;
 }
