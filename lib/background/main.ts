@@ -10,7 +10,7 @@ import { createClientsHandlers } from '../hub/clients';
 import { createFirmConnections } from '../hub/firm-connections';
 import { createHubLink } from '../hub/link';
 import { createHubLive, LIVE_PORT, sessionApi } from '../hub/live';
-import { createHubPull } from '../hub/pull';
+import { createHubPull, feedProblemOf } from '../hub/pull';
 import { createHubPush } from '../hub/push';
 import { hubSessionStore } from '../hub/session';
 import { createUnsentWork } from '../hub/unsent';
@@ -131,6 +131,9 @@ export function startBackground(deps: BackgroundDeps) {
   const hub = createHubLink({
     sessions: hubSessions,
     unsent: (session) => unsentWork.summary(session),
+    feedProblem: () => feedProblemOf(deps.db),
+    // Held before the new sign-in is kept: an outbox retry in between must not send it as them.
+    beforeSignIn: (before, after) => unsentWork.signedIn(before, after),
     fetch: deps.fetch,
     now: deps.now,
     managedUrl: async () => (await policy()).hubUrl,
@@ -319,10 +322,7 @@ export function startBackground(deps: BackgroundDeps) {
     },
     'hub.state': () => hub.state(),
     'hub.signIn': async ({ url, email, password }) => {
-      const before = await hub.session();
       await hub.signIn({ url, email, password });
-      const after = await hub.session();
-      if (after) await unsentWork.signedIn(before, after);
       await firmConnections.refreshCompanies(deps.now(), true).catch(() => undefined);
       void firmConnections.reportAll().catch(() => undefined);
       // What waited for this person goes now; then colleagues' changes come in.

@@ -29,6 +29,13 @@ export interface HubLinkDeps {
   plainHttpHost?: string | null;
   /** Work for the server still waiting on this computer, in words (lib/hub/unsent.ts). */
   unsent?: (session: HubSession | null) => Promise<HubState['unsent']>;
+  /** A change from the server this browser could not read, in words (lib/hub/pull.ts, feedProblemOf). */
+  feedProblem?: () => Promise<HubState['problem']>;
+  /**
+   * Runs after the server accepted a sign-in and before it is kept (so before anything can be sent
+   * with it): work left by whoever was signed in before is held for them (lib/hub/unsent.ts).
+   */
+  beforeSignIn?: (before: HubSession | null, after: HubSession) => Promise<void>;
   /** Whether the browser lets the extension reach this origin (the optional host permission). */
   hasOriginPermission?: (origin: string) => Promise<boolean>;
 }
@@ -88,7 +95,8 @@ export function createHubLink(deps: HubLinkDeps) {
       firm: session?.firm ?? null,
       signInRefused: session?.refusedAt != null,
       checkedAt: session?.checkedAt ?? null,
-      problem: session ? lastProblem : null,
+      // A change the pull stopped before outlasts any one call's problem: it needs someone to act.
+      problem: session ? ((await deps.feedProblem?.()) ?? lastProblem) : null,
       unsent: (await deps.unsent?.(session)) ?? null,
     });
   }
@@ -140,17 +148,17 @@ export function createHubLink(deps: HubLinkDeps) {
           .catch(() => undefined);
       }
       const at = deps.now();
-      await deps.sessions.save(
-        hubSessionSchema.parse({
-          url: origin,
-          token,
-          user: { id: me.userId, name: me.name, email: me.email, role: me.role },
-          firm: me.firm,
-          signedInAt: at,
-          checkedAt: at,
-          refusedAt: null,
-        }),
-      );
+      const session = hubSessionSchema.parse({
+        url: origin,
+        token,
+        user: { id: me.userId, name: me.name, email: me.email, role: me.role },
+        firm: me.firm,
+        signedInAt: at,
+        checkedAt: at,
+        refusedAt: null,
+      });
+      await deps.beforeSignIn?.(previous, session);
+      await deps.sessions.save(session);
       lastProblem = null;
       return state();
     },

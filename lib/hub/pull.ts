@@ -4,16 +4,17 @@ import type { ClientHubDb } from '../db/database';
 import { type ClientTask, clientTaskSchema } from '../sync/records';
 import { chosenAccountSchema, type OutboxJob, type TaskEvent, type TaskMessage } from '../tasks/records';
 import { queueHubChart, queueHubTasks } from './push';
-import type { HubFile, HubLink } from './records';
+import type { HubFile, HubLink, UnreadableEntry } from './records';
 import { hubLinkSchema, markClosedElsewhere } from './records';
+import type { HubState } from './state';
 import {
   type FeedComment,
   type FeedEntry,
   type FeedFile,
   type FeedTask,
-  feedEntrySchema,
   hubStateOf,
   localStatusOf,
+  readFeedChanges,
   snapshotOf,
 } from './task-wire';
 import type { HubTasksApi } from './tasks-api';
@@ -49,7 +50,7 @@ export interface PullSummary {
   /** Companies linked to a workspace on the server. */
   linked: number;
   applied: number;
-  /** Feed entries this version could not read (kept out, the feed goes on). */
+  /** Feed entries of kinds this version does not know (a newer server's): passed over. */
   skipped: number;
 }
 
@@ -121,6 +122,34 @@ export function messageOfComment(comment: FeedComment, taskId: string, tenantId:
     writtenToXeroAt: null,
     hubId: comment.id,
   };
+}
+
+const NOUNS: Record<string, string> = {
+  task: 'a task',
+  comment: 'a comment on a task',
+  file: 'a file’s details',
+};
+
+/**
+ * The feed entry a pull stopped before, as the problem the options page shows (null when every
+ * linked company's feed reads on). The support detail names the entry by seq and what failed, never
+ * its text.
+ */
+export async function feedProblemOf(db: ClientHubDb): Promise<HubState['problem']> {
+  for (const row of await db.hubLinks.toArray()) {
+    const link = hubLinkSchema.safeParse(row);
+    const entry = link.success ? link.data.unreadable : undefined;
+    if (!link.success || !entry) continue;
+    return {
+      code: 'hub-unreadable-change',
+      title: 'A change from your firm’s server could not be read',
+      message: `The firm’s server sent ${NOUNS[entry.kind] ?? 'a change'} this browser could not read, so Client Hub stopped reading changes for “${link.data.workspaceName}” just before it. Nothing is lost: the changes after it wait on the server until this browser can read it.`,
+      action:
+        'Update the Client Hub extension (your browser’s Extensions page, Update), or tell your firm’s Client Hub admin. Client Hub tries again at every sync.',
+      supportDetail: `Changes feed entry seq ${entry.seq ?? 'unknown'} (${entry.kind}) in workspace ${link.data.workspaceId}: ${entry.reason}`,
+    };
+  }
+  return null;
 }
 
 export function createHubPull(deps: HubPullDeps) {
@@ -208,8 +237,16 @@ export function createHubPull(deps: HubPullDeps) {
     }
   }
 
-  /** Applies one page and moves the cursor, all or nothing. False when the link moved meanwhile. */
-  async function applyPage(link: HubLink, entries: FeedEntry[], nextSince: number): Promise<boolean> {
+  /**
+   * Applies one page and moves the cursor, all or nothing, with the entry the pull stopped before
+   * (or none: the problem is cleared). False when the link moved meanwhile.
+   */
+  async function applyPage(
+    link: HubLink,
+    entries: FeedEntry[],
+    nextSince: number,
+    unreadable: UnreadableEntry | null,
+  ): Promise<boolean> {
     const now = deps.now();
     const me = (await deps.me?.()) ?? null;
     const closedElsewhere: string[] = [];
@@ -333,7 +370,13 @@ export function createHubPull(deps: HubPullDeps) {
         }
         // Durable with the page: a worker stopped before writing them to Xero finds them on start.
         await markClosedElsewhere(db, closedElsewhere);
-        await db.hubLinks.put({ ...current.data, since: nextSince, pulledAt: now });
+        const { unreadable: _cleared, ...rest } = current.data;
+        await db.hubLinks.put({
+          ...rest,
+          since: nextSince,
+          pulledAt: now,
+          ...(unreadable ? { unreadable } : {}),
+        });
         return true;
       },
     );
@@ -368,25 +411,33 @@ export function createHubPull(deps: HubPullDeps) {
     }
   }
 
-  /** Reads one workspace's feed to its end. */
+  /**
+   * Reads one workspace's feed to its end, or up to an entry of a known kind this version cannot
+   * read: the cursor stays before it (what came before it on the page is applied) and the link
+   * records it, so the problem is shown until a pull reads past it.
+   */
   async function pullLink(api: HubTasksApi, start: HubLink): Promise<{ applied: number; skipped: number }> {
     let link = start;
     let applied = 0;
     let skipped = 0;
     for (;;) {
       const page = await api.changes(link.workspaceId, link.since, pageSize);
-      const entries: FeedEntry[] = [];
-      for (const change of page.changes) {
-        const parsed = feedEntrySchema.safeParse(change);
-        if (parsed.success) entries.push(parsed.data);
-        else skipped++;
-      }
-      if (page.nextSince === link.since && entries.length === 0) break;
-      if (!(await applyPage(link, entries, page.nextSince))) break;
+      const read = readFeedChanges(page.changes, link.since, page.nextSince);
+      skipped += read.skipped;
+      const { entries } = read;
+      const unreadable = read.unreadable ? { ...read.unreadable, at: deps.now() } : null;
+      const sameProblem =
+        unreadable !== null &&
+        link.unreadable?.seq === unreadable.seq &&
+        link.unreadable.reason === unreadable.reason;
+      const nothingNew = read.readThrough === link.since && entries.length === 0;
+      if (nothingNew && (unreadable === null ? !link.unreadable : sameProblem)) break;
+      if (!(await applyPage(link, entries, read.readThrough, unreadable))) break;
       applied += entries.length;
       if (entries.length > 0) deps.onChange?.([link.tenantId]);
-      link = { ...link, since: page.nextSince };
-      if (!page.hasMore) break;
+      const { unreadable: _cleared, ...rest } = link;
+      link = { ...rest, since: read.readThrough, ...(unreadable ? { unreadable } : {}) };
+      if (unreadable || !page.hasMore) break;
     }
     return { applied, skipped };
   }

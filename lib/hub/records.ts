@@ -6,6 +6,16 @@ import type { ClientHubDb } from '../db/database';
  * when read back, like every other stored record.
  */
 
+/** What support needs of a feed entry the pull could not read; never the entry's text. */
+export const unreadableEntrySchema = z.object({
+  seq: z.number().int().nullable(),
+  kind: z.string(),
+  /** Which fields failed and how (zod's issue codes), e.g. "task.status: invalid_value". */
+  reason: z.string(),
+  at: z.number(),
+});
+export type UnreadableEntry = z.infer<typeof unreadableEntrySchema>;
+
 /**
  * A Xero company whose tasks go through the server: its workspace there and how far this browser has
  * read the workspace's changes feed. Present only while a hub session exists; the cursor moves in the
@@ -20,6 +30,11 @@ export const hubLinkSchema = z.object({
   pulledAt: z.number().nullable(),
   /** A hash of the chart of accounts last uploaded to the workspace (unchanged charts are not sent). */
   chartHash: z.string().optional(),
+  /**
+   * The feed entry the last pull stopped before: of a kind this version knows, but not readable by it
+   * (`since` stays before it, so nothing after it is lost). Cleared by the next pull that reads on.
+   */
+  unreadable: unreadableEntrySchema.optional(),
 });
 export type HubLink = z.infer<typeof hubLinkSchema>;
 

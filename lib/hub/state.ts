@@ -13,9 +13,18 @@ export const hubStateSchema = z.object({
   /** The server refused the stored sign-in: sign in again (nothing local was removed). */
   signInRefused: z.boolean(),
   checkedAt: z.number().nullable(),
-  /** The last check's problem (server unreachable, busy...), in plain words. */
+  /**
+   * In plain words: a change from the server this browser could not read (it stays until a pull reads
+   * past it), else the last check's problem (server unreachable, busy...).
+   */
   problem: z
-    .object({ code: z.string(), title: z.string(), message: z.string(), action: z.string() })
+    .object({
+      code: z.string(),
+      title: z.string(),
+      message: z.string(),
+      action: z.string(),
+      supportDetail: z.string().optional(),
+    })
     .nullable(),
   /** Changes for the server still kept on this computer, and whose sign-in sends them. */
   unsent: z.object({ count: z.number().int().min(1), message: z.string() }).nullable(),

@@ -109,8 +109,9 @@ export function snapshotOf(transaction: Record<string, unknown>): TaskSnapshot {
   };
 }
 
-// The changes feed, read so that fields a newer server adds are kept (`.loose()`), and one entry this
-// version cannot read is set aside instead of stopping the whole feed.
+// The changes feed, read so that fields a newer server adds are kept (`.loose()`). Entries of a kind
+// this version does not know are passed over; one of a known kind it cannot read stops the pull before
+// it (readFeedChanges), because passing over it would lose that change for good.
 export const feedTaskSchema = taskSchema.loose();
 export type FeedTask = z.infer<typeof feedTaskSchema>;
 export const feedCommentSchema = commentSchema.loose();
@@ -124,6 +125,59 @@ export const feedEntrySchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('file'), seq: z.number().int(), file: feedFileSchema }),
 ]);
 export type FeedEntry = z.infer<typeof feedEntrySchema>;
+
+/** The kinds of feed entry this version reads; a newer server may send others. */
+const KNOWN_KINDS: ReadonlySet<string> = new Set(feedEntrySchema.options.map((o) => o.shape.kind.value));
+const MAX_REASON = 300;
+
+/**
+ * One page of the feed as this version can apply it: the readable entries up to the first entry of
+ * a known kind it cannot read (`unreadable`), and `readThrough`, the seq the cursor may move to:
+ * the page's `nextSince`, or the seq of the last entry before the unreadable one (`since` when that
+ * is the first). Entries of unknown kinds are counted in `skipped` and read through.
+ */
+export function readFeedChanges(
+  changes: readonly unknown[],
+  since: number,
+  nextSince: number,
+): {
+  entries: FeedEntry[];
+  skipped: number;
+  readThrough: number;
+  unreadable: { seq: number | null; kind: string; reason: string } | null;
+} {
+  const entries: FeedEntry[] = [];
+  let skipped = 0;
+  let before = since;
+  for (const change of changes) {
+    const raw = (typeof change === 'object' && change !== null ? change : {}) as Record<string, unknown>;
+    const seq = typeof raw.seq === 'number' && Number.isSafeInteger(raw.seq) ? raw.seq : null;
+    const kind = typeof raw.kind === 'string' ? raw.kind : null;
+    if (kind !== null && !KNOWN_KINDS.has(kind)) {
+      skipped++;
+      if (seq !== null) before = Math.max(before, seq);
+      continue;
+    }
+    const parsed = feedEntrySchema.safeParse(change);
+    if (!parsed.success) {
+      // Field paths and zod's codes only: the entry's values may be a client's words.
+      const reason = parsed.error.issues
+        .slice(0, 3)
+        .map((issue) => `${[kind ?? 'entry', ...issue.path.map(String)].join('.')}: ${issue.code}`)
+        .join('; ')
+        .slice(0, MAX_REASON);
+      return {
+        entries,
+        skipped,
+        readThrough: before,
+        unreadable: { seq, kind: kind ?? 'entry', reason },
+      };
+    }
+    entries.push(parsed.data);
+    before = Math.max(before, parsed.data.seq);
+  }
+  return { entries, skipped, readThrough: nextSince, unreadable: null };
+}
 
 export const feedPageSchema = z.object({
   changes: z.array(z.unknown()),
