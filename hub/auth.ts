@@ -119,6 +119,19 @@ export function createAuth(options: AuthOptions) {
 }
 
 /**
+ * The headers a request's session is read from. A request that carries a bearer token (the
+ * extension) is that token's, or nobody's: a session cookie for the hub's origin in the same browser
+ * (a client's portal sign-in) is set aside, so it can neither outrank the token nor stand in for a
+ * token the server refuses. Without a token, the cookie (the portal) is the session.
+ */
+export function sessionHeaders(headers: Headers): Headers {
+  if (!headers.has('authorization')) return headers;
+  const bearerOnly = new Headers(headers);
+  bearerOnly.delete('cookie');
+  return bearerOnly;
+}
+
+/**
  * Sign-in attempts per caller's address (`x-hub-client-ip`, set by the hub from the connection or a
  * trusted proxy) and endpoint, per minute, held in the database for every instance. A refusal is
  * answered as better-auth answers one (429 with X-Retry-After), so callers handle both alike.

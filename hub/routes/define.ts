@@ -1,7 +1,7 @@
 import type { Context, Hono, MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import type { HubAuth } from '../auth.ts';
+import { type HubAuth, sessionHeaders } from '../auth.ts';
 import { probeDatabase } from '../db/client.ts';
 import type { Action, Member, WorkspaceRow } from '../domain/access.ts';
 import { authorizeFirm, authorizeWorkspace, PERMISSIONS } from '../domain/access.ts';
@@ -93,7 +93,7 @@ export const notSignedIn = () =>
   });
 
 async function signedInMember(c: Context, services: HubServices, auth: HubAuth): Promise<Member> {
-  const session = await auth.api.getSession({ headers: c.req.raw.headers });
+  const session = await auth.api.getSession({ headers: sessionHeaders(c.req.raw.headers) });
   if (!session) {
     // better-auth answers "no session" when it cannot read the database either: ask the database,
     // so a hub whose database is down says 503 (retry) rather than 401 (which drops the sign-in).

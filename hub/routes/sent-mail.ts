@@ -1,5 +1,5 @@
 import type { Context, Hono } from 'hono';
-import type { HubAuth } from '../auth.ts';
+import { type HubAuth, sessionHeaders } from '../auth.ts';
 import type { HubServices } from '../domain/context.ts';
 import { HubError } from '../domain/problems.ts';
 import { findMember, listFirmUsers } from '../domain/users.ts';
@@ -21,7 +21,7 @@ const SENT_MAIL_CSP =
  */
 async function readerOf(c: Context, services: HubServices, auth: HubAuth, address: string) {
   if (isLoopback(address)) return { all: true as const };
-  const session = await auth.api.getSession({ headers: c.req.raw.headers });
+  const session = await auth.api.getSession({ headers: sessionHeaders(c.req.raw.headers) });
   const member = session ? await findMember(services.db, session.user.id) : undefined;
   if (member?.role !== 'Admin') {
     throw new HubError(
