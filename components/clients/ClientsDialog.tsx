@@ -1,3 +1,4 @@
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { ClientsView, ClientUser } from '@/lib/hub/clients-messages';
 import { WEEKDAYS, type Weekday } from '@/lib/hub/reminders';
@@ -5,6 +6,7 @@ import { BackgroundError } from '@/lib/messaging/client';
 import type { MessageError } from '@/lib/messaging/contract';
 import { ask } from '@/lib/messaging/extension';
 import { isolated } from '@/lib/text/hostile';
+import { ColumnHeads } from '../ColumnHeads';
 import { Dialog } from '../Dialog';
 import { ProblemNotice } from '../ProblemNotice';
 import { TextField } from '../TextField';
@@ -134,28 +136,120 @@ export function ClientsDialog({
   );
 }
 
+/** One part of the view, under its heading. */
+function Section({ id, title, children }: { id: string; title: string; children: ComponentChildren }) {
+  return (
+    <section aria-labelledby={`${id}-heading`}>
+      <h3 id={`${id}-heading`}>{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+type Action = ReturnType<typeof useAction>;
+
+/** A button that runs its section's action, saying so while it runs. */
+function ActionButton({
+  action,
+  label,
+  busyLabel,
+  onClick,
+}: {
+  action: Action;
+  label: string;
+  busyLabel: string;
+  /** Without it, the button submits its form. */
+  onClick?: () => void;
+}) {
+  return (
+    <p>
+      <button
+        type={onClick ? 'button' : 'submit'}
+        class={onClick ? undefined : 'primary'}
+        disabled={action.busy}
+        onClick={onClick}
+      >
+        {action.busy ? busyLabel : label}
+      </button>
+    </p>
+  );
+}
+
+/** A form whose submit runs `task` as its section's action; its button last. */
+function ActionForm({
+  action,
+  task,
+  label,
+  busyLabel,
+  noValidate,
+  children,
+}: {
+  action: Action;
+  task: () => Promise<string>;
+  label: string;
+  busyLabel: string;
+  noValidate?: boolean;
+  children: ComponentChildren;
+}) {
+  const submit = (event: Event) => {
+    event.preventDefault();
+    void action.run(task);
+  };
+  return (
+    <form noValidate={noValidate} onSubmit={submit}>
+      {children}
+      <ActionButton action={action} label={label} busyLabel={busyLabel} />
+    </form>
+  );
+}
+
+/** Ticks for some of a list's items: each one's box and what it says. */
+function Ticks<T>({
+  items,
+  keyOf,
+  ticked,
+  onChange,
+  itemClass,
+  children: describe,
+}: {
+  items: readonly T[];
+  keyOf: (item: T) => string;
+  ticked: readonly string[];
+  onChange: (ticked: string[]) => void;
+  itemClass: string;
+  children: (item: T) => ComponentChildren;
+}) {
+  const toggle = (key: string) =>
+    onChange(ticked.includes(key) ? ticked.filter((k) => k !== key) : [...ticked, key]);
+  return (
+    <>
+      {items.map((item) => {
+        const key = keyOf(item);
+        return (
+          <label key={key} class={itemClass}>
+            <input type="checkbox" checked={ticked.includes(key)} onChange={() => toggle(key)} />{' '}
+            {describe(item)}
+          </label>
+        );
+      })}
+    </>
+  );
+}
+
 function ClientList({ workspaceId, clients }: { workspaceId: string; clients: ClientUser[] }) {
-  const { busy, outcome, run } = useAction();
+  const action = useAction();
   const endSessions = (client: ClientUser) =>
-    run(async () => {
+    action.run(async () => {
       await ask({ type: 'clients.endSessions', workspaceId, userId: client.userId });
       return `${isolated(client.name)} is signed out on every device. They can sign in again from an emailed link.`;
     });
   return (
-    <section aria-labelledby="clients-heading">
-      <h3 id="clients-heading">Client users</h3>
+    <Section id="clients" title="Client users">
       {clients.length === 0 ? (
         <p class="muted">Nobody from this business is invited yet.</p>
       ) : (
         <table aria-label="Client users">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Invitation</th>
-              <th scope="col">Actions</th>
-            </tr>
-          </thead>
+          <ColumnHeads names={['Name', 'Email', 'Invitation', 'Actions']} />
           <tbody>
             {clients.map((client) => (
               <tr key={client.userId}>
@@ -169,7 +263,7 @@ function ClientList({ workspaceId, clients }: { workspaceId: string; clients: Cl
                   {client.status === 'signed in' ? 'Signed in' : 'Invited'}
                 </td>
                 <td>
-                  <button type="button" disabled={busy} onClick={() => void endSessions(client)}>
+                  <button type="button" disabled={action.busy} onClick={() => void endSessions(client)}>
                     End sessions<span class="visually-hidden"> of {isolated(client.name)}</span>
                   </button>
                 </td>
@@ -178,36 +272,32 @@ function ClientList({ workspaceId, clients }: { workspaceId: string; clients: Cl
           </tbody>
         </table>
       )}
-      <Outcome outcome={outcome} testId="sessions-result" />
-    </section>
+      <Outcome outcome={action.outcome} testId="sessions-result" />
+    </Section>
   );
 }
 
 function InviteForm({ workspaceId, onInvited }: { workspaceId: string; onInvited: () => void }) {
   const [name, setName] = useState('');
   const [email, setEmail] = useState('');
-  const { busy, outcome, run } = useAction();
-  const submit = (event: Event) => {
-    event.preventDefault();
-    return run(async () => {
-      const result = await ask({ type: 'clients.invite', workspaceId, name, email });
-      setName('');
-      setEmail('');
-      onInvited();
-      const address = isolated(result.client.email);
-      return result.created
-        ? `Invitation emailed to ${address}.`
-        : `${address} was already invited: the invitation was emailed again.`;
-    });
+  const action = useAction();
+  const invite = async () => {
+    const result = await ask({ type: 'clients.invite', workspaceId, name, email });
+    setName('');
+    setEmail('');
+    onInvited();
+    const address = isolated(result.client.email);
+    return result.created
+      ? `Invitation emailed to ${address}.`
+      : `${address} was already invited: the invitation was emailed again.`;
   };
   return (
-    <section aria-labelledby="invite-heading">
-      <h3 id="invite-heading">Invite client</h3>
+    <Section id="invite" title="Invite client">
       <p class="muted">
         They get an email saying who asks and why, with a link to sign in. No password is needed.
       </p>
       {/* noValidate: a mistyped address gets our plain words, not the browser's bubble. */}
-      <form noValidate onSubmit={(e) => void submit(e)}>
+      <ActionForm action={action} task={invite} label="Invite client" busyLabel="Inviting…" noValidate>
         <TextField id="invite-name" label="Client’s name" value={name} onValue={setName} autoComplete="off" />
         <TextField
           id="invite-email"
@@ -217,14 +307,9 @@ function InviteForm({ workspaceId, onInvited }: { workspaceId: string; onInvited
           onValue={setEmail}
           autoComplete="off"
         />
-        <p>
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? 'Inviting…' : 'Invite client'}
-          </button>
-        </p>
-      </form>
-      <Outcome outcome={outcome} testId="invite-result" />
-    </section>
+      </ActionForm>
+      <Outcome outcome={action.outcome} testId="invite-result" />
+    </Section>
   );
 }
 
@@ -234,30 +319,24 @@ function ScheduleForm({ workspaceId, schedule }: { workspaceId: string; schedule
   const [time, setTime] = useState(schedule.time || '09:00');
   const [timeZone, setTimeZone] = useState(schedule.timeZone || browserZone());
   const [nextSendAt, setNextSendAt] = useState(schedule.nextSendAt);
-  const { busy, outcome, run } = useAction();
-  const toggleDay = (day: Weekday) =>
-    setDays((current) => (current.includes(day) ? current.filter((d) => d !== day) : [...current, day]));
-  const submit = (event: Event) => {
-    event.preventDefault();
-    return run(async () => {
-      const saved = await ask({
-        type: 'clients.saveSchedule',
-        workspaceId,
-        enabled,
-        weekdays: days,
-        time,
-        timeZone: timeZone.trim(),
-      });
-      setNextSendAt(saved.nextSendAt);
-      return saved.enabled
-        ? `Saved: reminders go out on ${saved.weekdays.join(', ')} at ${saved.time} (${saved.timeZone}).`
-        : 'Saved: no reminders are sent on a schedule.';
+  const action = useAction();
+  const save = async () => {
+    const saved = await ask({
+      type: 'clients.saveSchedule',
+      workspaceId,
+      enabled,
+      weekdays: days,
+      time,
+      timeZone: timeZone.trim(),
     });
+    setNextSendAt(saved.nextSendAt);
+    return saved.enabled
+      ? `Saved: reminders go out on ${saved.weekdays.join(', ')} at ${saved.time} (${saved.timeZone}).`
+      : 'Saved: no reminders are sent on a schedule.';
   };
   return (
-    <section aria-labelledby="schedule-heading">
-      <h3 id="schedule-heading">Reminder schedule</h3>
-      <form onSubmit={(e) => void submit(e)}>
+    <Section id="schedule" title="Reminder schedule">
+      <ActionForm action={action} task={save} label="Save schedule" busyLabel="Saving…">
         <p>
           <label>
             <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />{' '}
@@ -266,11 +345,15 @@ function ScheduleForm({ workspaceId, schedule }: { workspaceId: string; schedule
         </p>
         <fieldset disabled={!enabled}>
           <legend>Days</legend>
-          {WEEKDAYS.map((day) => (
-            <label key={day} class="day">
-              <input type="checkbox" checked={days.includes(day)} onChange={() => toggleDay(day)} /> {day}
-            </label>
-          ))}
+          <Ticks
+            items={WEEKDAYS}
+            keyOf={(day) => day}
+            ticked={days}
+            onChange={(ticked) => setDays(ticked as Weekday[])}
+            itemClass="day"
+          >
+            {(day) => day}
+          </Ticks>
         </fieldset>
         <p>
           <label for="schedule-time">Time</label>
@@ -295,41 +378,31 @@ function ScheduleForm({ workspaceId, schedule }: { workspaceId: string; schedule
             A time zone name such as Pacific/Auckland or America/New_York.
           </span>
         </TextField>
-        <p>
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save schedule'}
-          </button>
-        </p>
-      </form>
+      </ActionForm>
       {nextSendAt && (
         <p class="muted" data-testid="next-reminder">
           Next reminder: {when(nextSendAt, timeZone)} in the client’s time zone.
         </p>
       )}
-      <Outcome outcome={outcome} testId="schedule-result" />
-    </section>
+      <Outcome outcome={action.outcome} testId="schedule-result" />
+    </Section>
   );
 }
 
 function NotifyNow({ workspaceId, onSent }: { workspaceId: string; onSent: () => void }) {
-  const { busy, outcome, run } = useAction();
+  const action = useAction();
   const notify = () =>
-    run(async () => {
+    action.run(async () => {
       const result = await ask({ type: 'clients.notifyNow', workspaceId, pressId: crypto.randomUUID() });
       if (result.queued) onSent();
       return describeNotify(result);
     });
   return (
-    <section aria-labelledby="notify-heading">
-      <h3 id="notify-heading">Notify now</h3>
+    <Section id="notify" title="Notify now">
       <p class="muted">Emails each client user how many questions are open, with a link to answer them.</p>
-      <p>
-        <button type="button" disabled={busy} onClick={() => void notify()}>
-          {busy ? 'Sending…' : 'Notify now'}
-        </button>
-      </p>
-      <Outcome outcome={outcome} testId="notify-result" />
-    </section>
+      <ActionButton action={action} label="Notify now" busyLabel="Sending…" onClick={() => void notify()} />
+      <Outcome outcome={action.outcome} testId="notify-result" />
+    </Section>
   );
 }
 
@@ -337,8 +410,7 @@ const STATE_WORDS = { sent: 'emailed', sending: 'on its way', failed: 'not sent 
 
 function ReminderHistory({ view, onRefresh }: { view: ClientsView; onRefresh: () => void }) {
   return (
-    <section aria-labelledby="history-heading">
-      <h3 id="history-heading">Who was reminded when</h3>
+    <Section id="history" title="Who was reminded when">
       {view.reminders.length === 0 ? (
         <p class="muted">No reminder has been sent yet.</p>
       ) : (
@@ -357,39 +429,28 @@ function ReminderHistory({ view, onRefresh }: { view: ClientsView; onRefresh: ()
           Refresh history
         </button>
       </p>
-    </section>
+    </Section>
   );
 }
 
 function AccountChoice({ workspaceId, view }: { workspaceId: string; view: ClientsView }) {
   const [on, setOn] = useState(view.workspace.clientAccountChoice);
-  const [allowed, setAllowed] = useState(new Set(view.workspace.clientAccountIds));
-  const { busy, outcome, run } = useAction();
-  const toggle = (accountId: string) =>
-    setAllowed((current) => {
-      const next = new Set(current);
-      if (next.has(accountId)) next.delete(accountId);
-      else next.add(accountId);
-      return next;
+  const [allowed, setAllowed] = useState(view.workspace.clientAccountIds);
+  const action = useAction();
+  const save = async () => {
+    const saved = await ask({
+      type: 'clients.saveAccountChoice',
+      workspaceId,
+      clientAccountChoice: on,
+      clientAccountIds: allowed,
     });
-  const submit = (event: Event) => {
-    event.preventDefault();
-    return run(async () => {
-      const saved = await ask({
-        type: 'clients.saveAccountChoice',
-        workspaceId,
-        clientAccountChoice: on,
-        clientAccountIds: [...allowed],
-      });
-      return saved.clientAccountChoice
-        ? `Saved: the client may pick from ${plural(saved.clientAccountIds.length, 'account')}.`
-        : 'Saved: the client does not pick an account.';
-    });
+    return saved.clientAccountChoice
+      ? `Saved: the client may pick from ${plural(saved.clientAccountIds.length, 'account')}.`
+      : 'Saved: the client does not pick an account.';
   };
   return (
-    <section aria-labelledby="account-choice-heading">
-      <h3 id="account-choice-heading">Account choice</h3>
-      <form onSubmit={(e) => void submit(e)}>
+    <Section id="account-choice" title="Account choice">
+      <ActionForm action={action} task={save} label="Save account choice" busyLabel="Saving…">
         <p>
           <label>
             <input type="checkbox" checked={on} onChange={(e) => setOn(e.currentTarget.checked)} /> Let the
@@ -404,26 +465,24 @@ function AccountChoice({ workspaceId, view }: { workspaceId: string; view: Clien
         ) : (
           <fieldset class="account-list" disabled={!on}>
             <legend>Accounts the client may pick</legend>
-            {view.accounts.map((a) => (
-              <label key={a.accountId} class="account">
-                <input
-                  type="checkbox"
-                  checked={allowed.has(a.accountId)}
-                  onChange={() => toggle(a.accountId)}
-                />{' '}
-                {a.code && <span class="muted">{a.code} </span>}
-                <XeroText text={a.name} />
-              </label>
-            ))}
+            <Ticks
+              items={view.accounts}
+              keyOf={(a) => a.accountId}
+              ticked={allowed}
+              onChange={setAllowed}
+              itemClass="account"
+            >
+              {(a) => (
+                <>
+                  {a.code && <span class="muted">{a.code} </span>}
+                  <XeroText text={a.name} />
+                </>
+              )}
+            </Ticks>
           </fieldset>
         )}
-        <p>
-          <button type="submit" class="primary" disabled={busy}>
-            {busy ? 'Saving…' : 'Save account choice'}
-          </button>
-        </p>
-      </form>
-      <Outcome outcome={outcome} testId="account-choice-result" />
-    </section>
+      </ActionForm>
+      <Outcome outcome={action.outcome} testId="account-choice-result" />
+    </Section>
   );
 }

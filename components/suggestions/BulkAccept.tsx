@@ -4,6 +4,7 @@ import { BackgroundError } from '@/lib/messaging/client';
 import type { MessageError } from '@/lib/messaging/contract';
 import { ask } from '@/lib/messaging/extension';
 import type { Suggestion } from '@/lib/suggestions/records';
+import { ColumnHeads } from '../ColumnHeads';
 import { Dialog } from '../Dialog';
 import { ProblemNotice } from '../ProblemNotice';
 
@@ -107,14 +108,7 @@ export function BulkAccept({
               </p>
               <div class="preview-scroll">
                 <table class="preview">
-                  <thead>
-                    <tr>
-                      <th scope="col">Contact</th>
-                      <th scope="col">Amount</th>
-                      <th scope="col">Account</th>
-                      <th scope="col">Why</th>
-                    </tr>
-                  </thead>
+                  <ColumnHeads names={['Contact', 'Amount', 'Account', 'Why']} />
                   <tbody>
                     {rows.map((row) => (
                       <tr key={row.suggestion.taskId}>

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isolated } from '@/lib/text/hostile';
 import { transaction } from '../support/hub';
 import { type HubProcess, hubApiAs } from '../support/hub-process';
-import { type Mailbox, startMailbox } from '../support/mailbox';
+import type { Mailbox } from '../support/mailbox';
 import { companyRow, connectToHub, type FirmWorld, startFirmWorld } from './support/firm-hub';
 import { answerXeroSignIn, type E2E, type SandboxOrg, sendFromPage } from './support/harness';
 
@@ -26,20 +26,19 @@ let workspaceId: string;
 const asAdmin = <T>(method: string, apiPath: string, body?: unknown) =>
   hubApiAs<T>(hub.url, ADMIN, method, apiPath, body);
 
-let world: FirmWorld;
+let world: FirmWorld & { mailbox: Mailbox };
 beforeAll(async () => {
-  mailbox = await startMailbox();
   world = await startFirmWorld({
     firm: FIRM,
     admin: ADMIN,
     staff: STAFF,
-    env: { SMTP_URL: mailbox.url, MAIL_FROM: 'Kauri Accounting <hub@kauri.test>' },
+    mailbox: true,
+    env: { MAIL_FROM: 'Kauri Accounting <hub@kauri.test>' },
   });
-  ({ hub, e2e, org } = world);
+  ({ hub, e2e, org, mailbox } = world);
 });
 afterAll(async () => {
   await world?.close();
-  await mailbox?.close();
 });
 
 const rowOf = companyRow;

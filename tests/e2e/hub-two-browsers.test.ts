@@ -1,28 +1,17 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { isolated } from '@/lib/text/hostile';
 import { type LaunchedExtension, launchWithExtension } from '../../scripts/chromium';
-import {
-  createFirmWithCli,
-  freePort,
-  type HubProcess,
-  hubApiAs,
-  startHubProcess,
-} from '../support/hub-process';
-import { companyRow, connectToHub } from './support/firm-hub';
+import { hubApiAs } from '../support/hub-process';
+import { companyRow, connectToHub, type FirmWorld, startFirmWorld } from './support/firm-hub';
 import {
   accountIdOf,
   answerXeroSignIn,
-  demoUserOrgs,
   type E2E,
   EXTENSION_DIR,
   readStore,
   type SandboxOrg,
   sendFromPage,
-  startE2E,
 } from './support/harness';
 
 /**
@@ -48,18 +37,16 @@ interface FeedChange {
   comment?: { id: string; taskId: string; body: string };
 }
 
+let world: FirmWorld;
 let e2e: E2E;
 let staff: LaunchedExtension;
-let hub: HubProcess;
-let hubPort: number;
-let dataDir: string;
 let org: SandboxOrg;
 let workspaceId: string;
 let adminOptions: Page;
 let staffOptions: Page;
 
 const asAdmin = <T>(method: string, apiPath: string, body?: unknown) =>
-  hubApiAs<T>(hub.url, ADMIN, method, apiPath, body);
+  hubApiAs<T>(world.hub.url, ADMIN, method, apiPath, body);
 
 /** The workspace's whole changes feed on the server: each task's latest state, and every comment. */
 async function hubFeed() {
@@ -92,33 +79,19 @@ async function openOptions(browser: LaunchedExtension): Promise<Page> {
 }
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'hub-two-browsers-'));
-  await createFirmWithCli({
-    dataDir,
-    name: 'Kauri Accounting',
-    adminEmail: ADMIN.email,
-    adminPassword: ADMIN.password,
-  });
-  // A fixed port: the server comes back at the same address the extensions were given.
-  hubPort = await freePort();
-  hub = await startHubProcess({ dataDir, port: hubPort });
-  await asAdmin('POST', '/api/users', { ...STAFF, role: 'Staff' });
-  e2e = await startE2E();
-  const [first] = await demoUserOrgs(e2e.sandbox);
-  if (!first) throw new Error('the sandbox offers no organisation');
-  org = first;
+  // The sandbox at its full default size; the server restarts mid-way on the same data and port.
+  world = await startFirmWorld({ firm: 'Kauri Accounting', admin: ADMIN, staff: STAFF, scale: 'full' });
+  ({ e2e, org } = world);
 }, 180_000);
 afterAll(async () => {
   await staff?.close();
-  await e2e?.close();
-  await hub?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await world?.close();
 });
 
 describe('two browsers, one firm, one Client Hub server', () => {
   test('the Admin connects Xero, chooses the accounts, and the tasks reach the server', async () => {
     adminOptions = await e2e.options();
-    await connectToHub(adminOptions, hub.url, ADMIN);
+    await connectToHub(adminOptions, world.hub.url, ADMIN);
     await answerXeroSignIn(
       e2e.browser.context,
       () => adminOptions.getByRole('button', { name: '+ Add Another Xero company' }).click(),
@@ -157,7 +130,7 @@ describe('two browsers, one firm, one Client Hub server', () => {
   test('the Staff member, in a fresh profile, sees the same tasks and the firm’s table read-only', async () => {
     staff = await launchWithExtension(EXTENSION_DIR, { headless: true });
     staffOptions = await openOptions(staff);
-    await connectToHub(staffOptions, hub.url, STAFF);
+    await connectToHub(staffOptions, world.hub.url, STAFF);
     expect(await staffOptions.getByTestId('hub-role').textContent()).toContain(
       'Your role, from the server: Staff',
     );
@@ -214,7 +187,7 @@ describe('two browsers, one firm, one Client Hub server', () => {
 
     // The server stops; the Staff member comments meanwhile.
     const before = await hubFeed();
-    await hub.stop();
+    await world.hub.stop();
     const page = await staff.context.newPage();
     await page.goto(`chrome-extension://${staff.extensionId}/tasks.html#task=${task.id}`);
     const panel = page.getByTestId('task-panel');
@@ -227,7 +200,7 @@ describe('two browsers, one firm, one Client Hub server', () => {
     expect(queued.filter((j) => j.payload.kind === 'hub-comment' && j.state !== 'done')).toHaveLength(1);
 
     // Back on the same data folder and address: the comment arrives, once, and reaches the Admin.
-    hub = await startHubProcess({ dataDir, port: hubPort });
+    await world.restartHub();
     await expect
       .poll(async () => (await hubFeed()).comments.filter((c) => c.body === COMMENT).length, {
         timeout: 90_000,

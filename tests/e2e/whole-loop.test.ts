@@ -1,22 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { createFirmWithCli, type HubProcess, hubApiAs, startHubProcess } from '../support/hub-process';
-import { type Mailbox, startMailbox } from '../support/mailbox';
+import { type HubProcess, hubApiAs } from '../support/hub-process';
+import type { Mailbox } from '../support/mailbox';
 import { jpeg } from '../support/receipts';
 import { askFrom, storedTasksFrom, type XeroTransaction } from './support/connected';
-import { connectToHub } from './support/firm-hub';
-import {
-  accountIdOf,
-  connectAsAdmin,
-  demoUserOrgs,
-  type E2E,
-  type SandboxOrg,
-  startE2E,
-} from './support/harness';
+import { connectToHub, type FirmWorld, startFirmWorld } from './support/firm-hub';
+import { accountIdOf, connectAsAdmin, type E2E, type SandboxOrg } from './support/harness';
 
 /**
  * The whole loop of a client's answer, with every part real: the built extension in Chromium, the
@@ -30,10 +20,10 @@ const ADMIN = { email: 'ada@loop-e2e.test', password: 'correct horse battery sta
 const CLIENT = { email: `owner-${randomUUID().slice(0, 8)}@kowhai.test`, name: 'Kiri Owner' };
 const PHOTO = jpeg(24_000);
 
+let world: FirmWorld & { mailbox: Mailbox };
 let e2e: E2E;
 let hub: HubProcess;
 let mailbox: Mailbox;
-let dataDir: string;
 let org: SandboxOrg;
 let options: Page;
 
@@ -54,26 +44,12 @@ const truthOf = async (id: string) =>
 const linkIn = (text: string | undefined) => /(https?:\/\/\S+)/.exec(text ?? '')?.[1]?.replace(/[.,)]$/, '');
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(os.tmpdir(), 'loop-e2e-'));
-  await createFirmWithCli({
-    dataDir,
-    name: 'Kōwhai Bookkeeping',
-    adminEmail: ADMIN.email,
-    adminPassword: ADMIN.password,
-  });
-  mailbox = await startMailbox();
-  hub = await startHubProcess({ dataDir, env: { SMTP_URL: mailbox.url } });
-  e2e = await startE2E();
-  const [first] = await demoUserOrgs(e2e.sandbox);
-  if (!first) throw new Error('the sandbox offers no organisation');
-  org = first;
+  world = await startFirmWorld({ firm: 'Kōwhai Bookkeeping', admin: ADMIN, mailbox: true, scale: 'full' });
+  ({ e2e, hub, org, mailbox } = world);
 }, 180_000);
 
 afterAll(async () => {
-  await e2e?.close();
-  await hub?.stop();
-  await mailbox?.close();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await world?.close();
 });
 
 test('push from Xero → invitation over SMTP → answer on a phone → Answered within 5 s → Close → Xero has note, photo and recode', async () => {

@@ -1,15 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { beforeAll, describe, expect, test } from 'vitest';
 import { hubSessionStore } from '@/lib/hub/session';
 import { account as chartAccount } from '../support/accounts';
-import {
-  type FirmFixture,
-  makeFirm,
-  PASSWORD,
-  startTestHub,
-  type TestHub,
-  transaction,
-  uniqueEmail,
-} from '../support/hub';
+import { hubWithFirm, PASSWORD, transaction, uniqueEmail } from '../support/hub';
 import { mailboxMail, signInByLink } from '../support/portal';
 import { problemOf, startTestBackground } from './support/background';
 
@@ -18,13 +10,7 @@ import { problemOf, startTestBackground } from './support/background';
  * (in-process, PGlite, its job worker) and a real SMTP server: invitations, ending a client's
  * sessions, the reminder schedule, Notify now and its history, and account choice.
  */
-let hub: TestHub;
-let firm: FirmFixture;
-beforeAll(async () => {
-  hub = await startTestHub({ jobs: { pollSeconds: 0.5, reminderTickMs: 100 } });
-  firm = await makeFirm(hub);
-}, 120_000);
-afterAll(() => hub?.stop());
+const world = hubWithFirm(undefined, { jobs: { pollSeconds: 0.5, reminderTickMs: 100 } });
 
 type Background = ReturnType<typeof startTestBackground>;
 async function signedIn(role: 'Admin' | 'Manager' | 'Staff'): Promise<Background> {
@@ -33,7 +19,12 @@ async function signedIn(role: 'Admin' | 'Manager' | 'Staff'): Promise<Background
     sandboxUrl: 'http://127.0.0.1:9',
     launchSignIn: async () => 'unused',
   });
-  await t.ask({ type: 'hub.signIn', url: hub.url, email: firm.users[role].email, password: PASSWORD });
+  await t.ask({
+    type: 'hub.signIn',
+    url: world.hub.url,
+    email: world.firm.users[role].email,
+    password: PASSWORD,
+  });
   return t;
 }
 
@@ -45,31 +36,31 @@ describe('a workspace’s clients and reminders, from the extension', () => {
 
   test('an Admin invites a client: the email arrives, the list says “invited”, inviting again only re-sends', async () => {
     const email = uniqueEmail('owner');
-    const before = hub.mailbox.to(email).length;
+    const before = world.hub.mailbox.to(email).length;
     const invited = await admin.ask({
       type: 'clients.invite',
-      workspaceId: firm.own.id,
+      workspaceId: world.firm.own.id,
       name: 'Olive Owner',
       email: ` ${email.toUpperCase()} `,
     });
     expect(invited).toMatchObject({ created: true, client: { name: 'Olive Owner', status: 'invited' } });
-    const mail = await hub.mailbox.next(email, { after: before, timeoutMs: 20_000 });
+    const mail = await world.hub.mailbox.next(email, { after: before, timeoutMs: 20_000 });
     expect(mail.text).toContain('Olive Owner');
-    const view = await admin.ask({ type: 'clients.view', workspaceId: firm.own.id });
+    const view = await admin.ask({ type: 'clients.view', workspaceId: world.firm.own.id });
     expect(view.clients).toContainEqual(
       expect.objectContaining({ email: email.toLowerCase(), status: 'invited', name: 'Olive Owner' }),
     );
     // Olive follows a sign-in link as a client does: now the list says she has signed in.
-    await signInByLink(hub.url, email, mailboxMail(hub.mailbox, email));
-    const after = await admin.ask({ type: 'clients.view', workspaceId: firm.own.id });
+    await signInByLink(world.hub.url, email, mailboxMail(world.hub.mailbox, email));
+    const after = await admin.ask({ type: 'clients.view', workspaceId: world.firm.own.id });
     expect(after.clients).toContainEqual(
       expect.objectContaining({ email: email.toLowerCase(), status: 'signed in' }),
     );
     // Firm people are not listed as clients.
-    expect(view.clients.map((c) => c.email)).not.toContain(firm.users.Staff.email);
+    expect(view.clients.map((c) => c.email)).not.toContain(world.firm.users.Staff.email);
     const again = await admin.ask({
       type: 'clients.invite',
-      workspaceId: firm.own.id,
+      workspaceId: world.firm.own.id,
       name: 'Olive Owner',
       email,
     });
@@ -81,24 +72,34 @@ describe('a workspace’s clients and reminders, from the extension', () => {
   });
 
   test('a mistyped address or a missing name is said in plain words and nothing is sent', async () => {
-    const sent = hub.mailbox.received.length;
+    const sent = world.hub.mailbox.received.length;
     const badEmail = await problemOf(
-      admin.ask({ type: 'clients.invite', workspaceId: firm.own.id, name: 'Olive', email: 'olive at home' }),
+      admin.ask({
+        type: 'clients.invite',
+        workspaceId: world.firm.own.id,
+        name: 'Olive',
+        email: 'olive at home',
+      }),
     );
     expect(badEmail).toMatchObject({ code: 'invalid-input' });
     expect(badEmail.message).toContain('email address');
     const noName = await problemOf(
-      admin.ask({ type: 'clients.invite', workspaceId: firm.own.id, name: '  ', email: uniqueEmail('x') }),
+      admin.ask({
+        type: 'clients.invite',
+        workspaceId: world.firm.own.id,
+        name: '  ',
+        email: uniqueEmail('x'),
+      }),
     );
     expect(noName.message).toContain('name');
     await new Promise((r) => setTimeout(r, 300));
-    expect(hub.mailbox.received.length).toBe(sent);
+    expect(world.hub.mailbox.received.length).toBe(sent);
   });
 
   test('the schedule is saved in the client’s time zone; a wrong zone or time is explained', async () => {
     const saved = await admin.ask({
       type: 'clients.saveSchedule',
-      workspaceId: firm.own.id,
+      workspaceId: world.firm.own.id,
       enabled: true,
       weekdays: ['Thursday', 'Monday'],
       time: '09:00',
@@ -106,12 +107,12 @@ describe('a workspace’s clients and reminders, from the extension', () => {
     });
     expect(saved).toMatchObject({ enabled: true, weekdays: ['Monday', 'Thursday'], time: '09:00' });
     expect(saved.nextSendAt).not.toBeNull();
-    const view = await admin.ask({ type: 'clients.view', workspaceId: firm.own.id });
+    const view = await admin.ask({ type: 'clients.view', workspaceId: world.firm.own.id });
     expect(view.schedule).toMatchObject({ weekdays: ['Monday', 'Thursday'], timeZone: 'Pacific/Auckland' });
     const zone = await problemOf(
       admin.ask({
         type: 'clients.saveSchedule',
-        workspaceId: firm.own.id,
+        workspaceId: world.firm.own.id,
         enabled: true,
         weekdays: ['Monday'],
         time: '09:00',
@@ -122,7 +123,7 @@ describe('a workspace’s clients and reminders, from the extension', () => {
     const time = await problemOf(
       admin.ask({
         type: 'clients.saveSchedule',
-        workspaceId: firm.own.id,
+        workspaceId: world.firm.own.id,
         enabled: true,
         weekdays: ['Monday'],
         time: '9am',
@@ -135,54 +136,54 @@ describe('a workspace’s clients and reminders, from the extension', () => {
   test('Notify now: nothing open sends nothing; with open questions each client gets one email and the history says so', async () => {
     const empty = await admin.ask({
       type: 'clients.notifyNow',
-      workspaceId: firm.other.id,
+      workspaceId: world.firm.other.id,
       pressId: crypto.randomUUID(),
     });
     expect(empty).toMatchObject({ queued: false, openQuestions: 0 });
 
-    const reply = await firm.users.Admin.request('PUT', `/api/workspaces/${firm.own.id}/tasks`, {
+    const reply = await world.firm.users.Admin.request('PUT', `/api/workspaces/${world.firm.own.id}/tasks`, {
       tasks: [
         { transaction: transaction(), question: 'What is this?' },
         { transaction: transaction(), question: 'And this?' },
       ],
     });
     expect(reply.status).toBe(200);
-    const clientEmail = firm.users['Client User'].email;
-    const before = hub.mailbox.to(clientEmail).length;
+    const clientEmail = world.firm.users['Client User'].email;
+    const before = world.hub.mailbox.to(clientEmail).length;
     const pressId = crypto.randomUUID();
-    const sent = await admin.ask({ type: 'clients.notifyNow', workspaceId: firm.own.id, pressId });
+    const sent = await admin.ask({ type: 'clients.notifyNow', workspaceId: world.firm.own.id, pressId });
     expect(sent.queued).toBe(true);
     expect(sent.openQuestions).toBe(2);
     expect(sent.recipients).toBeGreaterThanOrEqual(2);
     // The same press retried (a message sent twice) sends nothing more.
-    const repeat = await admin.ask({ type: 'clients.notifyNow', workspaceId: firm.own.id, pressId });
+    const repeat = await admin.ask({ type: 'clients.notifyNow', workspaceId: world.firm.own.id, pressId });
     expect(repeat).toEqual(sent);
-    const reminder = await hub.mailbox.next(clientEmail, { after: before, timeoutMs: 30_000 });
+    const reminder = await world.hub.mailbox.next(clientEmail, { after: before, timeoutMs: 30_000 });
     expect(reminder.text).toMatch(/2 (open )?questions?/);
     await expect
       .poll(
         async () =>
-          (await admin.ask({ type: 'clients.view', workspaceId: firm.own.id })).reminders.filter(
+          (await admin.ask({ type: 'clients.view', workspaceId: world.firm.own.id })).reminders.filter(
             (r) => r.email === clientEmail && r.state === 'sent',
           ),
         { timeout: 30_000, interval: 200 },
       )
       .toEqual([expect.objectContaining({ trigger: 'now', openQuestions: 2, name: 'Cleo Client' })]);
     await new Promise((r) => setTimeout(r, 500));
-    expect(hub.mailbox.to(clientEmail).length).toBe(before + 1);
+    expect(world.hub.mailbox.to(clientEmail).length).toBe(before + 1);
   });
 
   test('End sessions signs the client out on every device', async () => {
-    const client = firm.users['Client User'];
+    const client = world.firm.users['Client User'];
     expect((await client.request('GET', '/api/me')).status).toBe(200);
     expect(
-      await admin.ask({ type: 'clients.endSessions', workspaceId: firm.own.id, userId: client.userId }),
+      await admin.ask({ type: 'clients.endSessions', workspaceId: world.firm.own.id, userId: client.userId }),
     ).toEqual({ ended: true });
     expect((await client.request('GET', '/api/me')).status).toBe(401);
   });
 
   test('account choice: the Admin picks from the company’s chart as this browser synced it, and the hub keeps it', async () => {
-    const tenantId = firm.own.tenantId;
+    const tenantId = world.firm.own.tenantId;
     const account = (accountId: string, code: string, name: string, extra: object = {}) => ({
       ...chartAccount(code, name, extra),
       tenantId,
@@ -195,19 +196,19 @@ describe('a workspace’s clients and reminders, from the extension', () => {
       account('a-820', '820', 'GST', { systemAccount: 'GST' }),
       account('a-old', '499', 'Old account', { status: 'ARCHIVED' }),
     ]);
-    const view = await admin.ask({ type: 'clients.view', workspaceId: firm.own.id });
+    const view = await admin.ask({ type: 'clients.view', workspaceId: world.firm.own.id });
     expect(view.accounts.map((a) => a.name)).toEqual(['General Expenses', 'Motor Vehicle Expenses']);
     const saved = await admin.ask({
       type: 'clients.saveAccountChoice',
-      workspaceId: firm.own.id,
+      workspaceId: world.firm.own.id,
       clientAccountChoice: true,
       clientAccountIds: ['a-449'],
     });
     expect(saved).toMatchObject({ clientAccountChoice: true, clientAccountIds: ['a-449'] });
-    const onHub = await firm.users.Admin.request<{
+    const onHub = await world.firm.users.Admin.request<{
       clientAccountChoice: boolean;
       clientAccountIds: string[];
-    }>('GET', `/api/workspaces/${firm.own.id}`);
+    }>('GET', `/api/workspaces/${world.firm.own.id}`);
     expect(onHub.body).toMatchObject({ clientAccountChoice: true, clientAccountIds: ['a-449'] });
   });
 
@@ -215,7 +216,7 @@ describe('a workspace’s clients and reminders, from the extension', () => {
     const staff = await signedIn('Staff');
     const invited = await staff.ask({
       type: 'clients.invite',
-      workspaceId: firm.own.id,
+      workspaceId: world.firm.own.id,
       name: 'Pat Partner',
       email: uniqueEmail('partner'),
     });
@@ -223,7 +224,7 @@ describe('a workspace’s clients and reminders, from the extension', () => {
     const settings = await problemOf(
       staff.ask({
         type: 'clients.saveAccountChoice',
-        workspaceId: firm.own.id,
+        workspaceId: world.firm.own.id,
         clientAccountChoice: false,
         clientAccountIds: [],
       }),
@@ -231,8 +232,13 @@ describe('a workspace’s clients and reminders, from the extension', () => {
     expect(settings).toMatchObject({ code: 'hub-forbidden' });
     expect(settings.message.length).toBeGreaterThan(10);
     for (const request of [
-      { type: 'clients.view' as const, workspaceId: firm.other.id },
-      { type: 'clients.invite' as const, workspaceId: firm.other.id, name: 'X', email: uniqueEmail('x') },
+      { type: 'clients.view' as const, workspaceId: world.firm.other.id },
+      {
+        type: 'clients.invite' as const,
+        workspaceId: world.firm.other.id,
+        name: 'X',
+        email: uniqueEmail('x'),
+      },
     ]) {
       const refused = await problemOf(staff.ask(request));
       expect(['hub-forbidden', 'hub-not-found'], request.type).toContain(refused.code);
@@ -241,7 +247,7 @@ describe('a workspace’s clients and reminders, from the extension', () => {
     const manager = await signedIn('Manager');
     const saved = await manager.ask({
       type: 'clients.saveAccountChoice',
-      workspaceId: firm.own.id,
+      workspaceId: world.firm.own.id,
       clientAccountChoice: false,
       clientAccountIds: ['a-449'],
     });
@@ -253,7 +259,7 @@ describe('a workspace’s clients and reminders, from the extension', () => {
       sandboxUrl: 'http://127.0.0.1:9',
       launchSignIn: async () => 'unused',
     });
-    const problem = await problemOf(local.ask({ type: 'clients.view', workspaceId: firm.own.id }));
+    const problem = await problemOf(local.ask({ type: 'clients.view', workspaceId: world.firm.own.id }));
     expect(problem.message.length).toBeGreaterThan(10);
   });
 });

@@ -252,7 +252,7 @@ export function hubWithFirm(name?: string, options: TestHubOptions = {}) {
   beforeAll(async () => {
     world.hub = await startTestHub(options);
     world.firm = await makeFirm(world.hub, name);
-  });
+  }, 180_000);
   afterAll(() => world.hub?.stop());
   return world;
 }

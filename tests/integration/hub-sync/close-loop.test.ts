@@ -6,14 +6,24 @@ import { createHubPull } from '@/lib/hub/pull';
 import { hubSessionStore } from '@/lib/hub/session';
 import { createUser } from '../../../hub/domain/users';
 import { chartOf } from '../../../hub/domain/workspaces';
-import { type Sandbox, startSandbox } from '../../../sandbox/server';
+import type { Sandbox } from '../../../sandbox/server';
 import { signIn, uniqueEmail } from '../../hub/harness';
-import { type RestartableHub, startRestartableHub } from '../../support/hub-server';
+import type { RestartableHub } from '../../support/hub-server';
 import { keptMail, type PortalVisitor, signInByLink } from '../../support/portal';
 import { jpeg } from '../../support/receipts';
 import { startTestBackground } from '../support/background';
 import { dyingOn, notesOf, outboxSettled, truthOf } from '../tasks/support';
-import { type Browser, feedOf, hubFirm, newTransaction, openBrowser, PASSWORD } from './support';
+import {
+  type Browser,
+  feedOf,
+  type HubFirm,
+  type HubSync,
+  hubFirm,
+  newTransaction,
+  openBrowser,
+  PASSWORD,
+  startHubSync,
+} from './support';
 
 /**
  * The way back from a client's answer on the hub into Xero: the chart the portal offers from, the
@@ -21,9 +31,10 @@ import { type Browser, feedOf, hubFirm, newTransaction, openBrowser, PASSWORD } 
  * exactly once, whether it was made in the browser holding the Xero token or in a colleague's.
  */
 
+let world: HubSync;
 let sandbox: Sandbox;
 let hub: RestartableHub;
-let firm: Awaited<ReturnType<typeof hubFirm>>;
+let firm: HubFirm;
 let admin: Browser;
 /** A second Admin of the firm whose browser holds no Xero token (a laptop, say). */
 let colleague: Browser;
@@ -33,10 +44,8 @@ let fuel: { accountId: string; code: string; name: string };
 const W = () => `/api/workspaces/${firm.workspaceId}`;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, seed: 47, scale: 40 });
-  hub = await startRestartableHub();
-  const orgs = (await (await fetch(`${sandbox.url}/__sandbox/orgs`)).json()) as { tenantId: string }[];
-  firm = await hubFirm(hub.hub(), orgs[0]?.tenantId as string);
+  world = await startHubSync(47);
+  ({ sandbox, hub, firm } = world);
   const second = await createUser(hub.hub().services, hub.hub().auth, firm.firmId, {
     email: uniqueEmail('admin2'),
     name: 'Cal Colleague',
@@ -48,10 +57,7 @@ beforeAll(async () => {
   client = await signInByLink(hub.url, firm.client.email, keptMail(hub.dataDir, firm.client.email));
 }, 180_000);
 
-afterAll(async () => {
-  await hub?.destroy();
-  await sandbox?.close();
-});
+afterAll(() => world?.close());
 
 /** The chart the portal offers from, as the hub stored it (it has no route to read it back). */
 const chartOnHub = async () => chartOf(hub.hub().services, firm.workspaceId);

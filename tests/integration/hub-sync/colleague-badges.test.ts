@@ -1,30 +1,30 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type Sandbox, startSandbox } from '../../../sandbox/server';
-import { type RestartableHub, startRestartableHub } from '../../support/hub-server';
+import type { Sandbox } from '../../../sandbox/server';
+import type { RestartableHub } from '../../support/hub-server';
 import { problemOf } from '../support/background';
 import { groundTruth } from '../sync/support';
-import { type Browser, hubFirm, openBrowser } from './support';
+import { type Browser, type HubFirm, type HubSync, openBrowser, startHubSync } from './support';
 
 /**
  * Badges in a colleague's company's Xero pages: a Staff member whose browser holds no Xero sign-in for
  * the firm's company sees its tasks' status there (the company told apart by the firm's short code,
  * never guessed), and a transaction without a task says plainly why it cannot be pushed from here.
  */
+let world: HubSync;
 let sandbox: Sandbox;
 let hub: RestartableHub;
-let firm: Awaited<ReturnType<typeof hubFirm>>;
+let firm: HubFirm;
 let admin: Browser;
 let staff: Browser;
 type Org = { tenantId: string; name: string; shortCode: string };
 let orgs: Org[];
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, seed: 67, scale: 40 });
+  world = await startHubSync(67);
+  ({ sandbox, hub, firm } = world);
   orgs = (await (await fetch(`${sandbox.url}/__sandbox/orgs`)).json()) as Org[];
   const [a] = orgs;
   if (!a) throw new Error('no organisation');
-  hub = await startRestartableHub();
-  firm = await hubFirm(hub.hub(), a.tenantId);
   admin = await openBrowser(sandbox, hub, firm.admin.email, { xero: true });
   // Xero's short code, as the Admin's browser records it when it connects.
   await admin.db.connections.update(a.tenantId, { organisation: { name: a.name, shortCode: a.shortCode } });
@@ -37,10 +37,7 @@ beforeAll(async () => {
   await staff.settle();
 }, 120_000);
 
-afterAll(async () => {
-  await hub?.destroy();
-  await sandbox?.close();
-});
+afterAll(() => world?.close());
 
 test('a Staff member without a Xero sign-in sees the firm’s task statuses on that company’s Xero pages', async () => {
   const [a] = orgs as [Org, Org];

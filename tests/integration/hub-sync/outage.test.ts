@@ -3,15 +3,24 @@ import { ClientHubDb } from '@/lib/db/database';
 import { sessionApi } from '@/lib/hub/live';
 import { createHubPull } from '@/lib/hub/pull';
 import { hubSessionStore } from '@/lib/hub/session';
-import { type Sandbox, startSandbox } from '../../../sandbox/server';
-import { type RestartableHub, startRestartableHub } from '../../support/hub-server';
+import type { Sandbox } from '../../../sandbox/server';
+import type { RestartableHub } from '../../support/hub-server';
 import { createLocks } from '../support/background';
-import { organisations } from '../sync/support';
-import { type Browser, feedOf, hubFirm, newTransaction, openBrowser, signInToHub } from './support';
+import {
+  type Browser,
+  feedOf,
+  type HubFirm,
+  type HubSync,
+  newTransaction,
+  openBrowser,
+  signInToHub,
+  startHubSync,
+} from './support';
 
+let world: HubSync;
 let sandbox: Sandbox;
 let hub: RestartableHub;
-let firm: Awaited<ReturnType<typeof hubFirm>>;
+let firm: HubFirm;
 let admin: Browser;
 /** Hub requests of the admin's browser whose answer is lost on the way back (the server did them). */
 const loseAnswers = { to: null as RegExp | null, lost: 0 };
@@ -29,19 +38,15 @@ const lossyFetch: typeof fetch = async (input, init) => {
 };
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, seed: 53, scale: 40 });
-  hub = await startRestartableHub();
-  firm = await hubFirm(hub.hub(), (await organisations(sandbox))[0]?.tenantId as string);
+  world = await startHubSync(53);
+  ({ sandbox, hub, firm } = world);
   admin = await openBrowser(sandbox, hub, firm.admin.email, { xero: true, fetch: lossyFetch });
   await admin.settle();
   await admin.sync();
   await admin.settle();
 }, 120_000);
 
-afterAll(async () => {
-  await hub?.destroy();
-  await sandbox?.close();
-});
+afterAll(() => world?.close());
 
 const hubTaskCount = async () =>
   (await feedOf(hub, firm.adminCaller.token, firm.workspaceId)).changes.filter((c) => c.kind === 'task')

@@ -1,31 +1,33 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type Sandbox, startSandbox } from '../../../sandbox/server';
+import type { Sandbox } from '../../../sandbox/server';
 import { signIn } from '../../hub/harness';
-import { type RestartableHub, startRestartableHub } from '../../support/hub-server';
+import type { RestartableHub } from '../../support/hub-server';
 import { notesOf, truthOf } from '../tasks/support';
-import { type Browser, feedOf, hubFirm, newTransaction, openBrowser } from './support';
+import {
+  type Browser,
+  feedOf,
+  type HubFirm,
+  type HubSync,
+  newTransaction,
+  openBrowser,
+  startHubSync,
+} from './support';
 
+let world: HubSync;
 let sandbox: Sandbox;
 let hub: RestartableHub;
-let firm: Awaited<ReturnType<typeof hubFirm>>;
+let firm: HubFirm;
 let admin: Browser;
 let staff: Browser;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, seed: 31, scale: 40 });
-  hub = await startRestartableHub();
-  const browserlessTenant = (await (await fetch(`${sandbox.url}/__sandbox/orgs`)).json()) as {
-    tenantId: string;
-  }[];
-  firm = await hubFirm(hub.hub(), browserlessTenant[0]?.tenantId as string);
+  world = await startHubSync(31);
+  ({ sandbox, hub, firm } = world);
   admin = await openBrowser(sandbox, hub, firm.admin.email, { xero: true });
   staff = await openBrowser(sandbox, hub, firm.staff.email);
 }, 120_000);
 
-afterAll(async () => {
-  await hub?.destroy();
-  await sandbox?.close();
-});
+afterAll(() => world?.close());
 
 test('the tasks the sync makes reach the hub once each; a colleague without a Xero token sees them Open', async () => {
   await admin.settle(); // links the company to its workspace on the hub

@@ -1,17 +1,25 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type Sandbox, startSandbox } from '../../../sandbox/server';
-import { type RestartableHub, startRestartableHub } from '../../support/hub-server';
-import { organisations } from '../sync/support';
-import { type Browser, feedOf, hubFirm, openBrowser, PASSWORD } from './support';
+import type { Sandbox } from '../../../sandbox/server';
+import type { RestartableHub } from '../../support/hub-server';
+import {
+  type Browser,
+  feedOf,
+  type HubFirm,
+  type HubSync,
+  openBrowser,
+  PASSWORD,
+  startHubSync,
+} from './support';
 
 /**
  * Signing out of the firm's Client Hub server keeps what was not sent, says so, and sends it only as
  * the person who made it: signing in again as them sends it at once; a colleague who signs in on the
  * same computer never sends it under their own name (their own changes go out as usual).
  */
+let world: HubSync;
 let sandbox: Sandbox;
 let hub: RestartableHub;
-let firm: Awaited<ReturnType<typeof hubFirm>>;
+let firm: HubFirm;
 let browser: Browser;
 /** While true, the browser cannot reach the hub (its requests fail as a dropped network does). */
 let hubUnreachable = false;
@@ -23,19 +31,15 @@ const via: typeof fetch = (input, init) => {
 };
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, seed: 61, scale: 40 });
-  hub = await startRestartableHub();
-  firm = await hubFirm(hub.hub(), (await organisations(sandbox))[0]?.tenantId as string);
+  world = await startHubSync(61);
+  ({ sandbox, hub, firm } = world);
   browser = await openBrowser(sandbox, hub, firm.admin.email, { xero: true, fetch: via });
   await browser.settle();
   await browser.sync();
   await browser.settle();
 }, 120_000);
 
-afterAll(async () => {
-  await hub?.destroy();
-  await sandbox?.close();
-});
+afterAll(() => world?.close());
 
 const signInAs = (email: string) =>
   browser.bg.ask({ type: 'hub.signIn', url: hub.url, email, password: PASSWORD });

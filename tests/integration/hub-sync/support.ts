@@ -8,13 +8,45 @@ import { clientTaskSchema } from '@/lib/sync/records';
 import { workspaceMember } from '../../../hub/db/schema/index';
 import { createFirm, createUser } from '../../../hub/domain/users';
 import type { Hub } from '../../../hub/server';
-import type { Sandbox } from '../../../sandbox/server';
+import { type Sandbox, startSandbox } from '../../../sandbox/server';
 import { caller, PASSWORD, signIn, uniqueEmail } from '../../hub/harness';
-import type { RestartableHub } from '../../support/hub-server';
+import { type RestartableHub, startRestartableHub } from '../../support/hub-server';
 import { startTestBackground } from '../support/background';
 import { control, harness, organisations } from '../sync/support';
 
 export { PASSWORD };
+
+/**
+ * A hub-sync test file's world: the sandbox (scale 40, the file's own seed), a hub that can be stopped
+ * and restarted on its data, and a firm whose workspace is linked to the sandbox's first company.
+ */
+export async function startHubSync(seed: number) {
+  const sandbox = await startSandbox({ port: 0, seed, scale: 40 });
+  const hub = await startRestartableHub().catch(async (error) => {
+    await sandbox.close();
+    throw error;
+  });
+  try {
+    const orgs = await organisations(sandbox);
+    const firm = await hubFirm(hub.hub(), orgs[0]?.tenantId as string);
+    return {
+      sandbox,
+      hub,
+      firm,
+      orgs,
+      async close() {
+        await hub.destroy();
+        await sandbox.close();
+      },
+    };
+  } catch (error) {
+    await hub.destroy();
+    await sandbox.close();
+    throw error;
+  }
+}
+export type HubSync = Awaited<ReturnType<typeof startHubSync>>;
+export type HubFirm = HubSync['firm'];
 
 export type Person = { email: string; name: string; userId: string };
 

@@ -1,28 +1,24 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { type Sandbox, startSandbox } from '../../../sandbox/server';
-import { type RestartableHub, startRestartableHub } from '../../support/hub-server';
-import { organisations } from '../sync/support';
-import { type Browser, feedOf, hubFirm, openBrowser } from './support';
+import type { Sandbox } from '../../../sandbox/server';
+import type { RestartableHub } from '../../support/hub-server';
+import { type Browser, feedOf, type HubFirm, type HubSync, openBrowser, startHubSync } from './support';
 
+let world: HubSync;
 let sandbox: Sandbox;
 let hub: RestartableHub;
-let firm: Awaited<ReturnType<typeof hubFirm>>;
+let firm: HubFirm;
 let first: Browser;
 let second: Browser;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, seed: 47, scale: 40 });
-  hub = await startRestartableHub();
-  firm = await hubFirm(hub.hub(), (await organisations(sandbox))[0]?.tenantId as string);
+  world = await startHubSync(47);
+  ({ sandbox, hub, firm } = world);
   // Two firm users who both connected the same Xero company, each in their own browser.
   first = await openBrowser(sandbox, hub, firm.admin.email, { xero: true });
   second = await openBrowser(sandbox, hub, firm.staff.email, { xero: true });
 }, 120_000);
 
-afterAll(async () => {
-  await hub?.destroy();
-  await sandbox?.close();
-});
+afterAll(() => world?.close());
 
 test('two browsers syncing one Xero company make one task per transaction on the hub', async () => {
   await Promise.all([first.settle(), second.settle()]);
