@@ -11,12 +11,19 @@ const xeroFor = (mode: string) =>
     sandboxUrl: process.env.WXT_XERO_SANDBOX_URL,
   });
 
+/** `PROFILE_BUILD=1`: an unminified build in .output-profile/, for readable CPU profiles (bench/page-profile.ts). */
+const profileBuild = process.env.PROFILE_BUILD === '1';
+
 export default defineConfig({
+  ...(profileBuild ? { outDir: '.output-profile' } : {}),
   modules: ['@wxt-dev/webextension-polyfill'],
   manifestVersion: 3,
   manifest: ({ browser, mode, command }) =>
     manifestFor({ browser, xero: xeroFor(mode), dev: command === 'serve' }),
-  vite: () => ({ plugins: [preact(), polyfillAsEsModule()] }),
+  vite: () => ({
+    plugins: [preact(), polyfillAsEsModule()],
+    ...(profileBuild ? { build: { minify: false } } : {}),
+  }),
   zip: {
     // AMO reviewers rebuild the add-on from the sources zip: the extension's code, lockfile and build
     // config with README instructions. The sandbox, the Client Hub server, tests, benchmarks and tooling

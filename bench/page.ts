@@ -77,7 +77,7 @@ interface Layouts {
   fullMs: number;
 }
 
-interface Run extends Work {
+export interface Run extends Work {
   loadMs: number;
   /** Thread time of the page's main thread until its load event ended: what it did, not how long it waited. */
   cpuUntilLoadMs: number;
@@ -340,7 +340,7 @@ async function profiled(
  * One run; a run that fails (on a machine this busy, a headless page's frames have stalled mid-scroll
  * for 30 s, with or without the extension) is run again, once, and said.
  */
-async function measure(...args: Parameters<typeof measureOnce>): Promise<Run> {
+export async function measure(...args: Parameters<typeof measureOnce>): Promise<Run> {
   try {
     return await measureOnce(...args);
   } catch (error) {

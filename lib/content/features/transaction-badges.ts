@@ -22,11 +22,34 @@ const MOUNT_SLICE_BUDGET_MS = 30;
 /** Badges are drawn a screen ahead of the reader, so a status can wait this long unseen. */
 const LOOKUP_EVERY_MS = 150;
 /**
- * Rows whose statuses are looked up ahead in one message. Once the first screen is drawn, every row's
- * status is looked up ahead in a few messages (each costs about as much as drawing a dozen badges),
- * so a badge scrolled into view is drawn once, with its status, with no message and no redraw.
+ * Rows whose statuses are looked up ahead in one message. Once the first screen's statuses are in,
+ * every other row's status is looked up ahead in a few messages (each costs about as much as drawing
+ * a dozen badges), so a badge scrolled into view is drawn once, with its status, with no message and
+ * no redraw.
  */
 const READ_AHEAD_BATCH = 250;
+/**
+ * The read-ahead starts once the first screen's statuses are answered, or this long after the first
+ * row was mounted when no badge was drawn (the list is off screen): it is never part of the page's load.
+ */
+const READ_AHEAD_AFTER_MS = 1000;
+
+interface IdleDeadline {
+  timeRemaining(): number;
+}
+type RequestIdle = (run: (deadline: IdleDeadline) => void, options?: { timeout: number }) => number;
+
+/**
+ * Resolves when the page is idle (at most `timeoutMs` later), so reading ahead never competes with
+ * Xero's own work or the reader's scrolling; a timer where the browser has no idle callbacks.
+ */
+function whenIdle(timeoutMs = 500): Promise<void> {
+  const requestIdle = (globalThis as { requestIdleCallback?: RequestIdle }).requestIdleCallback;
+  return new Promise((resolve) => {
+    if (typeof requestIdle === 'function') requestIdle(() => resolve(), { timeout: timeoutMs });
+    else setTimeout(resolve, 50);
+  });
+}
 
 /**
  * "Push to Client Hub" beside every transaction link: the account transactions list, the
@@ -34,8 +57,9 @@ const READ_AHEAD_BATCH = 250;
  * Test by hand: http://127.0.0.1:4560/Bank/BankTransactions.aspx?accountID=… (see sandbox/README.md).
  *
  * Links found are queued (nothing runs inside the page's own task); every row's empty, fixed-size host
- * is mounted in time-boxed slices; then the rows' links are read and their statuses looked up ahead,
- * a few hundred rows per message, in slices too. Badges are drawn as their rows come near the screen,
+ * is mounted in time-boxed slices. Badges are drawn as their rows come near the screen; once the first
+ * screen's statuses are answered, the other rows' links are read and their statuses looked up ahead,
+ * a few hundred rows per message, in idle time. Badges are drawn
  * already with their status when it is known (rows drawn before their answer came are looked up
  * together, at most a few times a second). Drawn badges whose status changed are redrawn in slices
  * too, so no reply becomes one long task.
@@ -47,10 +71,15 @@ export const transactionBadges: PageFeature = {
     const { store } = await page.organisation();
     if (!store || signal.aborted) return;
     // Statuses are looked up for the rows drawn (not all 1,000 at load), a few times a second at most.
-    const lookups = createThrottledBatch<string>((ids) => void store.load(ids), {
-      everyMs: LOOKUP_EVERY_MS,
-      signal,
-    });
+    let startReadAhead: (() => void) | undefined;
+    const lookups = createThrottledBatch<string>(
+      (ids) => {
+        const answered = store.load(ids);
+        // The first screen's statuses come first, on their own; reading ahead waits for them.
+        if (startReadAhead) void answered.then(startReadAhead);
+      },
+      { everyMs: LOOKUP_EVERY_MS, signal },
+    );
     /** Drawn badges by transaction: undrawn rows read the store when they are drawn. */
     const viewsOf = new Map<string, DrawnBadge[]>();
     const base = page.url.href;
@@ -91,7 +120,7 @@ export const transactionBadges: PageFeature = {
     });
     signal.addEventListener('abort', unsubscribe, { once: true });
 
-    // Rows' statuses, looked up ahead of drawing, in slices after the rows are mounted.
+    // Rows' statuses, looked up ahead of drawing: in idle time, after the first screen's are answered.
     let ahead: string[] = [];
     const sendAhead = () => {
       if (ahead.length === 0) return;
@@ -104,14 +133,31 @@ export const transactionBadges: PageFeature = {
         if (id) ahead.push(id);
         if (ahead.length >= READ_AHEAD_BATCH) sendAhead();
       },
-      { budgetMs: SLICE_BUDGET_MS, signal, onSliceEnd: sendAhead },
+      { budgetMs: SLICE_BUDGET_MS, signal, onSliceEnd: sendAhead, yieldToPage: whenIdle },
     );
+    /** Rows mounted before the read-ahead started. */
+    let waiting: MountedRow[] | undefined = [];
+    let fallback: ReturnType<typeof setTimeout> | undefined;
+    startReadAhead = () => {
+      const rows = waiting;
+      if (!rows || signal.aborted) return;
+      waiting = undefined;
+      clearTimeout(fallback);
+      for (const row of rows) readAhead.push(row);
+    };
+    signal.addEventListener('abort', () => clearTimeout(fallback), { once: true });
+    const readLater = (row: MountedRow) => {
+      if (waiting) {
+        fallback ??= setTimeout(startReadAhead, READ_AHEAD_AFTER_MS);
+        waiting.push(row);
+      } else readAhead.push(row);
+    };
 
     let watcher: Watcher | undefined;
     // Mounting only adds each row's empty host: what the row links to is read when it is drawn.
     const mount = createSlicedQueue<HTMLAnchorElement>(
       (link) => {
-        if (link.isConnected) readAhead.push(badges.mount(link));
+        if (link.isConnected) readLater(badges.mount(link));
       },
       {
         budgetMs: MOUNT_SLICE_BUDGET_MS,
