@@ -16,7 +16,11 @@ export default defineConfig({
   manifestVersion: 3,
   manifest: ({ browser, mode, command }) =>
     manifestFor({ browser, xero: xeroFor(mode), dev: command === 'serve' }),
-  vite: () => ({ plugins: [preact(), polyfillAsEsModule()] }),
+  // WXT_UNMINIFIED=1: readable function names in a CPU profile (BENCH_HUB_PULL_PROFILE=1).
+  vite: () => ({
+    plugins: [preact(), polyfillAsEsModule()],
+    ...(process.env.WXT_UNMINIFIED ? { build: { minify: false } } : {}),
+  }),
   zip: {
     // AMO reviewers rebuild the add-on from the sources zip: the extension's code, lockfile and build
     // config with README instructions. The sandbox, the Client Hub server, tests, benchmarks and tooling
