@@ -29,7 +29,7 @@ import {
   startHubProcess,
 } from '../tests/support/hub-process';
 import { absoluteVerdict, Latencies, table } from './stats';
-import type { TraceEvent } from './trace';
+import { rendererMainThreads, type TraceEvent, traceDuring } from './trace';
 
 /**
  * The extension's side of the Client Hub server (issue 15): how fast a browser pulls the firm's tasks,
@@ -279,44 +279,9 @@ function printProfile(profile: {
   );
 }
 
-/**
- * A Chromium trace of `categories` while `action` runs, keeping only thread names and, unless
- * `everything`, tasks over 50 ms: a trace of a ten-minute pull would not fit in memory whole.
- */
-async function traceLongTasks(
-  cdp: CDPSession,
-  categories: string[],
-  everything: boolean,
-  action: () => Promise<void>,
-): Promise<TraceEvent[]> {
-  const events: TraceEvent[] = [];
-  const onData = (data: { value: object[] }) => {
-    for (const e of data.value as TraceEvent[])
-      if (e.ph === 'M' || everything || (/RunTask$/.test(e.name) && (e.dur ?? 0) > 50_000)) events.push(e);
-  };
-  cdp.on('Tracing.dataCollected', onData);
-  await cdp.send('Tracing.start', {
-    transferMode: 'ReportEvents',
-    traceConfig: { includedCategories: categories },
-  });
-  try {
-    await action();
-  } finally {
-    const done = new Promise<void>((resolve) => cdp.once('Tracing.tracingComplete', () => resolve()));
-    await cdp.send('Tracing.end');
-    await done;
-    cdp.off('Tracing.dataCollected', onData);
-  }
-  return events;
-}
-
 /** The page's main-thread tasks over 50 ms (outermost only), with their thread time: CPU the page itself used. */
 function mainThreadLongTasks(events: TraceEvent[]): { wallMs: number; threadMs: number | null }[] {
-  const main = new Set(
-    events
-      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
-      .map((e) => `${e.pid}:${e.tid}`),
-  );
+  const main = rendererMainThreads(events);
   const tasks = events
     .filter(
       (e) =>
@@ -339,11 +304,7 @@ function mainThreadLongTasks(events: TraceEvent[]): { wallMs: number; threadMs: 
  * what ran inside (own time by event, scripts by function), so each can be attributed.
  */
 function printTracedLongTasks(events: TraceEvent[]) {
-  const main = new Set(
-    events
-      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
-      .map((e) => `${e.pid}:${e.tid}`),
-  );
+  const main = rendererMainThreads(events);
   const byThread = new Map<string, TraceEvent[]>();
   for (const e of events) {
     const key = `${e.pid}:${e.tid}`;
@@ -453,13 +414,13 @@ export async function runHubPullBench(): Promise<void> {
       };
       // Always traced (tasks only, cheap): a long task's thread time is the page's own work, its wall
       // time also waits for a core, which on a loaded machine is most of it.
-      const traced = await traceLongTasks(
+      const traced = await traceDuring(
         cdp,
         tracing
           ? ['toplevel', 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'v8']
           : ['toplevel'],
-        tracing,
         waitForPull,
+        tracing ? undefined : (e) => e.ph === 'M' || (/RunTask$/.test(e.name) && (e.dur ?? 0) > 50_000),
       );
       if (tracing) printTracedLongTasks(traced);
       const tracedLong = mainThreadLongTasks(traced);
