@@ -8,7 +8,7 @@ import { startClientTasks } from '../lib/tasks/handlers';
 import { type Sandbox, startSandbox } from '../sandbox/server';
 import { launchWithExtension } from '../scripts/chromium';
 import { control, harness } from '../tests/integration/sync/support';
-import { type TraceEvent, traceDuring } from './trace';
+import { rendererMainThreads, type TraceEvent, traceDuring } from './trace';
 
 /**
  * Client Tasks benchmark (issue #6).
@@ -129,11 +129,7 @@ export interface ScrollResult {
 
 /** Splits each long main-thread task of a trace into its own time per bucket (nested events subtracted). */
 function longTasksOf(events: TraceEvent[]): NonNullable<ScrollResult['traced']> {
-  const mainThreads = new Set(
-    events
-      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
-      .map((e) => `${e.pid}:${e.tid}`),
-  );
+  const mainThreads = rendererMainThreads(events);
   const byThread = new Map<string, TraceEvent[]>();
   for (const e of events) {
     const key = `${e.pid}:${e.tid}`;

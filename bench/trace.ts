@@ -18,14 +18,20 @@ export interface TraceEvent {
   };
 }
 
-/** Chromium's trace of the categories named while `action` runs, collected over `cdp`. */
+/**
+ * Chromium's trace of the categories named while `action` runs, collected over `cdp`; only the events
+ * `keep` keeps, when given (a trace of a ten-minute run would not fit in memory whole).
+ */
 export async function traceDuring(
   cdp: CDPSession,
   categories: string[],
   action: () => Promise<void>,
+  keep?: (event: TraceEvent) => boolean,
 ): Promise<TraceEvent[]> {
   const events: TraceEvent[] = [];
-  const onData = (data: { value: object[] }) => events.push(...(data.value as TraceEvent[]));
+  const onData = (data: { value: object[] }) => {
+    for (const e of data.value as TraceEvent[]) if (!keep || keep(e)) events.push(e);
+  };
   cdp.on('Tracing.dataCollected', onData);
   await cdp.send('Tracing.start', {
     transferMode: 'ReportEvents',
@@ -40,4 +46,13 @@ export async function traceDuring(
     cdp.off('Tracing.dataCollected', onData);
   }
   return events;
+}
+
+/** The renderers' main threads (pid:tid) named in a trace's metadata. */
+export function rendererMainThreads(events: readonly TraceEvent[]): Set<string> {
+  return new Set(
+    events
+      .filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain')
+      .map((e) => `${e.pid}:${e.tid}`),
+  );
 }

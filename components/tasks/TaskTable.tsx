@@ -14,8 +14,10 @@ interface Props {
   /** undefined: the row is not read yet (the full list is still loading). */
   rowAt: (index: number) => ClientTask | undefined;
   onShowRows: (first: number, last: number) => void;
-  /** Every row is read: select-all can run. */
-  complete: boolean;
+  /** The rows are being read (aria-busy). */
+  busy: boolean;
+  /** Select-all can run (a large tab reads every task first). */
+  canSelectAll: boolean;
   allSelected: boolean;
   selected: ReadonlySet<string>;
   onToggle: (taskId: string) => void;
@@ -101,7 +103,7 @@ export function TaskTable(props: Props) {
 
   return (
     <div class="task-table" ref={viewport} onScroll={onScroll} data-testid="task-table">
-      <table role="table" aria-rowcount={rowCount + 1} aria-busy={!props.complete}>
+      <table role="table" aria-rowcount={rowCount + 1} aria-busy={props.busy}>
         <thead role="rowgroup">
           <tr role="row" aria-rowindex={1}>
             <th role="columnheader" scope="col" class="check">
@@ -109,7 +111,7 @@ export function TaskTable(props: Props) {
                 type="checkbox"
                 aria-label="Select all tasks in this list"
                 checked={props.allSelected}
-                disabled={!props.complete}
+                disabled={!props.canSelectAll}
                 onChange={props.onToggleAll}
               />
             </th>
@@ -156,7 +158,7 @@ export function TaskTable(props: Props) {
           {last < rowCount && <tr class="spacer" style={{ height: `${(rowCount - last) * ROW_HEIGHT}px` }} />}
         </tbody>
       </table>
-      {rowCount === 0 && props.complete && <p class="muted empty">No tasks here.</p>}
+      {rowCount === 0 && !props.busy && <p class="muted empty">No tasks here.</p>}
     </div>
   );
 }

@@ -152,7 +152,7 @@ export function TasksPage({ db }: { db: ClientHubDb }) {
       else next.add(taskId);
       return next;
     });
-  const chosen = list.filter((t) => selected.has(t.id));
+  const chosen = selected.size === 0 ? [] : list.filter((t) => selected.has(t.id));
   // Rows can be ticked from the first screen before the full list is in.
   const chosenIds = tabList.complete ? chosen.map((t) => t.id) : [...selected];
 
@@ -179,6 +179,21 @@ export function TasksPage({ db }: { db: ClientHubDb }) {
       );
     }
   }
+
+  // A large tab shows windows of rows: select-all and CSV first read it whole, then run.
+  const [afterRead, setAfterRead] = useState<{ tab: string; action: 'select-all' | 'csv' } | null>(null);
+  const tabKey = `${current}\u0000${status}`;
+  useEffect(() => {
+    if (!afterRead || !tabList.complete) return;
+    setAfterRead(null);
+    if (afterRead.tab !== tabKey) return;
+    if (afterRead.action === 'csv') exportCsv();
+    else setSelected(new Set(list.map((t) => t.id)));
+  }, [afterRead, tabList.complete]);
+  const whenRead = (action: 'select-all' | 'csv') => {
+    tabList.readAll();
+    setAfterRead({ tab: tabKey, action });
+  };
 
   function exportCsv() {
     const rows = chosen.length > 0 ? chosen : list;
@@ -312,7 +327,11 @@ export function TasksPage({ db }: { db: ClientHubDb }) {
         <button type="button" disabled={chosenIds.length === 0} onClick={() => void bulk('reopen')}>
           Re-open selected
         </button>
-        <button type="button" onClick={exportCsv} disabled={!tabList.complete || list.length === 0}>
+        <button
+          type="button"
+          onClick={() => (tabList.complete ? exportCsv() : whenRead('csv'))}
+          disabled={afterRead !== null || (tabList.complete ? list.length === 0 : !tabList.rowCount)}
+        >
           Export CSV{chosen.length > 0 ? ' (selected)' : ''}
         </button>
         {isAdmin && current !== null && (
@@ -342,14 +361,21 @@ export function TasksPage({ db }: { db: ClientHubDb }) {
           rowCount={tabList.rowCount ?? 0}
           rowAt={tabList.rowAt}
           onShowRows={tabList.showRows}
-          complete={tabList.complete}
-          allSelected={list.length > 0 && list.every((t) => selected.has(t.id))}
+          busy={tabList.busy}
+          canSelectAll={afterRead === null && (tabList.complete || (tabList.rowCount ?? 0) > 0)}
+          allSelected={
+            list.length > 0 && selected.size >= list.length && list.every((t) => selected.has(t.id))
+          }
           selected={selected}
           onToggle={toggle}
           onToggleAll={() =>
-            setSelected((s) =>
-              list.length > 0 && list.every((t) => s.has(t.id)) ? new Set() : new Set(list.map((t) => t.id)),
-            )
+            tabList.complete
+              ? setSelected((s) =>
+                  list.length > 0 && list.every((t) => s.has(t.id))
+                    ? new Set()
+                    : new Set(list.map((t) => t.id)),
+                )
+              : whenRead('select-all')
           }
           onOpen={open}
           openTaskId={openTaskId}

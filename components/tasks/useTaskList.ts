@@ -2,9 +2,12 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { ClientHubDb } from '@/lib/db/database';
 import type { ClientTask, ClientTaskStatus } from '@/lib/sync/records';
 import {
+  bankAccountsIn,
+  FULL_LIST_MAX,
   filterEntries,
   hasFilters,
   type ListFilters,
+  NO_WORKSPACE,
   readWindow,
   type SortKey,
   sortEntries,
@@ -12,15 +15,22 @@ import {
   watchTab,
 } from '@/lib/tasks/task-list';
 import { useLiveQuery } from '../hooks/useLiveQuery';
+import { useThrottledQuery } from '../hooks/useThrottledQuery';
+
+const NO_ACCOUNTS: [string, string][] = [];
 
 /** Rows fetched around the visible ones while the full list is still loading. */
 const WINDOW_PAGE = 50;
 
 export interface TaskList {
-  /** The whole shaped list (search, filters, sort), once the tab is read; null while it loads. */
+  /** The whole shaped list (search, filters, sort), once the tab is read; null while it loads or for a large tab. */
   list: ClientTask[] | null;
   /** Every task of the tab, read: filters and select-all can run. */
   complete: boolean;
+  /** The rows the table shows are being read (the whole tab, or a large tab's first window). */
+  busy: boolean;
+  /** Reads the whole tab (a large one only shows windows): select-all and CSV need every task. */
+  readAll: () => void;
   /** Rows in the table: the shaped list's length, or the tab's indexed count while it loads. */
   rowCount: number | null;
   rowAt: (index: number) => ClientTask | undefined;
@@ -30,8 +40,9 @@ export interface TaskList {
 }
 
 /**
- * One tab's rows for the table: the first screen straight from the sort's index, the full list
- * loaded behind it in chunks and kept current by watchTab.
+ * One tab's rows for the table: the first screen straight from the sort's index; for a tab of up to
+ * FULL_LIST_MAX tasks (or when searching, filtering or asked to) the full list loaded behind it in
+ * chunks and kept current by watchTab. A larger tab stays windows of rows read from the index.
  */
 export function useTaskList(
   db: ClientHubDb,
@@ -47,8 +58,16 @@ export function useTaskList(
   // The full list is read in the sort shown when each read starts, so it needs no sort once in.
   const order = useRef({ sort, descending });
   order.current = { sort, descending };
+  const filtering = hasFilters(filters);
+  const [askedAll, setAskedAll] = useState<string | null>(null);
+  // Tasks without a workspace are in no index: that tab is always read whole.
+  const whole =
+    workspaceId === NO_WORKSPACE ||
+    filtering ||
+    askedAll === tab ||
+    (tabCount !== null && tabCount <= FULL_LIST_MAX);
   const [loaded, setLoaded] = useState<{ tab: string; entries: TaskEntry[] } | null>(null);
-  const entries = loaded?.tab === tab ? loaded.entries : null;
+  const entries = whole && loaded?.tab === tab ? loaded.entries : null;
 
   const sorted = useMemo(
     () => entries && sortEntries(entries, sort, descending),
@@ -94,6 +113,11 @@ export function useTaskList(
   const ready = readyTab === tab;
   useEffect(() => {
     if (workspaceId === null || !ready) return;
+    if (!whole) {
+      // Grown past FULL_LIST_MAX (a pull going on): the whole list is let go, the index serves.
+      setLoaded(null);
+      return;
+    }
     const controller = new AbortController();
     const start = () =>
       watchTab(
@@ -109,9 +133,8 @@ export function useTaskList(
       cancelIdleCallback(idle);
       controller.abort();
     };
-  }, [db, tab, ready]);
+  }, [db, tab, ready, whole]);
 
-  const filtering = hasFilters(filters);
   const rowCount = list ? list.length : filtering ? null : tabCount;
   const rowAt = (index: number) =>
     list ? list[index] : shown?.rows && !filtering ? shown.rows[index - shown.offset] : undefined;
@@ -122,12 +145,35 @@ export function useTaskList(
     setPage({ offset, limit: last - offset + WINDOW_PAGE });
   };
 
-  const bankAccounts = useMemo(() => {
+  // From the index, at most once a second while tasks are written (not from a list a large tab lacks).
+  const indexed = useThrottledQuery(
+    db.name,
+    'clientTasks',
+    async () =>
+      workspaceId === null || workspaceId === NO_WORKSPACE
+        ? null
+        : { tab, accounts: await bankAccountsIn(db, workspaceId, status) },
+    [db, tab],
+    null,
+    1000,
+  );
+  const listed = useMemo(() => {
+    if (workspaceId !== NO_WORKSPACE) return null;
     const seen = new Map<string, string>();
     for (const { task } of entries ?? [])
       seen.set(task.snapshot.bankAccount.id, task.snapshot.bankAccount.name);
     return [...seen].sort((a, b) => a[1].localeCompare(b[1]));
-  }, [entries]);
+  }, [entries, workspaceId]);
+  const bankAccounts = listed ?? (indexed?.tab === tab ? indexed.accounts : NO_ACCOUNTS);
 
-  return { list, complete: entries !== null, rowCount, rowAt, showRows, bankAccounts };
+  return {
+    list,
+    complete: entries !== null,
+    busy: whole ? entries === null : shown === null,
+    readAll: () => setAskedAll(tab),
+    rowCount,
+    rowAt,
+    showRows,
+    bankAccounts,
+  };
 }

@@ -232,6 +232,8 @@ export function startBackground(deps: BackgroundDeps) {
     now: deps.now,
     newId: deps.newId,
     withLock: deps.withLock,
+    // The most the server gives per page: a first pull of 100,000 tasks is 100 transactions, not 200.
+    pageSize: 1000,
     onChange: () => scheduleBadgeRefresh(),
     me: async () => (await hubSessions.load())?.user.id ?? null,
     // A colleague without this company's Xero token closed it: this browser writes it to Xero.

@@ -128,5 +128,13 @@ export class ClientHubDb extends Dexie {
     });
     // v7: the bytes of the server's files, kept once downloaded on demand (opened, or sent to Xero).
     this.version(7).stores({ hubFileBytes: 'id, tenantId, taskId' });
+    // v8: a large tab's bank accounts (the page's filter) read from an index, not from every task of
+    // it held in the page (lib/tasks/task-list.ts bankAccountsIn). Only an index is added.
+    this.version(8).stores({
+      clientTasks:
+        '[tenantId+bankTransactionId], &id, tenantId, workspaceId, status, [workspaceId+status], ' +
+        '[workspaceId+status+snapshot.date], [workspaceId+status+snapshot.amount], [workspaceId+status+createdAt], ' +
+        'hub.taskId, [workspaceId+status+snapshot.bankAccount.id]',
+    });
   }
 }

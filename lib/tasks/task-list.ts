@@ -120,6 +120,36 @@ export async function readWindow(
   return valid(await rows.offset(offset).limit(limit).toArray());
 }
 
+/**
+ * Tabs up to this many tasks are held whole in the page (search, filters and sort answer at once).
+ * A larger tab (a firm's 100,000 pulled tasks) shows windows of rows read from the sort's index and
+ * its count; the whole tab is read only when asked for (a search or filter, select-all, CSV). Holding
+ * 100,000 tasks cost ~290 MB of page heap and its re-reads and collections stalled the page.
+ */
+export const FULL_LIST_MAX = 10_000;
+
+/** A tab's bank accounts (id, name), by name, from the v8 index: one row read per account, not every task. */
+export async function bankAccountsIn(
+  db: ClientHubDb,
+  workspaceId: string,
+  status: ClientTaskStatus,
+): Promise<[string, string][]> {
+  const index = '[workspaceId+status+snapshot.bankAccount.id]';
+  const keys = (await db.clientTasks
+    .where(index)
+    .between([workspaceId, status, Dexie.minKey], [workspaceId, status, Dexie.maxKey])
+    .uniqueKeys()) as unknown as [string, string, string][];
+  const accounts = await Promise.all(
+    keys.map(async ([, , id]) => {
+      const task = clientTaskSchema.safeParse(
+        await db.clientTasks.where(index).equals([workspaceId, status, id]).first(),
+      );
+      return task.success ? ([id, task.data.snapshot.bankAccount.name] as [string, string]) : null;
+    }),
+  );
+  return accounts.filter((a): a is [string, string] => a !== null).sort((a, b) => a[1].localeCompare(b[1]));
+}
+
 /** Small enough that reading and checking one chunk stays well under a 50 ms task on a slow machine. */
 export const CHUNK = 100;
 

@@ -3,6 +3,7 @@ import { expect, test } from 'vitest';
 import { ClientHubDb } from '@/lib/db/database';
 import type { ClientTask } from '@/lib/sync/records';
 import {
+  bankAccountsIn,
   compareTasks,
   filterEntries,
   readTab,
@@ -81,8 +82,8 @@ test('a v3 database with tasks upgrades to v4 without loss, and the new indexes 
 
   const db = new ClientHubDb(name);
   await db.open();
-  // v4 added these indexes; later versions add tables (and v6 one more index), so the upgrade runs through them too.
-  expect(db.verno).toBe(7);
+  // v4 added these indexes; later versions add tables (and v6 and v8 more indexes), so the upgrade runs through them too.
+  expect(db.verno).toBe(8);
   expect(await db.clientTasks.count()).toBe(40);
   expect((await db.clientTasks.toArray()).sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual(
     [...tasks].sort((a, b) => (a.id < b.id ? -1 : 1)),
@@ -99,6 +100,12 @@ test('a v3 database with tasks upgrades to v4 without loss, and the new indexes 
       .between(['ws', 'Open', 0], ['ws', 'Open', Dexie.maxKey])
       .count(),
   ).toBe(30);
+  // v8: the tab's bank accounts from their index, by name.
+  expect(await bankAccountsIn(db, 'ws', 'Open')).toEqual([
+    ['bank-0', 'Cheque'],
+    ['bank-1', 'Savings'],
+  ]);
+  expect(await bankAccountsIn(db, 'ws', 'Closed')).toEqual([]);
   db.close();
   await Dexie.delete(name);
 });
