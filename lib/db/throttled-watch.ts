@@ -1,8 +1,13 @@
 import { Dexie, type ObservabilitySet } from 'dexie';
 
+/** A read that took this long waits this many times as long before the next: reads stay a small share. */
+const COST_FACTOR = 4;
+
 /**
  * Runs `run` at once, then again after writes to `table` of database `dbName` in any context of the
- * extension, but at most once per `everyMs` (the last write always gets its run). For reads whose
+ * extension, but at most once per `everyMs`, or per COST_FACTOR times the last run's time when that is
+ * longer (the last write always gets its run). Counting 100,000 tasks takes IndexedDB a second or more,
+ * and the background's writes (a pull) wait behind each read of the same table. For reads whose
  * cost grows with the data, such as counting a tab of 100,000 tasks: a stream of writes (the first
  * pull of a firm's tasks) would otherwise have the reader run after every one of them and hold
  * IndexedDB against the writer. Returns the function that stops it.
@@ -18,6 +23,7 @@ export function throttledWatch(
   let running = false;
   let again = false;
   let last = 0;
+  let took = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const go = async () => {
     if (running) {
@@ -28,6 +34,7 @@ export function throttledWatch(
     last = Date.now();
     try {
       await run();
+      took = Date.now() - last;
     } catch {
       // The next write runs it again.
     } finally {
@@ -45,7 +52,7 @@ export function throttledWatch(
         timer = undefined;
         void go();
       },
-      Math.max(0, last + everyMs - Date.now()),
+      Math.max(0, last + Math.max(everyMs, took * COST_FACTOR) - Date.now()),
     );
   };
   const onMutated = (parts: ObservabilitySet) => {

@@ -128,26 +128,30 @@ export async function readWindow(
  */
 export const FULL_LIST_MAX = 10_000;
 
-/** A tab's bank accounts (id, name), by name, from the v8 index: one row read per account, not every task. */
+/**
+ * A tab's bank accounts (id, name), by name, from the v8 index: one seek per account (the first task
+ * after the last account's id), never a walk over every task of the tab.
+ */
 export async function bankAccountsIn(
   db: ClientHubDb,
   workspaceId: string,
   status: ClientTaskStatus,
 ): Promise<[string, string][]> {
-  const index = '[workspaceId+status+snapshot.bankAccount.id]';
-  const keys = (await db.clientTasks
-    .where(index)
-    .between([workspaceId, status, Dexie.minKey], [workspaceId, status, Dexie.maxKey])
-    .uniqueKeys()) as unknown as [string, string, string][];
-  const accounts = await Promise.all(
-    keys.map(async ([, , id]) => {
-      const task = clientTaskSchema.safeParse(
-        await db.clientTasks.where(index).equals([workspaceId, status, id]).first(),
-      );
-      return task.success ? ([id, task.data.snapshot.bankAccount.name] as [string, string]) : null;
-    }),
-  );
-  return accounts.filter((a): a is [string, string] => a !== null).sort((a, b) => a[1].localeCompare(b[1]));
+  const accounts: [string, string][] = [];
+  let after: unknown = Dexie.minKey;
+  for (let first = true; ; first = false) {
+    const row: unknown = await db.clientTasks
+      .where('[workspaceId+status+snapshot.bankAccount.id]')
+      .between([workspaceId, status, after], [workspaceId, status, Dexie.maxKey], first, true)
+      .first();
+    const id = (row as { snapshot?: { bankAccount?: { id?: unknown } } } | undefined)?.snapshot?.bankAccount
+      ?.id;
+    if (typeof id !== 'string') break;
+    const task = clientTaskSchema.safeParse(row);
+    if (task.success) accounts.push([id, task.data.snapshot.bankAccount.name]);
+    after = id;
+  }
+  return accounts.sort((a, b) => a[1].localeCompare(b[1]));
 }
 
 /** Small enough that reading and checking one chunk stays well under a 50 ms task on a slow machine. */

@@ -40,7 +40,7 @@ test('v5 seeds the history index from the transactions a v4 database already sto
 
   const db = new ClientHubDb(name);
   await db.open();
-  expect(db.verno).toBe(7);
+  expect(db.verno).toBe(8);
   const entries = await db.historyEntries.toArray();
   expect(entries.map((e) => [e.bankTransactionId, e.nameKey, e.accountIds])).toEqual([
     ['bt-1', 'bayside power', ['id-445']],
