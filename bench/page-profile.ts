@@ -1,9 +1,8 @@
 import { loadavg } from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
 import { type Sandbox, startSandbox } from '../sandbox/server';
 import { launchWithExtension } from '../scripts/chromium';
-import { connect, SCROLL_THROUGH } from './page';
+import { type CpuProfile, connect, FIRST_SCREEN_DRAWN, profiled, SCROLL_THROUGH } from './page';
 
 /**
  * Where our content script's main-thread time goes on the 1,000-row list page, per function: V8's
@@ -20,30 +19,7 @@ const OUR_SCRIPT = 'content-scripts/xero.js';
 const RUNS = Number(process.argv[2] ?? 3);
 const ROWS = Number(process.env.PROFILE_ROWS ?? 1000);
 
-interface Frame {
-  functionName: string;
-  url: string;
-  lineNumber: number;
-}
-interface CpuProfile {
-  nodes: { id: number; callFrame: Frame; children?: number[] }[];
-  samples?: number[];
-  timeDeltas?: number[];
-}
-
-const FIRST_SCREEN = `new Promise((resolve, reject) => {
-  const give = setTimeout(() => reject(new Error('first screen not drawn in 30 s')), 30000);
-  const check = () => {
-    const hosts = document.getElementsByTagName('client-hub-badge');
-    let ready = hosts.length >= ${ROWS};
-    if (ready) for (const host of hosts) {
-      if (host.getBoundingClientRect().top > innerHeight) break;
-      if (!host.shadowRoot || !host.shadowRoot.querySelector('[data-state]')) { ready = false; break; }
-    }
-    if (ready) { clearTimeout(give); resolve(performance.now()); } else requestAnimationFrame(check);
-  };
-  check();
-})`;
+type Frame = CpuProfile['nodes'][number]['callFrame'];
 
 type Tally = Map<string, number>;
 const add = (tally: Tally, key: string, us: number) => tally.set(key, (tally.get(key) ?? 0) + us);
@@ -79,17 +55,6 @@ function tallyOf(profile: CpuProfile, leaf: Tally, ours: Tally, stacks: Tally): 
   return total;
 }
 
-async function profiled(page: Page, action: () => Promise<void>): Promise<CpuProfile> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
-  await cdp.send('Profiler.start');
-  await action();
-  const { profile } = (await cdp.send('Profiler.stop')) as { profile: CpuProfile };
-  await cdp.detach();
-  return profile;
-}
-
 const print = (title: string, tally: Tally, runs: number, top = 25) => {
   console.log(`\n${title}`);
   for (const [key, us] of [...tally].sort((a, b) => b[1] - a[1]).slice(0, top))
@@ -115,12 +80,12 @@ try {
   );
   for (let run = -1; run < RUNS; run++) {
     const page = await browser.context.newPage();
-    const load = await profiled(page, async () => {
+    const load = await profiled(browser.context, page, async () => {
       await page.goto(url, { waitUntil: 'load' });
-      await page.evaluate(FIRST_SCREEN);
+      await page.evaluate(FIRST_SCREEN_DRAWN(ROWS));
       await page.waitForTimeout(500);
     });
-    const scroll = await profiled(page, async () => {
+    const scroll = await profiled(browser.context, page, async () => {
       await page.evaluate(SCROLL_THROUGH);
       await page.waitForTimeout(300);
     });

@@ -43,8 +43,12 @@ const OUR_SCRIPT = 'content-scripts/xero.js';
 const GOALS = { msPer1000Rows: 50, longTaskMs: 50, bundleGzipKb: 30, loadRatio: 1.05 } as const;
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
 
-interface CpuProfile {
-  nodes: { id: number; callFrame: { url: string }; children?: number[] }[];
+export interface CpuProfile {
+  nodes: {
+    id: number;
+    callFrame: { url: string; functionName: string; lineNumber: number };
+    children?: number[];
+  }[];
   startTime: number;
   endTime: number;
   samples?: number[];
@@ -243,7 +247,7 @@ new PerformanceObserver((list) => {
 }).observe({ type: 'longtask', buffered: true });`;
 
 /** Resolves (page time) once `rows` hosts exist and every badge on the first screen is drawn. */
-const FIRST_SCREEN_DRAWN = (rows: number) => `new Promise((resolve, reject) => {
+export const FIRST_SCREEN_DRAWN = (rows: number) => `new Promise((resolve, reject) => {
   const give = setTimeout(() => reject(new Error('badges did not appear')), 30000);
   const check = () => {
     const hosts = document.getElementsByTagName('client-hub-badge');
@@ -321,7 +325,7 @@ export function cpuUntilLoad(events: TraceEvent[]): number {
 
 const LONG_TASKS = () => (globalThis as unknown as { __longTasks: number[] }).__longTasks.splice(0);
 
-async function profiled(
+export async function profiled(
   context: BrowserContext,
   page: Page,
   action: () => Promise<void>,

@@ -89,7 +89,11 @@ const RUN_ROWS = 16;
  * open: it would pin the popup (position: fixed) to the badge.
  */
 const HOST_CONTAIN = 'layout size style';
-const HOST_STYLE = `all:initial;display:block;float:right;width:136px;height:1px;margin:0 0 0 8px;position:relative;contain:${HOST_CONTAIN};unicode-bidi:isolate;direction:ltr;`;
+/**
+ * Hidden until drawn: the host's visibility is inherited by its button, which the stylesheet makes
+ * visible once it is a badge (so drawing only sets the button's class and words, no style attribute).
+ */
+const HOST_STYLE = `all:initial;display:block;float:right;width:136px;height:1px;margin:0 0 0 8px;position:relative;contain:${HOST_CONTAIN};unicode-bidi:isolate;direction:ltr;visibility:hidden;`;
 
 /** Fixed-position popups: a table cell that clips its overflow cannot hide them. Read once, on open. */
 function placeBelow(popup: HTMLElement, button: HTMLElement) {
@@ -108,13 +112,14 @@ const BUTTON_ATTRIBUTES = [
   'data-status',
 ] as const;
 
-/** An undrawn (or loading) badge's button: there, so drawing adds no node, but neither seen nor focusable. */
-const HIDDEN = 'visibility:hidden';
-
 let buttonTemplate: HTMLButtonElement | undefined;
-/** `<button type="button">`, hidden, cloned for every row. */
+/**
+ * `<button type="button">`, cloned for every row. An undrawn (or loading) badge's button is there, so
+ * drawing adds no node, but it is neither seen nor focusable: without the class `badge` it keeps the
+ * host's `visibility: hidden`.
+ */
 function freshButton(): HTMLButtonElement {
-  buttonTemplate ??= element('button', { type: 'button', style: HIDDEN });
+  buttonTemplate ??= element('button', { type: 'button' });
   return buttonTemplate.cloneNode(false) as HTMLButtonElement;
 }
 
@@ -235,7 +240,6 @@ function createBadge(
       button.removeAttribute('data-state');
       button.className = '';
       button.textContent = '';
-      button.setAttribute('style', HIDDEN);
       return;
     }
     const same =
@@ -251,8 +255,7 @@ function createBadge(
       if (popup && !(next.kind === 'task' && previous.kind === 'task' && menuItem)) closePopup();
       for (const name of BUTTON_ATTRIBUTES) button.removeAttribute(name);
     } else {
-      // A hidden button (the common case: 1,000 rows' first draw) has no other attributes to clear.
-      button.removeAttribute('style');
+      // A hidden button (the common case: 1,000 rows' first draw) has no attributes to clear.
       shown = true;
     }
     button.setAttribute('data-state', next.kind);

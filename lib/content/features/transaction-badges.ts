@@ -1,4 +1,5 @@
 import { createBadges, type DrawnBadge, type MountedRow } from '@/components/badge/badges';
+import { LOOKUP_BATCH_MAX } from '../../messaging/page-contract';
 import { createThrottledBatch } from '../batch';
 import type { PageFeature } from '../features';
 import { askBackground } from '../messages';
@@ -22,12 +23,12 @@ const MOUNT_SLICE_BUDGET_MS = 30;
 /** Badges are drawn a screen ahead of the reader, so a status can wait this long unseen. */
 const LOOKUP_EVERY_MS = 150;
 /**
- * Rows whose statuses are looked up ahead in one message. Once the first screen's statuses are in,
- * every other row's status is looked up ahead in a few messages (each costs about as much as drawing
- * a dozen badges), so a badge scrolled into view is drawn once, with its status, with no message and
+ * Rows whose statuses are looked up ahead in one message (the most one lookup takes). Once the first
+ * screen's statuses are in, every other row's status is looked up ahead in a few messages, in idle
+ * time (each costs about as much as drawing a dozen badges), so a badge scrolled into view is drawn once, with its status, with no message and
  * no redraw.
  */
-const READ_AHEAD_BATCH = 250;
+const READ_AHEAD_BATCH = LOOKUP_BATCH_MAX;
 /**
  * The read-ahead starts once the first screen's statuses are answered, or this long after the first
  * row was mounted when no badge was drawn (the list is off screen): it is never part of the page's load.
@@ -94,7 +95,11 @@ export const transactionBadges: PageFeature = {
             if (list) list.push(view);
             else viewsOf.set(view.bankTransactionId, [view]);
           }
-          lookups.add(views.map((view) => view.bankTransactionId));
+          // Rows read ahead are drawn with their answer already in: nothing to ask.
+          const unknown: string[] = [];
+          for (const view of views)
+            if (store.get(view.bankTransactionId).kind === 'loading') unknown.push(view.bankTransactionId);
+          lookups.add(unknown);
         },
         push: (id) => void store.push(id),
         openTask: (taskId) => void store.open(taskId).catch(() => undefined),
