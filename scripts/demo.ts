@@ -11,7 +11,7 @@
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { createFirm } from '../hub/domain/users';
 import { startHub } from '../hub/server';
 import { SANDBOX_DEFAULT_PORT, SANDBOX_DEMO_USER } from '../lib/config/sandbox-build';
@@ -67,10 +67,28 @@ const stop = async () => {
 };
 
 let shot = 0;
-async function screenshot(page: Page, name: string, fullPage = true) {
+/**
+ * Saves what the page shows. With `fullPage`, the window is first made tall enough to show it all at
+ * once, with the whole of `panel` (a panel that scrolls on its own): a full-page capture shows neither
+ * what a scrolling panel hides nor a sandboxed frame (the email's HTML) that was below the fold.
+ */
+async function screenshot(page: Page, name: string, options: { fullPage?: boolean; panel?: Locator } = {}) {
   shot++;
   const file = path.join(values.artifacts, `demo-${shot}-${name}.png`);
-  await page.screenshot({ path: file, fullPage });
+  const window = page.viewportSize();
+  if (options.fullPage !== false && window) {
+    const hidden = options.panel
+      ? await options.panel.evaluate((el) => el.scrollHeight - el.clientHeight)
+      : 0;
+    const whole = await page.evaluate(() => document.documentElement.scrollHeight);
+    await page.setViewportSize({ width: window.width, height: Math.max(whole, window.height + hidden) });
+    // Let a resized page lay out and its frames paint before the capture.
+    await page.evaluate(
+      () => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))),
+    );
+  }
+  await page.screenshot({ path: file, fullPage: options.fullPage !== false });
+  if (window) await page.setViewportSize(window);
   console.log(`Screenshot ${shot}: ${path.relative(ROOT, file)}`);
 }
 
@@ -147,6 +165,8 @@ async function walkThrough() {
     .first()
     .click();
   await mail.getByText('You need no password').waitFor();
+  // The HTML part, in its sandboxed frame (its own document, never this page's).
+  await mail.frameLocator('iframe.mail').getByRole('link', { name: 'Open Client Hub' }).waitFor();
   await screenshot(mail, 'email');
 
   // 5. The client on their phone: the invitation's sign-in page, the emailed link, Continue, the portal.
@@ -169,7 +189,7 @@ async function walkThrough() {
     'the questions to reach the portal',
   );
   // What the phone's screen shows (the page itself is much longer).
-  await screenshot(phone, 'portal-phone', false);
+  await screenshot(phone, 'portal-phone', { fullPage: false });
   await phone.getByRole('link', { name: 'Answer this question' }).first().click();
   await phone.getByLabel('Your answer').fill('Fuel for the delivery van');
   await phone.getByRole('button', { name: 'Send answer' }).click();
@@ -191,8 +211,11 @@ async function walkThrough() {
     120_000,
   );
   await tasksPage.getByRole('row').nth(1).click();
-  await tasksPage.getByText('Fuel for the delivery van').first().waitFor({ timeout: 30_000 });
-  await screenshot(tasksPage, 'answered-task');
+  const panel = tasksPage.getByTestId('task-panel');
+  await panel.getByText('Fuel for the delivery van').first().waitFor({ timeout: 30_000 });
+  // The panel scrolls on its own: its Close button is below the fold of a 720-pixel window.
+  await panel.getByRole('button', { name: 'Close', exact: true }).waitFor();
+  await screenshot(tasksPage, 'answered-task', { panel });
 }
 
 /** How many Client Tasks this browser holds, by status (said when the demo gives up waiting). */

@@ -203,6 +203,25 @@ function ActionForm({
   );
 }
 
+/** A section's on/off setting, in words. */
+function Switch({
+  on,
+  onChange,
+  children,
+}: {
+  on: boolean;
+  onChange: (on: boolean) => void;
+  children: ComponentChildren;
+}) {
+  return (
+    <p>
+      <label>
+        <input type="checkbox" checked={on} onChange={(e) => onChange(e.currentTarget.checked)} /> {children}
+      </label>
+    </p>
+  );
+}
+
 /** Ticks for some of a list's items: each one's box and what it says. */
 function Ticks<T>({
   items,
@@ -337,12 +356,9 @@ function ScheduleForm({ workspaceId, schedule }: { workspaceId: string; schedule
   return (
     <Section id="schedule" title="Reminder schedule">
       <ActionForm action={action} task={save} label="Save schedule" busyLabel="Saving…">
-        <p>
-          <label>
-            <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} />{' '}
-            Email the clients a reminder on a schedule
-          </label>
-        </p>
+        <Switch on={enabled} onChange={setEnabled}>
+          Email the clients a reminder on a schedule
+        </Switch>
         <fieldset disabled={!enabled}>
           <legend>Days</legend>
           <Ticks
@@ -451,12 +467,9 @@ function AccountChoice({ workspaceId, view }: { workspaceId: string; view: Clien
   return (
     <Section id="account-choice" title="Account choice">
       <ActionForm action={action} task={save} label="Save account choice" busyLabel="Saving…">
-        <p>
-          <label>
-            <input type="checkbox" checked={on} onChange={(e) => setOn(e.currentTarget.checked)} /> Let the
-            client pick the account
-          </label>
-        </p>
+        <Switch on={on} onChange={setOn}>
+          Let the client pick the account
+        </Switch>
         {view.accounts.length === 0 ? (
           <p class="muted">
             This browser has not synced this company’s chart of accounts, so there are no accounts to offer.

@@ -13,6 +13,7 @@ const columns = {
   tenantId: xeroConnection.tenantId,
   organisationName: xeroConnection.organisationName,
   shortCode: xeroConnection.shortCode,
+  countryCode: xeroConnection.countryCode,
   monitoredAccounts: xeroConnection.monitoredAccounts,
   health: xeroConnection.health,
   lastSyncAt: xeroConnection.lastSyncAt,
@@ -25,6 +26,7 @@ type Row = {
   tenantId: string;
   organisationName: string;
   shortCode: string | null;
+  countryCode: string | null;
   monitoredAccounts: { accountId: string; name: string }[];
   health: 'healthy' | 'needs attention' | 'disconnected';
   lastSyncAt: Date | null;
@@ -37,6 +39,7 @@ const view = (r: Row) => ({
   tenantId: r.tenantId,
   organisationName: r.organisationName,
   shortCode: r.shortCode,
+  countryCode: r.countryCode,
   monitoredAccounts: r.monitoredAccounts,
   health: r.health,
   lastSyncAt: r.lastSyncAt?.toISOString() ?? null,
@@ -82,6 +85,8 @@ export async function putConnection(deps: Deps, member: Member, tenantId: string
   const values = {
     organisationName: input.organisationName,
     shortCode: input.shortCode ?? null,
+    // Not sent (an older extension): what the server knows stays.
+    ...(input.countryCode === undefined ? {} : { countryCode: input.countryCode }),
     monitoredAccounts: input.monitoredAccounts,
     health: input.health,
     lastSyncAt: input.lastSyncAt ? new Date(input.lastSyncAt) : null,

@@ -7,6 +7,7 @@ import {
   user,
   workspace,
   workspaceMember,
+  xeroConnection,
 } from '../db/schema/index.ts';
 import type { Member, WorkspaceRow } from './access.ts';
 import type { Deps } from './context.ts';
@@ -113,4 +114,18 @@ export async function portalTask(deps: Deps, target: WorkspaceRow, taskId: strin
       .orderBy(asc(taskFile.seq)),
   ]);
   return { task, comments, files };
+}
+
+/**
+ * The business as the portal shows it: with its Xero organisation's country, as the firm's extension
+ * last reported it (null when the workspace is not linked or the country was never reported).
+ */
+export async function portalWorkspace(deps: Deps, target: WorkspaceRow) {
+  const [row] = target.tenantId
+    ? await deps.db
+        .select({ countryCode: xeroConnection.countryCode })
+        .from(xeroConnection)
+        .where(and(eq(xeroConnection.firmId, target.firmId), eq(xeroConnection.tenantId, target.tenantId)))
+    : [];
+  return { id: target.id, name: target.name, countryCode: row?.countryCode ?? null };
 }

@@ -1,9 +1,9 @@
 import { parseDateString, parseXeroDate } from '../../lib/sync/xero-bank.ts';
 
 /**
- * What a client sees of a bank transaction, from the JSON Xero gave the extension: formatted in
- * the organisation's currency, in the locale that goes with it (the hub is not told the
- * organisation's country; its currency says it for the firms we serve).
+ * What a client sees of a bank transaction, from the JSON Xero gave the extension: its amount in
+ * the transaction's currency, amounts and dates written as in the organisation's country (Xero's
+ * CountryCode, which the extension reports); without a known country, as the currency suggests.
  */
 export interface TransactionFacts {
   /** Formatted date, e.g. "2 Nov 2026"; '' when Xero gave none. */
@@ -35,6 +35,18 @@ const LOCALE_OF_CURRENCY: Record<string, string> = {
 
 export const localeOf = (currency: string | undefined) => LOCALE_OF_CURRENCY[currency ?? ''] ?? 'en-GB';
 
+/**
+ * English as written in the organisation's country (en-NZ, en-AU…) when Intl knows that locale; else
+ * the currency's. A NZ company's US-dollar payment then reads "US$42.50", as its owner expects.
+ */
+export function localeFor(country: string | null | undefined, currency: string | undefined): string {
+  if (country && /^[A-Z]{2}$/.test(country)) {
+    const wanted = `en-${country}`;
+    if (new Intl.NumberFormat(wanted).resolvedOptions().locale === wanted) return wanted;
+  }
+  return localeOf(currency);
+}
+
 const text = (value: unknown) => (typeof value === 'string' ? value.trim() : '');
 const record = (value: unknown) =>
   value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
@@ -48,10 +60,10 @@ function dayOf(transaction: Record<string, unknown>): string {
 }
 
 const formats = new Map<string, { money: Intl.NumberFormat; day: Intl.DateTimeFormat }>();
-function formatsFor(currency: string) {
-  let found = formats.get(currency);
+function formatsFor(country: string | null | undefined, currency: string) {
+  const locale = localeFor(country, currency);
+  let found = formats.get(`${locale} ${currency}`);
   if (!found) {
-    const locale = localeOf(currency);
     let money: Intl.NumberFormat;
     try {
       money = new Intl.NumberFormat(locale, { style: 'currency', currency });
@@ -66,14 +78,18 @@ function formatsFor(currency: string) {
       timeZone: 'UTC',
     });
     found = { money, day };
-    formats.set(currency, found);
+    formats.set(`${locale} ${currency}`, found);
   }
   return found;
 }
 
-export function transactionFacts(transaction: Record<string, unknown>): TransactionFacts {
+export function transactionFacts(
+  transaction: Record<string, unknown>,
+  /** The organisation's country (Xero's CountryCode), when the firm's extension reported it. */
+  country?: string | null,
+): TransactionFacts {
   const currency = text(transaction.CurrencyCode).toUpperCase();
-  const { money, day } = formatsFor(currency);
+  const { money, day } = formatsFor(country, currency);
   const isoDate = dayOf(transaction);
   const total = typeof transaction.Total === 'number' ? transaction.Total : undefined;
   let amount = '';

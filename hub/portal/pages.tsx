@@ -158,9 +158,12 @@ function AnswerFields(props: { accounts: Account[]; chosen?: string | null | und
   );
 }
 
+/** The business, with its Xero organisation's country when known (amounts are written as there). */
+type PortalWorkspace = { id: string; name: string; countryCode: string | null };
+
 export interface WorkspacePageProps {
   firmName: string;
-  workspace: { id: string; name: string };
+  workspace: PortalWorkspace;
   view: PortalView;
   page: number;
   counts: Record<PortalView, number>;
@@ -221,7 +224,7 @@ export function WorkspacePage(props: WorkspacePageProps) {
           <h2 class="vh">{VIEW_LABELS[view]}</h2>
           <ol class="questions">
             {questions.map((q) => {
-              const facts = transactionFacts(q.transaction);
+              const facts = transactionFacts(q.transaction, workspace.countryCode);
               const account =
                 q.clientAccountCode || q.clientAccountName
                   ? accountLabel({ code: q.clientAccountCode, name: q.clientAccountName })
@@ -282,7 +285,7 @@ export function WorkspacePage(props: WorkspacePageProps) {
 
 export interface TaskPageProps {
   firmName: string;
-  workspace: { id: string; name: string };
+  workspace: PortalWorkspace;
   task: QuestionRow & { clientAccountId: string | null };
   comments: { id: string; body: string; authorId: string; authorName: string; createdAt: Date }[];
   files: { id: string; fileName: string; size: number }[];
@@ -305,7 +308,7 @@ const kilobytes = (size: number) =>
 
 export function TaskPage(props: TaskPageProps) {
   const { workspace, task } = props;
-  const facts = transactionFacts(task.transaction);
+  const facts = transactionFacts(task.transaction, workspace.countryCode);
   const account =
     task.clientAccountCode || task.clientAccountName
       ? accountLabel({ code: task.clientAccountCode, name: task.clientAccountName })

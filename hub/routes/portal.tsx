@@ -9,6 +9,7 @@ import {
   type PortalView,
   portalQuestions,
   portalTask,
+  portalWorkspace,
   portalWorkspaces,
 } from '../domain/portal.ts';
 import type { HubError } from '../domain/problems.ts';
@@ -74,14 +75,15 @@ async function workspacePage(
 ) {
   const shown = businesses.find((b) => b.id === workspace.id);
   if (!shown) throw notFound('Workspace');
-  const [questions, accounts] = await Promise.all([
+  const [questions, accounts, business] = await Promise.all([
     portalQuestions(services, workspace, query.view, query.page),
     query.view === 'closed' ? Promise.resolve([]) : clientAccounts(services, workspace),
+    portalWorkspace(services, workspace),
   ]);
   return pageResponse(
     <WorkspacePage
       firmName={shown.firmName}
-      workspace={workspace}
+      workspace={business}
       view={query.view}
       page={query.page}
       counts={shown.counts}
@@ -140,14 +142,15 @@ export const portalRoutes = [
     handle: async ({ services, member, workspace, params, query }) => {
       const { task, comments, files } = await portalTask(services, workspace, params.taskId ?? '');
       const mayAnswer = CLIENT_MAY_ANSWER.has(task.status);
-      const [name, accounts] = await Promise.all([
+      const [name, accounts, business] = await Promise.all([
         firmName(services.db, member.firmId),
         mayAnswer ? clientAccounts(services, workspace) : Promise.resolve([]),
+        portalWorkspace(services, workspace),
       ]);
       return pageResponse(
         <TaskPage
           firmName={name}
-          workspace={workspace}
+          workspace={business}
           task={task}
           comments={comments}
           files={files}

@@ -136,10 +136,18 @@ export const firmUserSchema = z.object({ id, name: z.string(), email: z.string()
 export const firmUserListSchema = z.object({ users: z.array(firmUserSchema) });
 
 // Xero connections: metadata only, never a token.
+/** An ISO 3166-1 alpha-2 country code, as Xero's Organisation gives it. */
+export const countryCodeSchema = z
+  .string()
+  .trim()
+  .toUpperCase()
+  .regex(/^[A-Z]{2}$/, 'a two-letter country code such as NZ');
 export const connectionHealthSchema = z.enum(['healthy', 'needs attention', 'disconnected']);
 export const connectionInputSchema = z.object({
   organisationName: z.string().trim().min(1).max(255),
   shortCode: z.string().trim().max(20).nullable().optional(),
+  /** Xero's CountryCode of the organisation (e.g. "NZ"): the portal formats amounts and dates for it. */
+  countryCode: countryCodeSchema.nullable().optional(),
   monitoredAccounts: z
     .array(z.object({ accountId: z.string().min(1).max(100), name: z.string().max(255) }))
     .max(50)
@@ -151,6 +159,8 @@ export const connectionSchema = z.object({
   tenantId: z.string(),
   organisationName: z.string(),
   shortCode: z.string().nullable(),
+  /** Absent from servers older than the column. */
+  countryCode: z.string().nullable().default(null),
   monitoredAccounts: z.array(z.object({ accountId: z.string(), name: z.string() })),
   health: connectionHealthSchema,
   lastSyncAt: isoDate.nullable(),

@@ -1,7 +1,11 @@
 import { z } from 'zod';
 import type { ClientHubDb } from '../db/database';
 import { type Connection, connectionSchema } from '../db/records';
-import type { connectionInputSchema, connectionSchema as hubConnectionSchema } from './contract';
+import {
+  type connectionInputSchema,
+  countryCodeSchema,
+  type connectionSchema as hubConnectionSchema,
+} from './contract';
 import type { HubLink } from './link';
 import type { FirmConnectionRow } from './state';
 
@@ -31,6 +35,12 @@ const firmCompanySchema = z.object({
 /** A Xero company of the firm: a colleague's browser may hold its Xero sign-in, not this one. */
 export type FirmCompany = z.infer<typeof firmCompanySchema>;
 const firmCompaniesSchema = z.object({ at: z.number(), companies: z.array(firmCompanySchema) });
+
+/** Xero's CountryCode of the company, when it is one (the server refuses anything else). */
+function countryOf(row: Connection): { countryCode?: string } {
+  const parsed = countryCodeSchema.safeParse(row.organisation?.countryCode);
+  return parsed.success ? { countryCode: parsed.data } : {};
+}
 
 export function healthOf(row: Connection, removing: boolean): ConnectionInput['health'] {
   if (removing || !row.grantId) return 'disconnected';
@@ -109,6 +119,8 @@ export function createFirmConnections({ db, link }: FirmConnectionsDeps) {
     return {
       organisationName: (row.organisation?.name ?? row.tenantName).slice(0, 255) || 'Xero company',
       shortCode: row.organisation?.shortCode?.slice(0, 20) ?? null,
+      // The portal writes amounts as in the organisation's country; an unreadable code is not sent.
+      ...countryOf(row),
       monitoredAccounts: accounts,
       health: healthOf(row, removing),
       lastSyncAt: row.lastSyncedAt === null ? null : new Date(row.lastSyncedAt).toISOString(),

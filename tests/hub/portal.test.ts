@@ -479,4 +479,45 @@ describe(`client portal (${DATABASE})`, () => {
     expect(answer.status).toBe(403);
     expect((await firmTask(id)).status).toBe('Open');
   });
+
+  it('writes amounts and dates as in the organisation’s country, which the firm’s extension reports', async () => {
+    const payee = `Diner ${randomUUID().slice(0, 6)}`;
+    const [id] = await ask([
+      { Total: 42.5, CurrencyCode: 'USD', Date: '/Date(1762041600000+0000)/', Contact: { Name: payee } },
+    ]);
+    const shown = async () => (await client.get(taskPage(id as string))).text();
+    const connection = `/api/connections/${firm.own.tenantId}`;
+    const admin = firm.users.Admin;
+    // No country known yet: the currency decides (US dollars, written as in the US).
+    expect(await shown()).toContain('$42.50');
+    expect(await shown()).toContain('Nov 2, 2025');
+    // The Admin's browser reports the company with Xero's CountryCode: a New Zealand business.
+    const reported = await admin.request('PUT', connection, {
+      organisationName: 'Kiwi Co',
+      countryCode: 'nz',
+    });
+    expect(reported.status).toBe(200);
+    expect(reported.body).toMatchObject({ countryCode: 'NZ' });
+    let html = await shown();
+    expect(html).toContain('US$42.50');
+    expect(html).toContain('2 Nov 2025');
+    // A report without a country (an older extension) keeps the one known; a country Intl has no
+    // English for falls back to the currency; a malformed one is refused and changes nothing.
+    await admin.request('PUT', connection, { organisationName: 'Kiwi Co' });
+    expect(await shown()).toContain('US$42.50');
+    const refused = await admin.request('PUT', connection, {
+      organisationName: 'Kiwi Co',
+      countryCode: 'New Zealand',
+    });
+    expect(refused.status).toBe(400);
+    expect((await admin.request('GET', connection)).body).toMatchObject({ countryCode: 'NZ' });
+    await admin.request('PUT', connection, { organisationName: 'Kiwi Co', countryCode: 'ZZ' });
+    html = await shown();
+    expect(html).toContain('$42.50');
+    expect(html).not.toContain('US$42.50');
+    // The list shows the same amount as the question's own page.
+    await admin.request('PUT', connection, { organisationName: 'Kiwi Co', countryCode: 'NZ' });
+    expect(await (await client.get(ws())).text()).toContain('US$42.50');
+    expect((await admin.request('DELETE', connection)).status).toBe(204);
+  });
 });

@@ -218,12 +218,22 @@ describe('the firm’s integration table', () => {
     const added = await ada.ask({ type: 'connections.add' });
     expect(added.added.map((c) => c.tenantId)).toEqual([org.tenantId]);
     const onServer = async () =>
-      (await firm.users.Admin.request<{ connections: { tenantId: string }[] }>('GET', '/api/connections'))
-        .body.connections;
+      (
+        await firm.users.Admin.request<{ connections: { tenantId: string; countryCode: string | null }[] }>(
+          'GET',
+          '/api/connections',
+        )
+      ).body.connections;
     // Reported in the background after the sign-in answers.
     await expect
       .poll(async () => (await onServer()).map((c) => c.tenantId), { timeout: 30_000 })
       .toContain(org.tenantId);
+    // With Xero's CountryCode of the organisation: the portal writes amounts as in that country.
+    await expect
+      .poll(async () => (await onServer()).find((c) => c.tenantId === org.tenantId)?.countryCode, {
+        timeout: 30_000,
+      })
+      .toBe(org.countryCode);
     const grant = (await ada.db.grants.toArray())[0];
     const stored = JSON.stringify(await onServer());
     expect(stored).not.toContain(grant?.accessToken ?? '∅');

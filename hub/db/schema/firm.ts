@@ -86,6 +86,8 @@ export const xeroConnection = pgTable(
     tenantId: text('tenant_id').notNull(),
     organisationName: text('organisation_name').notNull(),
     shortCode: text('short_code'),
+    /** Xero's CountryCode of the organisation (ISO 3166 alpha-2): the portal's amounts and dates follow it. */
+    countryCode: text('country_code'),
     monitoredAccounts: jsonb('monitored_accounts')
       .$type<{ accountId: string; name: string }[]>()
       .notNull()

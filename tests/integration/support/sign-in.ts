@@ -64,7 +64,7 @@ export async function signInWithForms(authorizeUrl: string, answer: SignInAnswer
 /** The organisations the demo user can tick on the consent screen, from the sandbox's control API. */
 export async function demoUserOrganisations(sandbox: {
   url: string;
-}): Promise<{ name: string; tenantId: string }[]> {
+}): Promise<{ name: string; tenantId: string; countryCode: string }[]> {
   const users = (await (await fetch(`${sandbox.url}/__sandbox/users`)).json()) as {
     email: string;
     tenantIds: string[];
@@ -72,6 +72,7 @@ export async function demoUserOrganisations(sandbox: {
   const orgs = (await (await fetch(`${sandbox.url}/__sandbox/orgs`)).json()) as {
     name: string;
     tenantId: string;
+    countryCode: string;
   }[];
   const demo = users.find((u) => u.email === SANDBOX_DEMO_USER.email);
   return orgs.filter((o) => demo?.tenantIds.includes(o.tenantId));

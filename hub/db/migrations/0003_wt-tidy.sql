@@ -1,0 +1,1 @@
+ALTER TABLE "xero_connection" ADD COLUMN "country_code" text;
