@@ -5,7 +5,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { healthSchema, hubProblemSchema } from '../lib/hub/contract.ts';
-import type { HubAuth } from './auth.ts';
+import { type HubAuth, sessionHeaders } from './auth.ts';
 import { isDatabaseUnavailable, probeDatabase } from './db/client.ts';
 import type { HubServices } from './domain/context.ts';
 import { HubError } from './domain/problems.ts';
@@ -191,7 +191,8 @@ export function createHubApp(services: HubServices, auth: HubAuth, options: AppO
 
   // better-auth's endpoints; the client's address is set here so its rate limit counts per address.
   app.on(['GET', 'POST'], '/api/auth/*', async (c) => {
-    const headers = new Headers(c.req.raw.headers);
+    // With a bearer token, better-auth acts on that token's session (sign-out too), never a cookie's.
+    const headers = new Headers(sessionHeaders(c.req.raw.headers));
     headers.set('x-hub-client-ip', clientAddress(c));
     const body = c.req.method === 'GET' ? undefined : await c.req.arrayBuffer();
     const started = performance.now();

@@ -1,7 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changesPageSchema, meSchema, taskSchema } from '../../lib/hub/contract.ts';
 import { mailboxMail, type PortalVisitor, signInByLink } from '../support/portal.ts';
-import { DATABASE, type FirmFixture, makeFirm, startTestHub, type TestHub, transaction } from './harness.ts';
+import {
+  DATABASE,
+  type FirmFixture,
+  makeFirm,
+  signIn,
+  startTestHub,
+  type TestHub,
+  transaction,
+} from './harness.ts';
 
 /**
  * One browser, two sign-ins to the hub's origin: a bookkeeper who opened a client's emailed link holds
@@ -53,6 +61,19 @@ describe(`a bearer token and a session cookie together (${DATABASE})`, () => {
       expect(me.status, authorization).toBe(401);
       expect(me.headers.get('www-authenticate')).toBe('Bearer');
     }
+  });
+
+  it('a sign-out with both ends the token’s sign-in, not the client’s portal session', async () => {
+    const own = await signIn(hub.url, firm.users.Staff.email);
+    const both = { cookie: client.cookie, authorization: `Bearer ${own.token}` };
+    const out = await fetch(`${hub.url}/api/auth/sign-out`, {
+      method: 'POST',
+      headers: { ...both, 'content-type': 'application/json', origin: hub.url },
+      body: '{}',
+    });
+    expect(out.status).toBe(200);
+    expect((await get('/api/me', { authorization: `Bearer ${own.token}` })).status).toBe(401);
+    expect((await get('/api/me', { cookie: client.cookie })).status).toBe(200);
   });
 
   it('the cookie alone is still the client’s portal sign-in, and its forms are still checked', async () => {
