@@ -3,10 +3,10 @@ import { afterAll, beforeAll, expect, test } from 'vitest';
 import { hubLinkSchema } from '@/lib/hub/records';
 import { clientTask } from '../../../hub/db/schema/index';
 import { takeChangeNumbers } from '../../../hub/domain/changes';
-import { type Sandbox, startSandbox } from '../../../sandbox/server';
+import type { Sandbox } from '../../../sandbox/server';
 import { signIn } from '../../hub/harness';
-import { type RestartableHub, startRestartableHub } from '../../support/hub-server';
-import { type Browser, feedOf, hubFirm, openBrowser } from './support';
+import type { RestartableHub } from '../../support/hub-server';
+import { type Browser, feedOf, type HubFirm, type HubSync, openBrowser, startHubSync } from './support';
 
 /**
  * A feed entry this version cannot read. One of a kind it knows (here a task in a status a newer
@@ -14,26 +14,22 @@ import { type Browser, feedOf, hubFirm, openBrowser } from './support';
  * before it is kept, nothing after it is passed over, and the options page says so until the entry
  * can be read. Entries of kinds it does not know (a newer server's) are passed over.
  */
+let world: HubSync;
 let sandbox: Sandbox;
 let hub: RestartableHub;
-let firm: Awaited<ReturnType<typeof hubFirm>>;
+let firm: HubFirm;
 let admin: Browser;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ port: 0, seed: 41, scale: 40 });
-  hub = await startRestartableHub();
-  const orgs = (await (await fetch(`${sandbox.url}/__sandbox/orgs`)).json()) as { tenantId: string }[];
-  firm = await hubFirm(hub.hub(), orgs[0]?.tenantId as string);
+  world = await startHubSync(41);
+  ({ sandbox, hub, firm } = world);
   admin = await openBrowser(sandbox, hub, firm.admin.email, { xero: true });
   await admin.settle();
   await admin.sync();
   await admin.settle();
 }, 120_000);
 
-afterAll(async () => {
-  await hub?.destroy();
-  await sandbox?.close();
-});
+afterAll(() => world?.close());
 
 /** The hub's database, as a newer server version would have written a task. */
 async function writeStatus(taskId: string, status: string, newSeq: boolean) {
