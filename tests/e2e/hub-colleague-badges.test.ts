@@ -11,6 +11,7 @@ import {
   readStore,
   type SandboxOrg,
   sendFromPage,
+  storedTasksOf,
 } from './support/harness';
 
 /**
@@ -22,13 +23,6 @@ import {
 const ADMIN = { email: 'ada@colleague-badges.test', password: 'correct horse battery staple' };
 const STAFF = { email: 'sam@colleague-badges.test', password: 'another long passphrase', name: 'Sam Staff' };
 
-interface StoredTask {
-  id: string;
-  tenantId: string;
-  bankTransactionId: string;
-  status: string;
-}
-
 let world: FirmWorld;
 let hub: HubProcess;
 let e2e: E2E;
@@ -38,8 +32,7 @@ let adminOptions: Page;
 
 const asAdmin = <T>(method: string, apiPath: string, body?: unknown) =>
   hubApiAs<T>(hub.url, ADMIN, method, apiPath, body);
-const tasksOf = async (page: Page) =>
-  (await readStore<StoredTask>(page, 'clientTasks')).filter((t) => t.tenantId === org.tenantId);
+const tasksOf = (page: Page) => storedTasksOf(page, org.tenantId);
 const idsOf = (tasks: { bankTransactionId: string }[]) => tasks.map((t) => t.bankTransactionId).sort();
 const WAIT = { timeout: 60_000, interval: 250 };
 let taskedId: string;

@@ -12,6 +12,7 @@ import {
   readStore,
   type SandboxOrg,
   sendFromPage,
+  storedTasksOf,
 } from './support/harness';
 
 /**
@@ -25,12 +26,6 @@ const ADMIN = { email: 'ada@two-browsers.test', password: 'correct horse battery
 const STAFF = { email: 'sam@two-browsers.test', password: 'another long passphrase', name: 'Sam Staff' };
 const COMMENT = 'Sam: the receipt is in the glovebox, asking the client to photograph it';
 
-interface StoredTask {
-  id: string;
-  tenantId: string;
-  bankTransactionId: string;
-  status: string;
-}
 interface FeedChange {
   kind: 'task' | 'comment' | 'file';
   task?: { id: string; bankTransactionId: string; status: string };
@@ -67,8 +62,7 @@ async function hubFeed() {
   }
 }
 
-const tasksOf = async (page: Page) =>
-  (await readStore<StoredTask>(page, 'clientTasks')).filter((t) => t.tenantId === org.tenantId);
+const tasksOf = (page: Page) => storedTasksOf(page, org.tenantId);
 const idsOf = (tasks: { bankTransactionId: string }[]) => tasks.map((t) => t.bankTransactionId).sort();
 
 async function openOptions(browser: LaunchedExtension): Promise<Page> {

@@ -6,10 +6,10 @@ import {
   demoUserOrgs,
   type E2E,
   readEveryStoreOf,
-  readStore,
   type SandboxOrg,
   sendFromPage,
   startE2E,
+  storedTasksOf,
 } from './support/harness';
 
 /**
@@ -24,18 +24,10 @@ let page: Page;
 let a: SandboxOrg;
 let b: SandboxOrg;
 
-interface StoredTask {
-  id: string;
-  tenantId: string;
-  bankTransactionId: string;
-  status: string;
-}
-
 const ask = (message: Record<string, unknown>) => sendFromPage(page, message);
 const rowOf = (name: string) =>
   page.getByRole('row').filter({ has: page.getByRole('rowheader', { name: new RegExp(name) }) });
-const tasksOf = async (tenantId: string) =>
-  (await readStore<StoredTask>(page, 'clientTasks')).filter((t) => t.tenantId === tenantId);
+const tasksOf = (tenantId: string) => storedTasksOf(page, tenantId);
 
 beforeAll(async () => {
   e2e = await startE2E();

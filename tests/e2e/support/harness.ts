@@ -112,6 +112,19 @@ export async function readStore<T>(page: Page, store: string): Promise<T[]> {
   return (await page.evaluate(readAllFromStore, store)) as T[];
 }
 
+/** The Client Tasks row fields the e2e tests read. */
+export interface StoredTask {
+  id: string;
+  tenantId: string;
+  bankTransactionId: string;
+  status: string;
+}
+
+/** One Xero company's Client Tasks as the extension's IndexedDB holds them, read from one of its pages. */
+export async function storedTasksOf(page: Page, tenantId: string): Promise<StoredTask[]> {
+  return (await readStore<StoredTask>(page, 'clientTasks')).filter((t) => t.tenantId === tenantId);
+}
+
 /** Every object store of the extension's IndexedDB, each row as JSON, read from one of its pages. */
 export async function readEveryStoreOf(page: Page): Promise<Record<string, string[]>> {
   return page.evaluate(readEveryStore);
