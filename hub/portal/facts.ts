@@ -59,11 +59,13 @@ function dayOf(transaction: Record<string, unknown>): string {
   return ms === undefined ? '' : new Date(ms).toISOString().slice(0, 10);
 }
 
+/** By country and currency: finding the locale builds an Intl object too, so it is done once per pair. */
 const formats = new Map<string, { money: Intl.NumberFormat; day: Intl.DateTimeFormat }>();
 function formatsFor(country: string | null | undefined, currency: string) {
-  const locale = localeFor(country, currency);
-  let found = formats.get(`${locale} ${currency}`);
+  const key = `${country ?? ''} ${currency}`;
+  let found = formats.get(key);
   if (!found) {
+    const locale = localeFor(country, currency);
     let money: Intl.NumberFormat;
     try {
       money = new Intl.NumberFormat(locale, { style: 'currency', currency });
@@ -78,7 +80,7 @@ function formatsFor(country: string | null | undefined, currency: string) {
       timeZone: 'UTC',
     });
     found = { money, day };
-    formats.set(`${locale} ${currency}`, found);
+    formats.set(key, found);
   }
   return found;
 }

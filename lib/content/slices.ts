@@ -38,6 +38,18 @@ export function yieldToPage(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
+/**
+ * Resolves when the page is idle (at most `timeoutMs` later), for work that may wait behind Xero's
+ * own work and the reader's scrolling; a timer where the browser has no idle callbacks.
+ */
+export function whenIdle(timeoutMs = 500): Promise<void> {
+  return new Promise((resolve) => {
+    if (typeof globalThis.requestIdleCallback === 'function')
+      requestIdleCallback(() => resolve(), { timeout: timeoutMs });
+    else setTimeout(resolve, 50);
+  });
+}
+
 export function createSlicedQueue<T>(handle: (item: T) => void, options: SliceOptions): SlicedQueue<T> {
   const {
     budgetMs,

@@ -4,7 +4,7 @@ import { createThrottledBatch } from '../batch';
 import type { PageFeature } from '../features';
 import { askBackground } from '../messages';
 import { observe, type Watcher } from '../observe';
-import { createSlicedQueue } from '../slices';
+import { createSlicedQueue, whenIdle } from '../slices';
 import {
   bankTransactionIdOfLink,
   isInRedrawnRows,
@@ -25,8 +25,8 @@ const LOOKUP_EVERY_MS = 150;
 /**
  * Rows whose statuses are looked up ahead in one message (the most one lookup takes). Once the first
  * screen's statuses are in, every other row's status is looked up ahead in a few messages, in idle
- * time (each costs about as much as drawing a dozen badges), so a badge scrolled into view is drawn once, with its status, with no message and
- * no redraw.
+ * time (each costs about as much as drawing a dozen badges), so a badge scrolled into view is drawn
+ * once, with its status, with no message and no redraw.
  */
 const READ_AHEAD_BATCH = LOOKUP_BATCH_MAX;
 /**
@@ -34,23 +34,6 @@ const READ_AHEAD_BATCH = LOOKUP_BATCH_MAX;
  * row was mounted when no badge was drawn (the list is off screen): it is never part of the page's load.
  */
 const READ_AHEAD_AFTER_MS = 1000;
-
-interface IdleDeadline {
-  timeRemaining(): number;
-}
-type RequestIdle = (run: (deadline: IdleDeadline) => void, options?: { timeout: number }) => number;
-
-/**
- * Resolves when the page is idle (at most `timeoutMs` later), so reading ahead never competes with
- * Xero's own work or the reader's scrolling; a timer where the browser has no idle callbacks.
- */
-function whenIdle(timeoutMs = 500): Promise<void> {
-  const requestIdle = (globalThis as { requestIdleCallback?: RequestIdle }).requestIdleCallback;
-  return new Promise((resolve) => {
-    if (typeof requestIdle === 'function') requestIdle(() => resolve(), { timeout: timeoutMs });
-    else setTimeout(resolve, 50);
-  });
-}
 
 /**
  * "Push to Client Hub" beside every transaction link: the account transactions list, the
@@ -60,8 +43,7 @@ function whenIdle(timeoutMs = 500): Promise<void> {
  * Links found are queued (nothing runs inside the page's own task); every row's empty, fixed-size host
  * is mounted in time-boxed slices. Badges are drawn as their rows come near the screen; once the first
  * screen's statuses are answered, the other rows' links are read and their statuses looked up ahead,
- * a few hundred rows per message, in idle time. Badges are drawn
- * already with their status when it is known (rows drawn before their answer came are looked up
+ * a few hundred rows per message, in idle time. Badges are drawn already with their status when it is known (rows drawn before their answer came are looked up
  * together, at most a few times a second). Drawn badges whose status changed are redrawn in slices
  * too, so no reply becomes one long task.
  */
