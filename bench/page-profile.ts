@@ -26,7 +26,7 @@ const add = (tally: Tally, key: string, us: number) => tally.set(key, (tally.get
 const name = (frame: Frame) =>
   `${frame.functionName || '(anonymous)'}${frame.url.includes(OUR_SCRIPT) ? `:${frame.lineNumber + 1}` : frame.url ? ` [${frame.url.split('/').pop()}]` : ''}`;
 
-function tallyOf(profile: CpuProfile, leaf: Tally, ours: Tally, stacks: Tally): number {
+function tallyOf(profile: CpuProfile, leaf: Tally, ours: Tally, stacks: Tally, outer: Tally): number {
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
@@ -51,6 +51,14 @@ function tallyOf(profile: CpuProfile, leaf: Tally, ours: Tally, stacks: Tally): 
       .map(name)
       .join(' < ');
     add(stacks, `${chain[0] === innermost ? '' : `${name(chain[0] as Frame)} < `}${path}`, us);
+    // Where the work started: the outermost frames of ours (an entry point, a callback, a task).
+    const entry = chain
+      .filter((frame) => frame.url.includes(OUR_SCRIPT))
+      .slice(-3)
+      .reverse()
+      .map(name)
+      .join(' > ');
+    add(outer, entry, us);
   }
   return total;
 }
@@ -71,8 +79,14 @@ try {
   const url = `${sandbox.url}/Bank/BankTransactions.aspx?accountID=${account.accountId}&tenant=${org.organisation.tenantId}&rows=${ROWS}`;
   const phases = ['load', 'scroll'] as const;
   const tallies = Object.fromEntries(
-    phases.map((phase) => [phase, { leaf: new Map(), ours: new Map(), stacks: new Map(), total: 0 }]),
-  ) as Record<(typeof phases)[number], { leaf: Tally; ours: Tally; stacks: Tally; total: number }>;
+    phases.map((phase) => [
+      phase,
+      { leaf: new Map(), ours: new Map(), stacks: new Map(), outer: new Map(), total: 0 },
+    ]),
+  ) as Record<
+    (typeof phases)[number],
+    { leaf: Tally; ours: Tally; stacks: Tally; outer: Tally; total: number }
+  >;
   console.log(
     `load average before: ${loadavg()
       .map((v) => v.toFixed(1))
@@ -96,7 +110,7 @@ try {
       ['scroll', scroll],
     ] as const) {
       const t = tallies[phase];
-      const ms = tallyOf(profile, t.leaf, t.ours, t.stacks);
+      const ms = tallyOf(profile, t.leaf, t.ours, t.stacks, t.outer);
       t.total += ms;
       console.log(`run ${run + 1} ${phase}: ${(ms / 1000).toFixed(1)} ms of samples with our frames`);
     }
@@ -109,6 +123,7 @@ try {
     print('by leaf (self)', t.leaf, RUNS);
     print('by innermost frame of ours', t.ours, RUNS);
     print('by stack (leaf < ours…)', t.stacks, RUNS, 30);
+    print('by entry (outermost frames of ours >)', t.outer, RUNS, 40);
   }
   console.log(
     `\nload average after: ${loadavg()

@@ -17,8 +17,10 @@ import { SHADOW_MODE, styleRoot } from './shadow';
  * lays out the host alone (a relayout boundary: contained, positioned), while a node added to a host
  * that had none, or a shadow root attached late, makes it lay out Xero's whole table again (every row,
  * 50-150 ms for 1,000 rows on a busy machine: a long task for every run of rows scrolled into view).
- * Clicks and keys are handled by one set of listener functions, trusted events only; a drawn badge
- * listens to clicks, and to keys and focus only while its menu or problem is open. Everything
+ * Clicks and keys are handled by one set of listener functions, trusted events only: one listener on
+ * the document hears every badge's clicks (a click in a closed root reaches it as a click on the
+ * host), and a badge's root listens to clicks, keys and focus only while its menu or problem is open.
+ * A row's state is fields of one object per row, not closures: drawing 1,000 badges allocates little. Everything
  * shown is our own words or the background's plain-language message, set as text, never as HTML.
  */
 
@@ -109,7 +111,6 @@ const BUTTON_ATTRIBUTES = [
   'aria-haspopup',
   'aria-expanded',
   'title',
-  'data-status',
 ] as const;
 
 let buttonTemplate: HTMLButtonElement | undefined;
@@ -134,56 +135,83 @@ function element<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-interface Badge {
-  update(state: BadgeState): void;
-  remove(): void;
-  click(target: EventTarget | undefined): void;
-  keydown(event: KeyboardEvent, target: EventTarget | undefined): void;
-  focusLeft(): void;
+/** What every row of one page view shares: one object, so 1,000 rows cost no closures. */
+interface Shared {
+  readonly actions: BadgeActions;
+  /** A row's menu or problem opened or closed: its root listens to keys, focus and clicks meanwhile. */
+  listenWhileOpen(row: RowBadge, open: boolean): void;
 }
 
-/** A drawn badge: its shadow root holds the button and, at times, a menu or a problem. */
-function createBadge(
-  host: HTMLElement,
-  root: ShadowRoot,
-  button: HTMLButtonElement,
-  id: string,
-  actions: BadgeActions,
-  initial: BadgeState,
-  listenWhileOpen: (root: ShadowRoot, open: boolean) => void,
-): Badge {
-  let state: BadgeState = LOADING;
+/**
+ * One row: until drawn, a fixed-size host with its hidden button, and the link it follows (read once,
+ * ahead or when drawn); once drawn, its badge. A class, so 1,000 rows cost no closures: a row's state
+ * is fields, its behaviour the prototype's, and a popup's parts exist only while one is open.
+ */
+class RowBadge implements DrawnBadge, MountedRow {
+  drawn = false;
+  bankTransactionId = '';
+  /** What its link names, once read (undefined: not read yet). */
+  id: string | null | undefined;
+  state: BadgeState = LOADING;
   /** Whether the button shows a state (it is hidden while loading). */
-  let shown = false;
-  let popup: HTMLElement | undefined;
-  let menuItem: HTMLButtonElement | undefined;
-  let closeOnScroll: ((event: Event) => void) | undefined;
+  shown = false;
+  popup: HTMLElement | undefined;
+  menuItem: HTMLButtonElement | undefined;
+  closeOnScroll: ((event: Event) => void) | undefined;
+  constructor(
+    readonly host: HTMLElement,
+    readonly root: ShadowRoot,
+    readonly button: HTMLButtonElement,
+    readonly anchor: Element,
+    readonly shared: Shared,
+  ) {}
 
-  const closePopup = () => {
-    const closing = popup;
+  readAhead(): string | null {
+    if (this.drawn || !this.host.isConnected) return null;
+    this.id ??= this.shared.actions.transactionOf(this.anchor);
+    return this.id;
+  }
+
+  update(next: BadgeState) {
+    if (!this.drawn) return;
+    const previous = this.state;
+    this.state = next;
+    this.render(previous, next);
+  }
+
+  remove() {
+    this.closePopup();
+    this.host.remove();
+  }
+
+  closePopup() {
+    const closing = this.popup;
     if (!closing) return;
-    popup = undefined;
-    menuItem = undefined;
-    if (closeOnScroll) window.removeEventListener('scroll', closeOnScroll, { capture: true });
-    closeOnScroll = undefined;
-    listenWhileOpen(root, false);
-    host.style.contain = HOST_CONTAIN;
-    if (state.kind === 'task') button.setAttribute('aria-expanded', 'false');
+    this.popup = undefined;
+    this.menuItem = undefined;
+    if (this.closeOnScroll) window.removeEventListener('scroll', this.closeOnScroll, { capture: true });
+    this.closeOnScroll = undefined;
+    this.shared.listenWhileOpen(this, false);
+    this.host.style.contain = HOST_CONTAIN;
+    if (this.state.kind === 'task') this.button.setAttribute('aria-expanded', 'false');
     // Last: removing a focused element fires focusout, which calls back in here.
     closing.remove();
-  };
-  const openPopup = (node: HTMLElement) => {
-    closePopup();
-    if (!shown) return;
-    host.style.contain = 'none';
-    listenWhileOpen(root, true);
-    popup = node;
-    root.append(node);
-    placeBelow(node, button);
-  };
+  }
 
-  const openMenu = () => {
-    if (!shown || state.kind !== 'task') return;
+  openPopup(node: HTMLElement) {
+    this.closePopup();
+    if (!this.shown) return;
+    this.host.style.contain = 'none';
+    this.shared.listenWhileOpen(this, true);
+    this.popup = node;
+    this.root.append(node);
+    placeBelow(node, this.button);
+  }
+
+  openMenu() {
+    const state = this.state;
+    if (!this.shown || state.kind !== 'task') return;
+    const { actions } = this.shared;
     const item = element('button', { type: 'button', role: 'menuitem' }, 'Open task');
     const menu = element('div', { class: 'menu', role: 'menu', 'aria-label': 'Client Task' });
     menu.append(item);
@@ -199,27 +227,29 @@ function createBadge(
         () => note.replaceChildren('No suggested account.'),
       );
     }
-    openPopup(menu);
-    menuItem = item;
-    button.setAttribute('aria-expanded', 'true');
+    this.openPopup(menu);
+    this.menuItem = item;
+    this.button.setAttribute('aria-expanded', 'true');
     // Scrolling would leave a fixed menu behind its badge. Listened from the next frame: the scroll
     // that brought the badge into view (focusing it) is reported at the next frame, and is not one.
     const close = (event: Event) => {
-      if (event.isTrusted) closePopup();
+      if (event.isTrusted) this.closePopup();
     };
-    closeOnScroll = close;
+    this.closeOnScroll = close;
     requestAnimationFrame(() => {
-      if (closeOnScroll === close) window.addEventListener('scroll', close, { capture: true });
+      if (this.closeOnScroll === close) window.addEventListener('scroll', close, { capture: true });
     });
     item.focus();
-  };
-  const closeMenu = (refocus: boolean) => {
-    if (!menuItem) return;
+  }
+
+  closeMenu(refocus: boolean) {
+    if (!this.menuItem) return;
     // Focus moves first, so it never falls to the page when the menu goes.
-    if (refocus) button.focus();
-    closePopup();
-  };
-  const showProblem = (message: string, note = false) => {
+    if (refocus) this.button.focus();
+    this.closePopup();
+  }
+
+  showProblem(message: string, note = false) {
     // The message may name a Xero company or contact: isolated, so its direction controls stay inside.
     const problem = element('div', {
       class: note ? 'problem note' : 'problem',
@@ -228,14 +258,15 @@ function createBadge(
     });
     problem.append(element('bdi', {}, message));
     problem.append(element('button', { type: 'button', class: 'close', 'aria-label': 'Dismiss' }, '×'));
-    openPopup(problem);
-  };
+    this.openPopup(problem);
+  }
 
-  const render = (previous: BadgeState, next: BadgeState) => {
+  render(previous: BadgeState, next: BadgeState) {
+    const button = this.button;
     if (next.kind === 'loading') {
-      if (!shown) return;
-      closePopup();
-      shown = false;
+      if (!this.shown) return;
+      this.closePopup();
+      this.shown = false;
       for (const name of BUTTON_ATTRIBUTES) button.removeAttribute(name);
       button.removeAttribute('data-state');
       button.className = '';
@@ -249,14 +280,15 @@ function createBadge(
       (next.kind !== 'other' || (previous.kind === 'other' && previous.message === next.message)) &&
       next.kind !== 'failed';
     // Unchanged (e.g. asked again after a task changed elsewhere): an open note stays open.
-    if (same && shown) return;
-    if (shown) {
+    if (same && this.shown) return;
+    if (this.shown) {
       // A failure's problem and a task's menu belong to the state that opened them.
-      if (popup && !(next.kind === 'task' && previous.kind === 'task' && menuItem)) closePopup();
+      if (this.popup && !(next.kind === 'task' && previous.kind === 'task' && this.menuItem))
+        this.closePopup();
       for (const name of BUTTON_ATTRIBUTES) button.removeAttribute(name);
     } else {
       // A hidden button (the common case: 1,000 rows' first draw) has no attributes to clear.
-      shown = true;
+      this.shown = true;
     }
     button.setAttribute('data-state', next.kind);
     if (next.kind === 'none') {
@@ -271,7 +303,7 @@ function createBadge(
       button.className = 'badge failed';
       button.setAttribute('aria-describedby', 'problem');
       button.textContent = 'Push failed, try again';
-      showProblem(next.message);
+      this.showProblem(next.message);
     } else if (next.kind === 'other') {
       // Says what the row is; a click shows the whole sentence, nothing is pushed.
       button.className = 'badge other';
@@ -279,80 +311,37 @@ function createBadge(
       button.textContent = next.label;
     } else {
       const words = STATUS_WORDS[next.status];
+      // The status is in the class (the stylesheet's colours): no attribute of its own to write.
       button.className = `badge ${next.status}`;
-      button.dataset.status = next.status;
       button.title = `Client Task: ${words}`;
       button.setAttribute('aria-haspopup', 'menu');
-      button.setAttribute('aria-expanded', String(menuItem !== undefined));
+      button.setAttribute('aria-expanded', String(this.menuItem !== undefined));
       button.textContent = `Task: ${words}`;
     }
-  };
+  }
 
-  const badge: Badge = {
-    update(next) {
-      const previous = state;
-      state = next;
-      render(previous, next);
-    },
-    remove() {
-      closePopup();
-      host.remove();
-    },
-    click(target) {
-      if (!(target instanceof Element)) return;
-      if (target === button) {
-        if (state.kind === 'none' || state.kind === 'failed') actions.push(id);
-        else if (state.kind === 'other') showProblem(state.message, true);
-        else if (state.kind === 'task') {
-          if (menuItem) closeMenu(false);
-          else openMenu();
-        }
-      } else if (target === menuItem && state.kind === 'task') {
-        closeMenu(true);
-        actions.openTask(state.taskId);
-      } else if (target.closest('.close')) {
-        closePopup();
+  click(target: EventTarget | null) {
+    if (!(target instanceof Element)) return;
+    const state = this.state;
+    if (target === this.button) {
+      if (state.kind === 'none' || state.kind === 'failed') this.shared.actions.push(this.bankTransactionId);
+      else if (state.kind === 'other') this.showProblem(state.message, true);
+      else if (state.kind === 'task') {
+        if (this.menuItem) this.closeMenu(false);
+        else this.openMenu();
       }
-    },
-    keydown(event, target) {
-      if (!menuItem || !(target instanceof Element) || !target.closest('.menu')) return;
-      if (event.key === 'Escape' || event.key === 'Tab') closeMenu(event.key === 'Escape');
-    },
-    focusLeft() {
-      closeMenu(false);
-    },
-  };
-  badge.update(initial);
-  return badge;
-}
+    } else if (target === this.menuItem && state.kind === 'task') {
+      this.closeMenu(true);
+      this.shared.actions.openTask(state.taskId);
+    } else if (target.closest('.close')) {
+      this.closePopup();
+    }
+  }
 
-/**
- * One row: until drawn, a fixed-size host with its hidden button, and the link it follows (read once,
- * ahead or when drawn). A class, so 1,000 undrawn rows cost no closures.
- */
-class RowBadge implements DrawnBadge, MountedRow {
-  drawn: Badge | undefined;
-  bankTransactionId = '';
-  /** What its link names, once read (undefined: not read yet). */
-  id: string | null | undefined;
-  constructor(
-    readonly host: HTMLElement,
-    readonly root: ShadowRoot,
-    readonly button: HTMLButtonElement,
-    readonly anchor: Element,
-    readonly transactionOf: (anchor: Element) => string | null,
-  ) {}
-  update(state: BadgeState) {
-    this.drawn?.update(state);
-  }
-  readAhead(): string | null {
-    if (this.drawn || !this.host.isConnected) return null;
-    this.id ??= this.transactionOf(this.anchor);
-    return this.id;
-  }
-  remove() {
-    if (this.drawn) this.drawn.remove();
-    else this.host.remove();
+  keydown(event: KeyboardEvent) {
+    const target = event.target;
+    if (!this.menuItem || !(target instanceof Element) || !target.closest('.menu')) return;
+    if (event.key === 'Escape' || event.key === 'Tab') this.closeMenu(event.key === 'Escape');
   }
 }
 
@@ -361,42 +350,58 @@ class RowBadge implements DrawnBadge, MountedRow {
  * navigation, the extension reloading).
  */
 export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges {
-  /** Drawn badges by shadow root, for their listeners; every row, for cleaning up. */
-  const badges = new Map<EventTarget, RowBadge>();
+  /** Drawn rows by host, for the page's clicks on them; every row, for cleaning up. */
+  const drawnRows = new Map<EventTarget, RowBadge>();
   const rows: RowBadge[] = [];
   const template = document.createElement(BADGE_TAG);
   template.setAttribute('style', HOST_STYLE);
 
-  // One set of listener functions shared by every badge's (closed) shadow root: no closures per row.
   // Only the browser's own events count: a page script can dispatch clicks and keys, even on our
   // buttons, and they must never push a transaction or open a tab.
-  const badgeOf = (event: Event) =>
-    event.isTrusted && event.currentTarget ? badges.get(event.currentTarget)?.drawn : undefined;
-  const onClick = (event: Event) => badgeOf(event)?.click(event.target ?? undefined);
-  const onKeyDown = (event: Event) =>
-    event instanceof KeyboardEvent && badgeOf(event)?.keydown(event, event.target ?? undefined);
+  // A drawn badge with nothing open shows its button alone, and a click inside a (closed) shadow root
+  // reaches the document as a click on its host: one listener for the page's 1,000 badges, none per row.
+  /** The click the document's listener handled: a menu it opened listens in its root from now on. */
+  let handledOnTheWay: Event | undefined;
+  const onPageClick = (event: Event) => {
+    if (!event.isTrusted || !event.target) return;
+    const row = drawnRows.get(event.target);
+    // A row with its menu or problem open hears its clicks in its root (which part was clicked).
+    if (!row || row.popup) return;
+    handledOnTheWay = event;
+    row.click(row.button);
+  };
+  document.addEventListener('click', onPageClick, { capture: true, signal });
+  // These listen on our own roots alone, while a popup is open.
+  const rowOf = (event: Event) =>
+    event.isTrusted ? drawnRows.get((event.currentTarget as ShadowRoot).host) : undefined;
+  // A click that opened a menu goes on down to the menu's root, which listens by then: not twice.
+  const onOpenClick = (event: Event) => {
+    if (event !== handledOnTheWay) rowOf(event)?.click(event.target);
+  };
+  const onKeyDown = (event: Event) => {
+    if (event instanceof KeyboardEvent) rowOf(event)?.keydown(event);
+  };
   const onFocusOut = (event: Event) => {
-    const badge = badgeOf(event);
+    const row = rowOf(event);
     // Focus moving within the badge (button to menu) is not leaving it.
     const to = (event as FocusEvent).relatedTarget;
-    if (badge && !(to instanceof Node && (event.currentTarget as ShadowRoot).contains(to))) badge.focusLeft();
+    if (row && !(to instanceof Node && row.root.contains(to))) row.closeMenu(false);
   };
-  // Keys and focus matter only while a menu or problem is open: a drawn badge listens to clicks alone.
-  const listenWhileOpen = (root: ShadowRoot, open: boolean) => {
-    if (open) {
-      root.addEventListener('keydown', onKeyDown);
-      root.addEventListener('focusout', onFocusOut);
-    } else {
-      root.removeEventListener('keydown', onKeyDown);
-      root.removeEventListener('focusout', onFocusOut);
-    }
+  const shared: Shared = {
+    actions,
+    listenWhileOpen(row, open) {
+      const method = open ? 'addEventListener' : 'removeEventListener';
+      row.root[method]('click', onOpenClick);
+      row.root[method]('keydown', onKeyDown);
+      row.root[method]('focusout', onFocusOut);
+    },
   };
   signal.addEventListener(
     'abort',
     () => {
       for (const row of rows) row.remove();
       rows.length = 0;
-      badges.clear();
+      drawnRows.clear();
     },
     { once: true },
   );
@@ -413,17 +418,9 @@ export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges
     row.bankTransactionId = id;
     // Styled when drawn: rows never drawn cost no stylesheet (the hidden button needs none).
     styleRoot(row.root, css);
-    row.root.addEventListener('click', onClick);
-    row.drawn = createBadge(
-      row.host,
-      row.root,
-      row.button,
-      id,
-      actions,
-      actions.stateOf(id),
-      listenWhileOpen,
-    );
-    badges.set(row.root, row);
+    row.drawn = true;
+    drawnRows.set(row.host, row);
+    row.update(actions.stateOf(id));
     drawn.push(row);
   };
   // Badges are drawn from a screen before they scroll into view, so scrolling never shows an empty
@@ -490,7 +487,7 @@ export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges
       const root = host.attachShadow({ mode: SHADOW_MODE });
       const button = freshButton();
       root.append(button);
-      const row = new RowBadge(host, root, button, anchor, actions.transactionOf);
+      const row = new RowBadge(host, root, button, anchor, shared);
       rows.push(row);
       addToRun(row);
       return row;

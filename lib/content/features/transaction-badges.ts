@@ -148,6 +148,8 @@ export const transactionBadges: PageFeature = {
       },
       {
         budgetMs: MOUNT_SLICE_BUDGET_MS,
+        // Mounting a row costs a few microseconds, reading the clock in a content script about as much.
+        itemsPerClockReading: 32,
         signal,
         // Our badges are not news to the DOM watcher: it is disconnected while a slice adds them.
         around: (slice) => (watcher ? watcher.quietly(slice) : slice()),
