@@ -15,6 +15,8 @@ type Ask = typeof askBackground;
 
 /** Not known yet: one shared value, so 1,000 rows cost no allocations. */
 export const LOADING: BadgeState = { kind: 'loading' };
+/** No task yet: shared too, it is most rows' answer. */
+const NO_TASK: BadgeState = { kind: 'none' };
 
 /**
  * The Client Tasks of the transactions on this page, for one Xero company. Badges subscribe per
@@ -60,7 +62,7 @@ export function createTaskStore(tenantId: string, ask: Ask) {
                 }
               : other
                 ? { kind: 'other', label: other.label, message: other.message }
-                : { kind: 'none' },
+                : NO_TASK,
           );
         }
       } catch (error) {
