@@ -20,7 +20,7 @@ import { bankTransactionsPageSchema, readBankTransaction } from '../sync/xero-ba
 import type { XeroApi } from '../xero/api';
 import { FailureError } from '../xero/failure-error';
 import { decideOrganisation } from './page-organisation';
-import { createTransactionKinds, notPushableBecause } from './transaction-kinds';
+import { createTransactionKinds, notPushableBecause, type TransactionKindsDeps } from './transaction-kinds';
 
 /**
  * What the content script in Xero's pages asks the background: which connected Xero company a page
@@ -78,9 +78,12 @@ function validConnections(rows: unknown[]): Connection[] {
   });
 }
 
-export function createTaskGateway(deps: Pick<PageHandlerDeps, 'db' | 'api' | 'now' | 'newId'>): TaskGateway {
+export function createTaskGateway(
+  deps: Pick<PageHandlerDeps, 'db' | 'api' | 'now' | 'newId'>,
+  options: Pick<TransactionKindsDeps, 'answeredLate' | 'waitMs'> = {},
+): TaskGateway {
   const { db } = deps;
-  const kinds = createTransactionKinds(deps);
+  const kinds = createTransactionKinds({ ...deps, ...options });
   /** Double clicks and two tabs ask the same worker: they share one push. */
   const inFlight = new Map<string, Promise<{ task: ClientTask; created: boolean }>>();
 
@@ -242,8 +245,11 @@ export function createTaskGateway(deps: Pick<PageHandlerDeps, 'db' | 'api' | 'no
 
 type PageHandlers = Pick<Handlers, 'xero.pageContext' | 'tasks.lookup' | 'tasks.push' | 'tasks.open'>;
 
-export function createPageHandlers(deps: PageHandlerDeps, gateway: TaskGateway = createTaskGateway(deps)) {
+export function createPageHandlers(deps: PageHandlerDeps, given?: TaskGateway) {
   const { db } = deps;
+  // What Xero says late about a page's ids (a payment, a transfer) reaches its badges.
+  const gateway =
+    given ?? createTaskGateway(deps, { answeredLate: (tenantId) => void notifyXeroTabs(tenantId) });
 
   /** A company of the firm that this browser holds no Xero sign-in for, by tenant. */
   async function colleagueCompany(tenantId: string): Promise<FirmCompany | undefined> {

@@ -60,13 +60,30 @@ export function notPushableBecause(
   return null;
 }
 
+/**
+ * How long a lookup waits for Xero's answer about ids the sync never saw. Xero may be slow, or the
+ * governor may be waiting out a rate limit: the page's badges must not stay blank meanwhile. Past
+ * this, the lookup answers without those ids (Push is offered, as when Xero cannot be asked), and
+ * when Xero's answer comes, `answeredLate` tells the pages to ask again.
+ */
+export const CHECK_WAIT_MS = 4000;
+
 export interface TransactionKindsDeps {
   db: ClientHubDb;
   api: XeroApi;
   now: () => number;
+  /** Xero answered about a company's ids after their lookup had answered without them. */
+  answeredLate?: (tenantId: string) => void;
+  waitMs?: number;
 }
 
-export function createTransactionKinds({ db, api, now }: TransactionKindsDeps) {
+export function createTransactionKinds({
+  db,
+  api,
+  now,
+  answeredLate,
+  waitMs = CHECK_WAIT_MS,
+}: TransactionKindsDeps) {
   const cache = new Map<string, { seen: Seen; at: number }>();
   const key = (tenantId: string, id: string) => `${tenantId}\n${id}`;
 
@@ -98,8 +115,9 @@ export function createTransactionKinds({ db, api, now }: TransactionKindsDeps) {
   return {
     /**
      * Of these ids (none with a task), the ones that cannot become tasks and why. What the sync stored
-     * answers first, then what Xero said recently, then Xero. If Xero cannot be asked now, those ids
-     * are left out (Push is offered; the push itself reads Xero and refuses with a clear message).
+     * answers first, then what Xero said recently, then Xero. If Xero cannot be asked now, or has not
+     * answered within `waitMs`, those ids are left out (Push is offered; the push itself reads Xero
+     * and refuses with a clear message), and a late answer is announced (`answeredLate`).
      */
     async notPushable(
       connection: Connection,
@@ -118,7 +136,16 @@ export function createTransactionKinds({ db, api, now }: TransactionKindsDeps) {
         else ask.push(id);
       });
       if (ask.length > 0) {
-        await askXero(connection, ask);
+        const asked = askXero(connection, ask);
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const inTime = await Promise.race([
+          asked.then(() => true),
+          new Promise<false>((resolve) => {
+            timer = setTimeout(() => resolve(false), waitMs);
+          }),
+        ]);
+        clearTimeout(timer);
+        if (!inTime) void asked.then(() => answeredLate?.(tenantId));
         for (const id of ask) {
           const cached = cache.get(key(tenantId, id));
           if (cached) seen.set(id, cached.seen);

@@ -78,3 +78,28 @@ test('a rate limit is waited out by the governor; an unreachable Xero offers Pus
   expect(await kinds.notPushable(connection, [other], ['SPEND'])).toEqual([]);
   await control(sandbox, 'DELETE', '/faults');
 });
+
+test('a slow Xero does not hold the badges: the lookup answers without those ids, and Xero’s late answer is announced and used', async () => {
+  const h = await harness(sandbox, { orgIndexes: [2] });
+  const tenantId = h.companies[0]?.tenantId ?? '';
+  const connection = connectionSchema.parse(await h.db.connections.get(tenantId));
+  const late: string[] = [];
+  const kinds = createTransactionKinds({
+    db: h.db,
+    api: h.api,
+    now: Date.now,
+    answeredLate: (id) => late.push(id),
+    waitMs: 300,
+  });
+  const payment = crypto.randomUUID();
+  await control(sandbox, 'POST', '/faults', { kind: 'slow', count: 1, tenantId, delayMs: 1500 });
+  const started = performance.now();
+  // Within the wait: Xero has not answered, so the id is left out (Push is offered, as when Xero is down).
+  expect(await kinds.notPushable(connection, [payment], ['SPEND'])).toEqual([]);
+  expect(performance.now() - started).toBeLessThan(1500);
+  expect(late).toEqual([]);
+  await expect.poll(() => late, { timeout: 10_000 }).toEqual([tenantId]);
+  // Asked again (what the page does when told): Xero's answer, from memory.
+  expect((await kinds.notPushable(connection, [payment], ['SPEND']))[0]?.label).toBe('Payment or transfer');
+  await control(sandbox, 'DELETE', '/faults');
+});
