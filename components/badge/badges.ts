@@ -2,7 +2,7 @@ import { type BadgeState, LOADING } from '@/lib/content/task-store';
 import type { SuggestionView } from '@/lib/messaging/page-contract';
 import css from './badge.css?inline';
 import { STATUS_WORDS } from './labels';
-import { SHADOW_MODE, styleRoot } from './shadow';
+import { SHADOW_MODE, stylerFor } from './shadow';
 
 const SHADOW_INIT: ShadowRootInit = { mode: SHADOW_MODE };
 
@@ -82,22 +82,16 @@ export const BADGE_TAG = 'client-hub-badge';
  */
 const RUN_ROWS = 16;
 
-/**
- * The host is a float at the right end of the link's cell, placed before the link: the link's text
+/*
+ * The host (styled by badge.css's :host rule) is a float at the right end of the link's cell, placed before the link: the link's text
  * makes room for it (Xero's cells cut long text short with an ellipsis) instead of being covered.
  * It is 1px tall, so rows keep their height, and it never widens a column of a fixed-layout table
  * (Xero's legacy tables). The badge, sized to its words so they are never cut off, is drawn from
  * it leftwards, inside the cell (Xero's cells clip what overflows them), in a neat column down the
  * table. Layout and size containment keep a badge's redraw from re-laying out Xero's table (not
  * paint containment: it would clip the badge to its host). Containment is lifted while a popup is
- * open: it would pin the popup (position: fixed) to the badge.
+ * open (`data-open`): it would pin the popup (position: fixed) to the badge.
  */
-const HOST_CONTAIN = 'layout size style';
-/**
- * Hidden until drawn: the host's visibility is inherited by its button, which the stylesheet makes
- * visible once it is a badge (so drawing only sets the button's class and words, no style attribute).
- */
-const HOST_STYLE = `all:initial;display:block;float:right;width:136px;height:1px;margin:0 0 0 8px;position:relative;contain:${HOST_CONTAIN};unicode-bidi:isolate;direction:ltr;visibility:hidden;`;
 
 /** Fixed-position popups: a table cell that clips its overflow cannot hide them. Read once, on open. */
 function placeBelow(popup: HTMLElement, button: HTMLElement) {
@@ -194,7 +188,7 @@ class RowBadge implements DrawnBadge, MountedRow {
     if (this.closeOnScroll) window.removeEventListener('scroll', this.closeOnScroll, { capture: true });
     this.closeOnScroll = undefined;
     this.shared.listenWhileOpen(this, false);
-    this.host.style.contain = HOST_CONTAIN;
+    this.host.removeAttribute('data-open');
     if (this.state.kind === 'task') this.button.setAttribute('aria-expanded', 'false');
     // Last: removing a focused element fires focusout, which calls back in here.
     closing.remove();
@@ -203,7 +197,7 @@ class RowBadge implements DrawnBadge, MountedRow {
   openPopup(node: HTMLElement) {
     this.closePopup();
     if (!this.shown) return;
-    this.host.style.contain = 'none';
+    this.host.setAttribute('data-open', '');
     this.shared.listenWhileOpen(this, true);
     this.popup = node;
     this.root.append(node);
@@ -356,7 +350,7 @@ export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges
   const drawnRows = new Map<EventTarget, RowBadge>();
   const rows: RowBadge[] = [];
   const template = document.createElement(BADGE_TAG);
-  template.setAttribute('style', HOST_STYLE);
+  const style = stylerFor(css);
 
   // Only the browser's own events count: a page script can dispatch clicks and keys, even on our
   // buttons, and they must never push a transaction or open a tab.
@@ -418,8 +412,6 @@ export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges
       return;
     }
     row.bankTransactionId = id;
-    // Styled when drawn: rows never drawn cost no stylesheet (the hidden button needs none).
-    styleRoot(row.root, css);
     row.drawn = true;
     drawnRows.set(row.host, row);
     row.update(actions.stateOf(id));
@@ -483,14 +475,16 @@ export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges
   return {
     mount(anchor) {
       const host = template.cloneNode(false) as HTMLElement;
-      // insertBefore and appendChild, not before() and append(): a single node, without the
-      // variadic methods' conversions, 1,000 times a page.
-      anchor.parentNode?.insertBefore(host, anchor);
-      // The root and its hidden button come with the host, in the same task: one layout of Xero's
-      // table for the rows mounted together, none when a badge is drawn (see the top of this file).
+      // The host goes in with its root, stylesheet and hidden button, in the same task as the rows
+      // mounted with it: one layout of Xero's table for them all, none when a badge is drawn (see
+      // the top of this file). insertBefore and appendChild, not before() and append(): a single
+      // node, without the variadic methods' conversions, 1,000 times a page.
       const root = host.attachShadow(SHADOW_INIT);
       const button = freshButton();
       root.appendChild(button);
+      anchor.parentNode?.insertBefore(host, anchor);
+      // Adopted once connected: cheaper then.
+      style(root);
       const row = new RowBadge(host, root, button, anchor, shared);
       rows.push(row);
       addToRun(row);

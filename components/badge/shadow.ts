@@ -43,7 +43,16 @@ export function styledShadowRoot(host: HTMLElement, css: string): ShadowRoot {
  * <style> of its own.
  */
 export function styleRoot(root: ShadowRoot, css: string): void {
+  stylerFor(css)(root);
+}
+
+/** `styleRoot` for many roots with one stylesheet: the sheet is looked up once, not per root. */
+export function stylerFor(css: string): (root: ShadowRoot) => void {
   const list = sheetsFor(css);
+  return (root) => styleWith(root, list, css);
+}
+
+function styleWith(root: ShadowRoot, list: CSSStyleSheet[] | null, css: string): void {
   if (list) {
     try {
       root.adoptedStyleSheets = list;

@@ -61,6 +61,41 @@ test('badges use Xero’s sans-serif, are never cut off and leave Xero’s rows 
   await page.close();
 });
 
+test('a page’s own CSS, even important rules aimed at our hosts, cannot hide, resize or restyle badges', async () => {
+  const page = await c.e2e.browser.context.newPage();
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.goto(c.listUrl(50));
+  // What a stylesheet of Xero's (or of another extension) could do to an element it does not know.
+  await page.addStyleTag({
+    content: `client-hub-badge, td client-hub-badge, td > * {
+      display: inline-block !important; float: none !important; visibility: hidden !important;
+      width: 0 !important; height: 60px !important; padding: 12px !important;
+      border: 4px solid red !important; opacity: 0 !important; font: 30px serif !important;
+    }`,
+  });
+  const taskBadge = page
+    .getByRole('row')
+    .filter({ has: page.locator(`a[href*="${c.synced.BankTransactionID}"]`) })
+    .getByRole('button');
+  await page.locator(`a[href*="${c.synced.BankTransactionID}"]`).scrollIntoViewIfNeeded();
+  await expect.poll(() => taskBadge.textContent(), { timeout: 15_000 }).toBe('Task: Open');
+  expect(await taskBadge.isVisible()).toBe(true);
+  await page.evaluate(() => scrollTo(0, 0));
+  await expect
+    .poll(async () => ((await page.evaluate(DRAWN_BADGES)) as DrawnBadgeLook[]).length, { timeout: 15_000 })
+    .toBeGreaterThan(5);
+  const badges = (await page.evaluate(DRAWN_BADGES)) as DrawnBadgeLook[];
+  expectXeroLook(badges);
+  const hosts = await page.evaluate(() =>
+    [...document.querySelectorAll('client-hub-badge')].slice(0, 20).map((host) => {
+      const style = getComputedStyle(host);
+      return `${style.display} ${style.float} ${style.height} ${style.opacity}`;
+    }),
+  );
+  expect(new Set(hosts)).toEqual(new Set(['block right 1px 1']));
+  await page.close();
+});
+
 test('the single transaction page’s panel uses the same sans-serif', async () => {
   const page = await c.e2e.browser.context.newPage();
   await page.goto(
