@@ -64,12 +64,15 @@ export const PULL_REST = 1;
 export function pacePull(deps: {
   looking: () => boolean;
   rest: number;
+  /** The longest rest (a page slowed by something else, say a write to Xero after it, is not waited for twice). */
+  mostMs?: number;
   sleep?: (ms: number) => Promise<void>;
 }): (workedMs: number) => Promise<void> {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const mostMs = deps.mostMs ?? 2000;
   return async (workedMs) => {
     if (!deps.looking() || workedMs <= 0) return;
-    await sleep(Math.round(workedMs * deps.rest));
+    await sleep(Math.min(mostMs, Math.round(workedMs * deps.rest)));
   };
 }
 

@@ -20,6 +20,18 @@ test('while someone looks, the pull rests in proportion to what its last page co
   expect(slept).toEqual([180, 11]);
 });
 
+test('a rest has a ceiling', async () => {
+  const slept: number[] = [];
+  const pace = pacePull({
+    looking: () => true,
+    rest: 1,
+    mostMs: 500,
+    sleep: async (ms) => void slept.push(ms),
+  });
+  await pace(4000);
+  expect(slept).toEqual([500]);
+});
+
 test('nobody looking: the pull does not rest', async () => {
   const { pace, slept } = pacer(false, 1.5);
   await pace(120);
