@@ -8,7 +8,16 @@ import { expect, test } from 'vitest';
  * parent holds nothing else (.ci/run); this catches the mistake earlier, in the source.
  */
 const repoRoot = path.resolve(import.meta.dirname, '..', '..');
-const SKIP = new Set(['node_modules', '.git', '.output', '.wxt', '.cache', 'artifacts', 'test-results']);
+const SKIP = new Set([
+  'node_modules',
+  '.git',
+  '.output',
+  '.output-profile',
+  '.wxt',
+  '.cache',
+  'artifacts',
+  'test-results',
+]);
 const SOURCE = /\.(ts|tsx|js|mjs|cjs|sh|json)$|^(run|demo\.sh)$/;
 
 /** Paths into the workspace beside the repository, or absolute paths to where it happens to be checked out. */
