@@ -10,7 +10,7 @@ import { createClientsHandlers } from '../hub/clients';
 import { createFirmConnections } from '../hub/firm-connections';
 import { createHubLink } from '../hub/link';
 import { createHubLive, LIVE_PORT, sessionApi } from '../hub/live';
-import { createHubPull, feedProblemOf } from '../hub/pull';
+import { createHubPull, feedProblemOf, PULL_REST, pacePull } from '../hub/pull';
 import { createHubPush } from '../hub/push';
 import { hubSessionStore } from '../hub/session';
 import { createUnsentWork } from '../hub/unsent';
@@ -238,6 +238,8 @@ export function startBackground(deps: BackgroundDeps) {
     me: async () => (await hubSessions.load())?.user.id ?? null,
     // A colleague without this company's Xero token closed it: this browser writes it to Xero.
     onClosedElsewhere: (taskIds) => tasks.service.writeClosedElsewhere(taskIds),
+    // While a Client Tasks page or Xero tab is open, the pull leaves the machine to it between pages.
+    pace: pacePull({ looking: () => hubLive.watching > 0, rest: PULL_REST }),
   });
   const hubLive = createHubLive({
     db: deps.db,

@@ -44,6 +44,47 @@ export interface HubPullDeps {
   me?: () => Promise<string | null>;
   /** Tasks a colleague closed on the server (after the page is stored): this browser may write them to Xero. */
   onClosedElsewhere?: (taskIds: string[]) => Promise<unknown>;
+  /**
+   * Between two pages of a feed, with how long this browser worked on the last one (reading it and
+   * storing it, not waiting for the server): resolves when the next may start (see pacePull).
+   */
+  pace?: (workedMs: number) => Promise<void>;
+}
+
+/** A pull's pause per ms of its own work while someone looks (see pacePull; measured in bench/hub-pull.ts). */
+export const PULL_REST = 1;
+
+/**
+ * The pause between a pull's pages while someone uses a page of ours: `rest` times what the last page
+ * cost this browser. Storing a page keeps the worker's thread and the browser's IndexedDB thread
+ * busy together; on a 2-core machine a page's task that comes meanwhile waits for a core and runs
+ * long. In the pause the page has the machine for itself (its list catches up with what was just
+ * stored then). Nobody looking: no pause, the pull runs flat out.
+ */
+export function pacePull(deps: {
+  looking: () => boolean;
+  rest: number;
+  /** The longest rest (a page slowed by something else, say a write to Xero after it, is not waited for twice). */
+  mostMs?: number;
+  sleep?: (ms: number) => Promise<void>;
+}): (workedMs: number) => Promise<void> {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const mostMs = deps.mostMs ?? 2000;
+  return async (workedMs) => {
+    if (!deps.looking() || workedMs <= 0) return;
+    await sleep(Math.min(mostMs, Math.round(workedMs * deps.rest)));
+  };
+}
+
+/** A link moved on to `since`, with the entry a pull stopped before (none: the problem is cleared). */
+function movedOn(
+  link: HubLink,
+  since: number,
+  unreadable: UnreadableEntry | null,
+  pulledAt: number,
+): HubLink {
+  const { unreadable: _cleared, ...rest } = link;
+  return { ...rest, since, pulledAt, ...(unreadable ? { unreadable } : {}) };
 }
 
 export interface PullSummary {
@@ -239,14 +280,14 @@ export function createHubPull(deps: HubPullDeps) {
 
   /**
    * Applies one page and moves the cursor, all or nothing, with the entry the pull stopped before
-   * (or none: the problem is cleared). False when the link moved meanwhile.
+   * (or none: the problem is cleared). The link as stored; null when it moved meanwhile.
    */
   async function applyPage(
     link: HubLink,
     entries: FeedEntry[],
     nextSince: number,
     unreadable: UnreadableEntry | null,
-  ): Promise<boolean> {
+  ): Promise<HubLink | null> {
     const now = deps.now();
     const me = (await deps.me?.()) ?? null;
     const closedElsewhere: string[] = [];
@@ -270,7 +311,7 @@ export function createHubPull(deps: HubPullDeps) {
           current.data.workspaceId !== link.workspaceId ||
           current.data.since !== link.since
         )
-          return false;
+          return null;
         const connection = await db.connections.get(link.tenantId);
         const workspaceId = connection?.workspaceId ?? link.workspaceId;
         const tasks = entries.flatMap((e) => (e.kind === 'task' ? [e.task] : []));
@@ -370,14 +411,9 @@ export function createHubPull(deps: HubPullDeps) {
         }
         // Durable with the page: a worker stopped before writing them to Xero finds them on start.
         await markClosedElsewhere(db, closedElsewhere);
-        const { unreadable: _cleared, ...rest } = current.data;
-        await db.hubLinks.put({
-          ...rest,
-          since: nextSince,
-          pulledAt: now,
-          ...(unreadable ? { unreadable } : {}),
-        });
-        return true;
+        const moved = movedOn(current.data, nextSince, unreadable, now);
+        await db.hubLinks.put(moved);
+        return moved;
       },
     );
     if (stored && closedElsewhere.length > 0)
@@ -422,6 +458,8 @@ export function createHubPull(deps: HubPullDeps) {
     let skipped = 0;
     for (;;) {
       const page = await api.changes(link.workspaceId, link.since, pageSize);
+      // From here on the work is this browser's (the wait for the server above is not).
+      const working = performance.now();
       const read = readFeedChanges(page.changes, link.since, page.nextSince);
       skipped += read.skipped;
       const { entries } = read;
@@ -432,12 +470,13 @@ export function createHubPull(deps: HubPullDeps) {
         link.unreadable.reason === unreadable.reason;
       const nothingNew = read.readThrough === link.since && entries.length === 0;
       if (nothingNew && (unreadable === null ? !link.unreadable : sameProblem)) break;
-      if (!(await applyPage(link, entries, read.readThrough, unreadable))) break;
+      const moved = await applyPage(link, entries, read.readThrough, unreadable);
+      if (!moved) break;
+      link = moved;
       applied += entries.length;
       if (entries.length > 0) deps.onChange?.([link.tenantId]);
-      const { unreadable: _cleared, ...rest } = link;
-      link = { ...rest, since: read.readThrough, ...(unreadable ? { unreadable } : {}) };
       if (unreadable || !page.hasMore) break;
+      await deps.pace?.(performance.now() - working);
     }
     return { applied, skipped };
   }

@@ -140,6 +140,41 @@ test('a pull cut off mid-way (network drop, worker restart) resumes after the la
   db.close();
 });
 
+test('a paced pull (a page of ours open) rests after each stored page, never after the last, and stores the same', async () => {
+  const db = new ClientHubDb(`hub-sync-paced-${process.pid}`);
+  await signInToHub(db, hub.url, firm.staff.email);
+  const rests: { workedMs: number; stored: number; since: number }[] = [];
+  const pull = createHubPull({
+    db,
+    api: sessionApi(hubSessionStore(db.settings)),
+    now: Date.now,
+    newId: () => crypto.randomUUID(),
+    withLock: createLocks(),
+    pageSize: 1,
+    pace: async (workedMs) => {
+      rests.push({
+        workedMs,
+        stored: (await db.taskMessages.count()) + (await db.clientTasks.count()),
+        since: (await db.hubLinks.get(admin.tenantId))?.since ?? 0,
+      });
+    },
+  });
+  const summary = await pull.pullAll();
+  const feed = (await feedOf(hub, firm.adminCaller.token, firm.workspaceId)).changes;
+  // One entry a page: a rest between each two, each after its page was stored with its cursor.
+  expect(summary.applied).toBe(feed.length);
+  expect(rests).toHaveLength(feed.length - 1);
+  expect(rests.map((r) => r.since)).toEqual(feed.slice(0, -1).map((c) => c.seq));
+  expect(rests.every((r) => r.workedMs > 0)).toBe(true);
+  for (const [i, rest] of rests.entries()) expect(rest.stored).toBeGreaterThanOrEqual(i + 1);
+  expect(await db.clientTasks.count()).toBe(await hubTaskCount());
+  // Pulled again: nothing new, no rest.
+  rests.length = 0;
+  expect((await pull.pullAll()).applied).toBe(0);
+  expect(rests).toEqual([]);
+  db.close();
+});
+
 test('a signed-out (revoked) sign-in: a plain problem, the queue is kept, and it is sent after signing in again', async () => {
   const session = await admin.bg.background.hub.sessions.load();
   if (!session) throw new Error('no session');
