@@ -22,8 +22,9 @@ const SHADOW_INIT: ShadowRootInit = { mode: SHADOW_MODE };
  * Clicks and keys are handled by one set of listener functions, trusted events only: one listener on
  * the document hears every badge's clicks (a click in a closed root reaches it as a click on the
  * host), and a badge's root listens to clicks, keys and focus only while its menu or problem is open.
- * A row's state is fields of one object per row, not closures: drawing 1,000 badges allocates little. Everything
- * shown is our own words or the background's plain-language message, set as text, never as HTML.
+ * A row's state is fields of one object per row, not closures: drawing 1,000 badges allocates little.
+ * Everything shown is our own words or the background's plain-language message, set as text, never
+ * as HTML.
  */
 
 export interface BadgeActions {
@@ -83,8 +84,9 @@ export const BADGE_TAG = 'client-hub-badge';
 const RUN_ROWS = 16;
 
 /*
- * The host (styled by badge.css's :host rule) is a float at the right end of the link's cell, placed before the link: the link's text
- * makes room for it (Xero's cells cut long text short with an ellipsis) instead of being covered.
+ * The host (styled by badge.css's :host rule) is a float at the right end of the link's cell, placed
+ * before the link: the link's text makes room for it (Xero's cells cut long text short with an
+ * ellipsis) instead of being covered.
  * It is 1px tall, so rows keep their height, and it never widens a column of a fixed-layout table
  * (Xero's legacy tables). The badge, sized to its words so they are never cut off, is drawn from
  * it leftwards, inside the cell (Xero's cells clip what overflows them), in a neat column down the

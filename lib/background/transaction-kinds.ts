@@ -85,6 +85,10 @@ export function createTransactionKinds({
   waitMs = CHECK_WAIT_MS,
 }: TransactionKindsDeps) {
   const cache = new Map<string, { seen: Seen; at: number }>();
+  /** Ids Xero is being asked about: a lookup meanwhile (a page that asks again) joins that call. */
+  const asking = new Map<string, Promise<void>>();
+  /** Calls whose answer came too late for a lookup: the pages are told when it comes. */
+  const announced = new WeakSet<Promise<void>>();
   const key = (tenantId: string, id: string) => `${tenantId}\n${id}`;
 
   async function askXero(connection: Connection, ids: readonly string[]): Promise<void> {
@@ -136,7 +140,17 @@ export function createTransactionKinds({
         else ask.push(id);
       });
       if (ask.length > 0) {
-        const asked = askXero(connection, ask);
+        const fresh = ask.filter((id) => !asking.has(key(tenantId, id)));
+        if (fresh.length > 0) {
+          const call = askXero(connection, fresh);
+          for (const id of fresh) asking.set(key(tenantId, id), call);
+          void call.then(() => {
+            for (const id of fresh)
+              if (asking.get(key(tenantId, id)) === call) asking.delete(key(tenantId, id));
+          });
+        }
+        const calls = new Set(ask.flatMap((id) => asking.get(key(tenantId, id)) ?? []));
+        const asked = Promise.all(calls);
         let timer: ReturnType<typeof setTimeout> | undefined;
         const inTime = await Promise.race([
           asked.then(() => true),
@@ -145,7 +159,13 @@ export function createTransactionKinds({
           }),
         ]);
         clearTimeout(timer);
-        if (!inTime) void asked.then(() => answeredLate?.(tenantId));
+        if (!inTime)
+          for (const call of calls) {
+            // Announced once per call, however many lookups gave up waiting on it.
+            if (announced.has(call)) continue;
+            announced.add(call);
+            void call.then(() => answeredLate?.(tenantId));
+          }
         for (const id of ask) {
           const cached = cache.get(key(tenantId, id));
           if (cached) seen.set(id, cached.seen);
