@@ -37,6 +37,8 @@ export default defineConfig({
       'sandbox/**',
       'scripts/**',
       'tests/**',
+      // Screenshots the browser tests leave behind (git ignores them; a zip made after the tests must too).
+      'test-results/**',
       'biome.json',
       'demo.sh',
       'vitest.config.ts',

@@ -2,7 +2,7 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import { type Sandbox, startSandbox } from '../sandbox/server';
 import { launchWithExtension } from '../scripts/chromium';
-import { type CpuProfile, connect, FIRST_SCREEN_DRAWN, profiled, SCROLL_THROUGH } from './page';
+import { type CpuProfile, connect, FIRST_SCREEN_DRAWN, isOurScript, profiled, SCROLL_THROUGH } from './page';
 
 /**
  * Where our content script's main-thread time goes on the 1,000-row list page, per function: V8's
@@ -15,7 +15,6 @@ import { type CpuProfile, connect, FIRST_SCREEN_DRAWN, profiled, SCROLL_THROUGH 
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const BUILD = process.env.PROFILE_EXTENSION ?? path.join(ROOT, '.output-profile/chrome-mv3-sandbox');
-const OUR_SCRIPT = 'content-scripts/xero.js';
 const RUNS = Number(process.argv[2] ?? 3);
 const ROWS = Number(process.env.PROFILE_ROWS ?? 1000);
 
@@ -24,7 +23,7 @@ type Frame = CpuProfile['nodes'][number]['callFrame'];
 type Tally = Map<string, number>;
 const add = (tally: Tally, key: string, us: number) => tally.set(key, (tally.get(key) ?? 0) + us);
 const name = (frame: Frame) =>
-  `${frame.functionName || '(anonymous)'}${frame.url.includes(OUR_SCRIPT) ? `:${frame.lineNumber + 1}` : frame.url ? ` [${frame.url.split('/').pop()}]` : ''}`;
+  `${frame.functionName || '(anonymous)'}${isOurScript(frame.url) ? `:${frame.lineNumber + 1}` : frame.url ? ` [${frame.url.split('/').pop()}]` : ''}`;
 
 function tallyOf(profile: CpuProfile, leaf: Tally, ours: Tally, stacks: Tally, outer: Tally): number {
   const parent = new Map<number, number>();
@@ -40,20 +39,20 @@ function tallyOf(profile: CpuProfile, leaf: Tally, ours: Tally, stacks: Tally, o
       const node = byId.get(id);
       if (node) chain.push(node.callFrame);
     }
-    const innermost = chain.find((frame) => frame.url.includes(OUR_SCRIPT));
+    const innermost = chain.find((frame) => isOurScript(frame.url));
     if (!innermost) continue;
     total += us;
     add(leaf, name(chain[0] as Frame), us);
     add(ours, name(innermost), us);
     const path = chain
-      .filter((frame) => frame.url.includes(OUR_SCRIPT))
+      .filter((frame) => isOurScript(frame.url))
       .slice(0, 4)
       .map(name)
       .join(' < ');
     add(stacks, `${chain[0] === innermost ? '' : `${name(chain[0] as Frame)} < `}${path}`, us);
     // Where the work started: the outermost frames of ours (an entry point, a callback, a task).
     const entry = chain
-      .filter((frame) => frame.url.includes(OUR_SCRIPT))
+      .filter((frame) => isOurScript(frame.url))
       .slice(-3)
       .reverse()
       .map(name)

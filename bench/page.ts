@@ -21,7 +21,8 @@ import { type TraceEvent, traceDuring } from './trace';
  *
  * Content-script time is CPU time on the page's main thread: a Chromium trace gives every main-thread
  * task with its thread time, and V8's sampling profiler (one sample per 0.1 ms) gives our share of each
- * task: samples whose stack holds a frame of content-scripts/xero.js, including the DOM calls and
+ * task: samples whose stack holds a frame of ours (the start script, xero-start.js, or the content
+ * script it has the background inject after the load event, content-scripts/xero.js), including the DOM calls and
  * garbage collection our code caused and the await continuations a trace's FunctionCall events miss.
  * The script's evaluation counts whole: compiling it runs before any frame of ours is on the stack, so
  * no sample shows it. Wall time is printed too; on this shared 2-core machine it includes time the
@@ -39,11 +40,16 @@ import { type TraceEvent, traceDuring } from './trace';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SANDBOX_BUILD = path.join(ROOT, '.output/chrome-mv3-sandbox');
-const PRODUCTION_SCRIPT = path.join(ROOT, '.output/chrome-mv3/content-scripts/xero.js');
+/** Ours on a Xero page: the start script (manifest) and the content script it has injected after load. */
+const PRODUCTION_SCRIPTS = ['content-scripts/xero.js', 'xero-start.js'].map((file) =>
+  path.join(ROOT, '.output/chrome-mv3', file),
+);
 /** Interleaved runs per page size (with, without, control); more on a busy machine: BENCH_PAGE_RUNS. */
 const RUNS = Number(process.env.BENCH_PAGE_RUNS ?? 7);
 const SIZES = [100, 1000] as const;
-const OUR_SCRIPT = 'content-scripts/xero.js';
+/** A frame or script event of ours: either file (URLs end with their path in the package). */
+export const isOurScript = (url: string) =>
+  url.endsWith('/content-scripts/xero.js') || url.endsWith('/xero-start.js');
 /** Issue #5's goals, and issue #12's: Xero's own load event no later with the extension than without. */
 const GOALS = { msPer1000Rows: 50, longTaskMs: 50, bundleGzipKb: 30, loadRatio: 1.05 } as const;
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
@@ -144,7 +150,7 @@ function samplesOf(profile: CpuProfile): Sample[] {
     if (known !== undefined) return known;
     const node = byId.get(id);
     const up = parent.get(id);
-    const result = (node?.callFrame.url ?? '').includes(OUR_SCRIPT) || (up !== undefined && isOurs(up));
+    const result = isOurScript(node?.callFrame.url ?? '') || (up !== undefined && isOurs(up));
     ours.set(id, result);
     return result;
   };
@@ -181,7 +187,7 @@ export function contentScriptWork(allEvents: TraceEvent[], profile: CpuProfile) 
     (e) =>
       e.ph === 'X' &&
       (e.name === 'FunctionCall' || e.name === 'EvaluateScript' || e.name === 'v8.callFunction') &&
-      (e.args?.data?.url ?? '').includes(OUR_SCRIPT),
+      isOurScript(e.args?.data?.url ?? ''),
   );
   const evaluations = ours.filter((e) => e.name === 'EvaluateScript');
   const samples = samplesOf(profile);
@@ -491,15 +497,18 @@ export async function connect(
 
 function bundleSize() {
   execFileSync('npx', ['wxt', 'build'], { cwd: ROOT, stdio: 'ignore' });
-  const raw = readFileSync(PRODUCTION_SCRIPT);
-  return { raw: raw.byteLength, gzip: gzipSync(raw, { level: 9 }).byteLength };
+  const files = PRODUCTION_SCRIPTS.map((file) => readFileSync(file));
+  return {
+    raw: files.reduce((sum, file) => sum + file.byteLength, 0),
+    gzip: files.reduce((sum, file) => sum + gzipSync(file, { level: 9 }).byteLength, 0),
+  };
 }
 
 export async function runPageBench(): Promise<Record<string, unknown>> {
   const size = bundleSize();
   const gzipKb = size.gzip / 1024;
   console.log(
-    `content script (production build): ${(size.raw / 1024).toFixed(1)} KB, ${gzipKb.toFixed(1)} KB gzipped; goal: < ${GOALS.bundleGzipKb} KB gzipped ${verdict(gzipKb < GOALS.bundleGzipKb)}`,
+    `our scripts on a Xero page, start script and content script (production build): ${(size.raw / 1024).toFixed(1)} KB, ${gzipKb.toFixed(1)} KB gzipped; goal: < ${GOALS.bundleGzipKb} KB gzipped ${verdict(gzipKb < GOALS.bundleGzipKb)}`,
   );
   console.log(`load average at start (1, 5, 15 min): ${loadAverage()} on ${navigatorCores()} cores`);
   const sandbox: Sandbox = await startSandbox({ port: 0, seed: 7, scale: 1500 });

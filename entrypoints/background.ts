@@ -41,5 +41,12 @@ export default defineBackground(() => {
     onMessage: browser.runtime.onMessage,
     hasOriginPermission: (origin) => browser.permissions.contains({ origins: [`${origin}/*`] }),
     onConnect: (listener) => browser.runtime.onConnect.addListener(listener),
+    injectPageScript: async ({ tabId, frameId }) => {
+      await browser.scripting.executeScript({
+        target: { tabId, frameIds: [frameId] },
+        files: ['/content-scripts/xero.js'],
+        injectImmediately: true,
+      });
+    },
   });
 });

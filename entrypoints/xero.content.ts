@@ -2,7 +2,7 @@
 import '@/lib/config/zod-jitless';
 import { browser } from 'wxt/browser';
 import { startClientHubInXero } from '@/lib/content';
-import { afterPageLoad } from '@/lib/content/features';
+import { afterPageLoad } from '@/lib/content/after-load';
 import { createContentLifetime } from '@/lib/content/lifetime';
 import { keepLive } from '@/lib/hub/live-port';
 
@@ -11,18 +11,20 @@ import { keepLive } from '@/lib/hub/live-port';
 // Ours (createContentLifetime) listens to the browser's trusted events only and dispatches nothing.
 // WXT still dispatches its start event on `document` before main() runs; its name holds the id,
 // so only a page that already knows the id can hear it, and hearing it switches nothing off.
-// Matches are set per build in wxt.config.ts (go.xero.com, plus the sandbox's pages in sandbox builds).
+// Not in the manifest: the background injects it into a Xero page once the page has loaded, when the
+// page's start script asks (entrypoints/xero-start.ts says why). The start script's matches are set
+// per build in wxt.config.ts (go.xero.com, plus the sandbox's pages in sandbox builds).
 export default defineContentScript({
   matches: ['https://go.xero.com/*'],
-  // document_start, not document_idle: Chromium holds a page's load event for a document_idle
-  // script (it runs before the load event, after the first paint), so even an empty one made the
-  // 100-row list's load event later by a frame. At document_start the script is only evaluated;
-  // everything it does waits for the page's load event (afterPageLoad).
-  runAt: 'document_start',
+  registration: 'runtime',
   // WXT would also post the extension's id to the page's window, for any script there to read.
   noScriptStartedPostMessage: true,
   // No CSS is injected into Xero's page: ours is bundled and goes into our shadow roots only.
   main() {
+    // Once per page: a second injection into this frame (a start script asked twice) adds nothing.
+    const started = globalThis as { clientHubStarted?: boolean };
+    if (started.clientHubStarted) return;
+    started.clientHubStarted = true;
     const navigation = (globalThis as { navigation?: EventTarget }).navigation;
     const lifetime = createContentLifetime({
       extensionAlive: () => browser.runtime?.id !== undefined,

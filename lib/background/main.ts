@@ -25,6 +25,7 @@ import { startClientTasks } from '../tasks/handlers';
 import { createXeroApi } from '../xero/api';
 import { describeError } from './describe-error';
 import { createPageHandlers, type XeroTabs } from './page-handlers';
+import { createStartPageHandler, type PageScriptTarget } from './page-start';
 import { limitPerTab } from './rate-limit';
 import { createSyncHandlers } from './sync-handlers';
 
@@ -67,6 +68,8 @@ export interface BackgroundDeps {
   hasOriginPermission?: (origin: string) => Promise<boolean>;
   /** runtime.onConnect: pages that show tasks hold a port open for near-live updates from the hub. */
   onConnect?: (listener: (port: LivePort) => void) => void;
+  /** Injects the content script into a Xero page's frame once it has loaded (scripting.executeScript). */
+  injectPageScript?: (target: PageScriptTarget) => Promise<void>;
 }
 
 /** The part of runtime.Port the background uses. */
@@ -307,7 +310,12 @@ export function startBackground(deps: BackgroundDeps) {
     setDayBudget: (perDay) => governor.setDayBudget(perDay),
     afterSync,
   });
+  const origins = {
+    extensionOrigin: deps.extensionUrl('/'),
+    contentScriptMatches: contentScriptMatches(deps.xero),
+  };
   const handlers: Handlers = {
+    'xero.startPage': createStartPageHandler({ inject: deps.injectPageScript, origins }),
     ...tasks.handlers,
     ...suggestions.handlers,
     ...pages.handlers,
@@ -388,22 +396,17 @@ export function startBackground(deps: BackgroundDeps) {
       return linked;
     },
     ...syncHandlers,
-    'accounts.save': async (request) => {
-      const result = await syncHandlers['accounts.save'](request);
+    'accounts.save': async (request, sender) => {
+      const result = await syncHandlers['accounts.save'](request, sender);
       report(request.tenantId);
       return result;
     },
   };
-  const route = createMessageRouter(
-    handlers,
-    deps.extensionId,
-    { extensionOrigin: deps.extensionUrl('/'), contentScriptMatches: contentScriptMatches(deps.xero) },
-    {
-      describeError: describeError(service, deps.now),
-      contentScriptTypes: new Set(Object.keys(pageRequestSchemas)),
-      admit: limitPerTab(deps.now),
-    },
-  );
+  const route = createMessageRouter(handlers, deps.extensionId, origins, {
+    describeError: describeError(service, deps.now),
+    contentScriptTypes: new Set(Object.keys(pageRequestSchemas)),
+    admit: limitPerTab(deps.now),
+  });
   deps.onMessage.addListener(async (message, sender) => {
     const reply = await route(message, sender);
     scheduleBadgeRefresh();

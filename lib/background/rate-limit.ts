@@ -42,6 +42,8 @@ export function createRateLimiter(limit: RateLimit, now: () => number): RateLimi
 export const TAB_LIMITS = {
   'tasks.push': { burst: 10, everyMs: 3_000 },
   'tasks.open': { burst: 5, everyMs: 2_000 },
+  // One per page load; a page reloading itself in a loop does not make us inject as fast as it can.
+  'xero.startPage': { burst: 10, everyMs: 1_000 },
 } as const satisfies Record<string, RateLimit>;
 
 const RATE_LIMITED: MessageError = {
@@ -49,7 +51,7 @@ const RATE_LIMITED: MessageError = {
   message: 'Too many Client Hub actions from this tab in a short time. Wait a few seconds and try again.',
 };
 
-function tabIdOf(sender: Sender): number | undefined {
+export function tabIdOf(sender: Sender): number | undefined {
   const tab = sender.tab as { id?: unknown } | undefined;
   return typeof tab?.id === 'number' ? tab.id : undefined;
 }

@@ -10,6 +10,8 @@ export const PERMISSIONS = {
   storage: 'Keeps settings, the firm user and connection state.',
   alarms: 'Runs the scheduled sync every few minutes, even after the service worker sleeps.',
   identity: 'Opens Xero sign-in (OAuth 2.0 with PKCE) in a browser window and receives its answer.',
+  scripting:
+    'Puts the badges script into a Xero page once the page has loaded, so none of it runs while Xero loads (no new host: only Xero pages).',
 } as const;
 
 /**
@@ -65,19 +67,27 @@ export function contentScriptMatches(xero: XeroConfig): string[] {
 }
 
 interface GeneratedManifest {
-  content_scripts?: { matches?: string[] }[];
+  content_scripts?: { matches?: string[]; js?: string[]; run_at?: string }[];
 }
 
 /**
- * Points the content scripts at the build's Xero pages. Runs on the manifest WXT generated, because
- * entrypoint options cannot see the build's Xero target. Production builds keep
+ * The one script a Xero page loads by itself (entrypoints/xero-start.ts, an unlisted script WXT
+ * builds to the package's root): it waits for the page's load event, then the background injects
+ * the content script (entrypoints/xero.content.ts, registered at runtime, so not listed here).
+ */
+export const START_SCRIPT_FILE = 'xero-start.js';
+
+/**
+ * Declares the start script on the build's Xero pages. Runs on the manifest WXT generated, because
+ * entrypoint options cannot see the build's Xero target. Production builds match
  * `https://go.xero.com/*` alone; sandbox builds add the sandbox's origin. Nothing is web-accessible:
  * the content script's CSS is bundled into it (components/badge/shadow.ts), so Xero's pages cannot
  * probe for any file of ours.
  */
 export function applyXeroMatches(manifest: GeneratedManifest, xero: XeroConfig): void {
-  const matches = contentScriptMatches(xero);
-  for (const script of manifest.content_scripts ?? []) script.matches = [...matches];
+  manifest.content_scripts = [
+    { matches: contentScriptMatches(xero), js: [START_SCRIPT_FILE], run_at: 'document_start' },
+  ];
 }
 
 export function manifestFor({ browser, xero, dev = false }: ManifestInput) {

@@ -22,6 +22,8 @@ function buildRequests() {
   const taskIdSchema = z.string().check(z.minLength(1), z.maxLength(64));
 
   const pageRequestSchemas = {
+    /** The start script's (lib/messaging/page-start.ts): its page has loaded, inject the content script. */
+    'xero.startPage': z.object({ type: z.literal('xero.startPage') }),
     /** Which connected Xero company a page belongs to, from what the page shows. */
     'xero.pageContext': z.object({
       type: z.literal('xero.pageContext'),
@@ -83,6 +85,7 @@ export const notPushableSchema = v.object({
 });
 
 export const pageResponseSchemas = {
+  'xero.startPage': v.object({ started: v.boolean() }),
   'xero.pageContext': v.object({
     tenantId: v.nullable(v.string()),
     isAdmin: v.boolean(),

@@ -8,7 +8,11 @@ import {
 } from './contract';
 
 export type Handlers = {
-  [T in RequestType]: (request: Extract<AnyRequest, { type: T }>) => Promise<ResponseOf<T>>;
+  [T in RequestType]: (
+    request: Extract<AnyRequest, { type: T }>,
+    /** Who sent it, as the router checked it (most handlers need not know). */
+    sender: Sender,
+  ) => Promise<ResponseOf<T>>;
 };
 
 export interface Sender {
@@ -17,6 +21,8 @@ export interface Sender {
   url?: string | undefined;
   /** Set when the sender lives in a tab. Not what tells the two apart: an extension page may be a tab too. */
   tab?: unknown;
+  /** The sending frame in its tab (0: the top frame). */
+  frameId?: number | undefined;
 }
 
 export interface SenderOrigins {
@@ -118,9 +124,9 @@ export function createMessageRouter(
     }
     const refused = options.admit?.(request.type, sender);
     if (refused) return { ok: false, error: refused };
-    const handler = handlers[request.type] as (r: AnyRequest) => Promise<unknown>;
+    const handler = handlers[request.type] as (r: AnyRequest, s: Sender) => Promise<unknown>;
     try {
-      return { ok: true, data: await handler(request) };
+      return { ok: true, data: await handler(request, sender) };
     } catch (error) {
       return { ok: false, error: describeError(error) };
     }

@@ -6,7 +6,8 @@ import { openPackage, PACKAGES } from './support';
  * reach is listed here literally, so asking users for anything new is always a deliberate change to
  * this file (and to the README's Permissions table).
  */
-const PERMISSIONS = ['storage', 'alarms', 'identity'];
+// scripting: the badges script is injected once a Xero page has loaded (entrypoints/xero-start.ts).
+const PERMISSIONS = ['storage', 'alarms', 'identity', 'scripting'];
 const HOST_PERMISSIONS = [
   'https://identity.xero.com/*',
   'https://login.xero.com/*',
@@ -14,16 +15,19 @@ const HOST_PERMISSIONS = [
   'https://go.xero.com/*',
 ];
 const CONTENT_SCRIPT_MATCHES = [['https://go.xero.com/*']];
+/** Declared: the start script alone, at document_start; it asks for the rest once the page has loaded. */
+const CONTENT_SCRIPTS = [{ js: ['xero-start.js'], run_at: 'document_start' }];
 
 /** What a manifest asks of the user and exposes to the web, whatever key it is written under. */
 function reach(manifest: Record<string, unknown>) {
-  const scripts = (manifest.content_scripts ?? []) as { matches: string[] }[];
+  const scripts = (manifest.content_scripts ?? []) as { matches: string[]; js: string[]; run_at: string }[];
   return {
     permissions: [...((manifest.permissions as string[]) ?? [])].sort(),
     host_permissions: [...((manifest.host_permissions as string[]) ?? [])].sort(),
     optional_permissions: manifest.optional_permissions,
     optional_host_permissions: manifest.optional_host_permissions,
     content_script_matches: scripts.map((script) => script.matches),
+    content_scripts: scripts.map(({ js, run_at }) => ({ js, run_at })),
     // Chrome's use_dynamic_url only changes the address the file is served at.
     web_accessible_resources: (
       manifest.web_accessible_resources as { matches: string[]; resources: string[] }[] | undefined
@@ -41,6 +45,7 @@ const expected = {
   // The firm's Client Hub server, asked for (that one origin) only when someone connects to it.
   optional_host_permissions: ['https://*/*'],
   content_script_matches: CONTENT_SCRIPT_MATCHES,
+  content_scripts: CONTENT_SCRIPTS,
   // None: the content script's CSS is bundled into it, so Xero's pages cannot probe for our files.
   web_accessible_resources: undefined,
   externally_connectable: undefined,

@@ -25,11 +25,22 @@ const SANDBOX_TRACES = [
 
 /** The files a store package holds: the built extension, nothing else. */
 const EXTENSION_FILE =
-  /^(manifest\.json|(background|options|popup|tasks)\.(js|html)|managed-schema\.json|chunks\/[\w-]+\.js|content-scripts\/[\w-]+\.(js|css)|assets\/[\w-]+\.css|icon\/\d+\.png)$/;
+  /^(manifest\.json|(background|options|popup|tasks)\.(js|html)|xero-start\.js|managed-schema\.json|chunks\/[\w-]+\.js|content-scripts\/[\w-]+\.(js|css)|assets\/[\w-]+\.css|icon\/\d+\.png)$/;
 
 async function expectStorePackage(pkg: Package) {
   expect(pkg.files.filter((file) => !EXTENSION_FILE.test(file))).toEqual([]);
-  expect(pkg.files).toEqual(expect.arrayContaining(['manifest.json', 'background.js', 'options.html']));
+  expect(pkg.files).toEqual(
+    expect.arrayContaining([
+      'manifest.json',
+      'background.js',
+      'options.html',
+      // The start script (manifest) and the content script the background injects after load.
+      'xero-start.js',
+      'content-scripts/xero.js',
+    ]),
+  );
+  // Every Xero page evaluates the start script while it loads: it must stay tiny (no polyfill, no schema).
+  expect((await pkg.text('xero-start.js')).length).toBeLessThan(2048);
   for (const file of pkg.files.filter((f) => /\.(js|html|css|json)$/.test(f))) {
     const text = await pkg.text(file);
     // No source maps, inline or linked.
