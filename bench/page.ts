@@ -22,7 +22,7 @@ import { type TraceEvent, traceDuring } from './trace';
  * Content-script time is CPU time on the page's main thread: a Chromium trace gives every main-thread
  * task with its thread time, and V8's sampling profiler (one sample per 0.1 ms) gives our share of each
  * task: samples whose stack holds a frame of ours (the start script, xero-start.js, or the content
- * script it has the background inject after the load event, content-scripts/xero.js), including the DOM calls and
+ * script it has the background inject after the load event, xero-page.js), including the DOM calls and
  * garbage collection our code caused and the await continuations a trace's FunctionCall events miss.
  * The script's evaluation counts whole: compiling it runs before any frame of ours is on the stack, so
  * no sample shows it. Wall time is printed too; on this shared 2-core machine it includes time the
@@ -41,15 +41,14 @@ import { type TraceEvent, traceDuring } from './trace';
 const ROOT = path.resolve(import.meta.dirname, '..');
 const SANDBOX_BUILD = path.join(ROOT, '.output/chrome-mv3-sandbox');
 /** Ours on a Xero page: the start script (manifest) and the content script it has injected after load. */
-const PRODUCTION_SCRIPTS = ['content-scripts/xero.js', 'xero-start.js'].map((file) =>
+const PRODUCTION_SCRIPTS = ['xero-page.js', 'xero-start.js'].map((file) =>
   path.join(ROOT, '.output/chrome-mv3', file),
 );
 /** Interleaved runs per page size (with, without, control); more on a busy machine: BENCH_PAGE_RUNS. */
 const RUNS = Number(process.env.BENCH_PAGE_RUNS ?? 7);
 const SIZES = [100, 1000] as const;
 /** A frame or script event of ours: either file (URLs end with their path in the package). */
-export const isOurScript = (url: string) =>
-  url.endsWith('/content-scripts/xero.js') || url.endsWith('/xero-start.js');
+export const isOurScript = (url: string) => url.endsWith('/xero-page.js') || url.endsWith('/xero-start.js');
 /** Issue #5's goals, and issue #12's: Xero's own load event no later with the extension than without. */
 const GOALS = { msPer1000Rows: 50, longTaskMs: 50, bundleGzipKb: 30, loadRatio: 1.05 } as const;
 const verdict = (ok: boolean) => (ok ? 'PASS' : 'FAIL');

@@ -5,7 +5,7 @@ import { webLocks } from '@/lib/auth/token-manager';
 import { startBackground } from '@/lib/background/main';
 import { sessionSignInStore } from '@/lib/background/session-store';
 import { xeroConfig } from '@/lib/config/current';
-import { contentScriptMatches } from '@/lib/config/manifest';
+import { contentScriptMatches, PAGE_SCRIPT_FILE } from '@/lib/config/manifest';
 import { ClientHubDb } from '@/lib/db/database';
 import { managedStorageReader, webAuthFlowLauncher } from '@/lib/platform/browser-differences';
 
@@ -44,7 +44,7 @@ export default defineBackground(() => {
     injectPageScript: async ({ tabId, frameId }) => {
       await browser.scripting.executeScript({
         target: { tabId, frameIds: [frameId] },
-        files: ['/content-scripts/xero.js'],
+        files: [PAGE_SCRIPT_FILE],
         injectImmediately: true,
       });
     },

@@ -4,7 +4,7 @@ import { START_PAGE_SCRIPT } from '@/lib/messaging/page-start';
 /**
  * The only script of ours a Xero page loads by itself (manifest, document_start, see
  * lib/config/manifest.ts): a few hundred bytes that wait for the page's load event, then ask the
- * background to inject the content script (entrypoints/xero.content.ts) into this frame.
+ * background to inject the content script (entrypoints/xero-page.ts) into this frame.
  * Why: Chromium evaluates a declared content script, and holds the page's load event for one at
  * document_idle, before the page has loaded; compiling and evaluating ours (about 12 ms) made a
  * 100-row list's load event 1.17x later. Injected after the load event, none of it is Xero's.

@@ -73,9 +73,11 @@ interface GeneratedManifest {
 /**
  * The one script a Xero page loads by itself (entrypoints/xero-start.ts, an unlisted script WXT
  * builds to the package's root): it waits for the page's load event, then the background injects
- * the content script (entrypoints/xero.content.ts, registered at runtime, so not listed here).
+ * the content script (entrypoints/xero-page.ts, an unlisted script too, so not listed here).
  */
 export const START_SCRIPT_FILE = 'xero-start.js';
+/** The content script, injected by the background (scripting.executeScript). */
+export const PAGE_SCRIPT_FILE = '/xero-page.js';
 
 /**
  * Declares the start script on the build's Xero pages. Runs on the manifest WXT generated, because

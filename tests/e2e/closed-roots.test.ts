@@ -16,7 +16,7 @@ import { EXTENSION_DIR } from './support/harness';
  */
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const PRODUCTION_SCRIPT = path.join(ROOT, '.output/chrome-mv3/content-scripts/xero.js');
+const PRODUCTION_SCRIPT = path.join(ROOT, '.output/chrome-mv3/xero-page.js');
 
 let c: Connected;
 let dir: string;
@@ -25,7 +25,7 @@ beforeAll(async () => {
   execFileSync('npx', ['wxt', 'build'], { cwd: ROOT, stdio: 'ignore' });
   dir = await mkdtemp(path.join(tmpdir(), 'client-hub-production-script-'));
   await cp(EXTENSION_DIR, dir, { recursive: true });
-  await cp(PRODUCTION_SCRIPT, path.join(dir, 'content-scripts/xero.js'));
+  await cp(PRODUCTION_SCRIPT, path.join(dir, 'xero-page.js'));
   c = await startConnected({ extensionDir: dir });
 }, 180_000);
 afterAll(async () => {

@@ -187,11 +187,16 @@ describe('page scripts cannot drive Client Hub', () => {
 
   test('the page learns nothing of the extension: no id or version in its DOM or window messages', async () => {
     const page = await c.e2e.browser.context.newPage();
-    await page.addInitScript(() => {
+    await page.addInitScript((extensionId) => {
       const seen: string[] = [];
       (globalThis as unknown as { seenMessages: string[] }).seenMessages = seen;
       addEventListener('message', (event) => seen.push(JSON.stringify(event.data) ?? String(event.data)));
-    });
+      // A page that knows our public id could listen for WXT's start event, named after it: a DOM
+      // event dispatched in our world reaches the page's listeners too. Nothing of ours sends one.
+      const started = `${extensionId}:xero:wxt:content-script-started`;
+      for (const target of [document, window])
+        target.addEventListener(started, () => seen.push(`event ${started}`), { capture: true });
+    }, c.e2e.browser.extensionId);
     await page.goto(c.listUrl(50));
     await showRow(page, c.synced.BankTransactionID);
     await expect.poll(() => badgeOf(page, c.synced.BankTransactionID).textContent()).toBe('Task: Open');

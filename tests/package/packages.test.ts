@@ -25,7 +25,7 @@ const SANDBOX_TRACES = [
 
 /** The files a store package holds: the built extension, nothing else. */
 const EXTENSION_FILE =
-  /^(manifest\.json|(background|options|popup|tasks)\.(js|html)|xero-start\.js|managed-schema\.json|chunks\/[\w-]+\.js|content-scripts\/[\w-]+\.(js|css)|assets\/[\w-]+\.css|icon\/\d+\.png)$/;
+  /^(manifest\.json|(background|options|popup|tasks)\.(js|html)|xero-(start|page)\.js|managed-schema\.json|chunks\/[\w-]+\.js|content-scripts\/[\w-]+\.(js|css)|assets\/[\w-]+\.css|icon\/\d+\.png)$/;
 
 async function expectStorePackage(pkg: Package) {
   expect(pkg.files.filter((file) => !EXTENSION_FILE.test(file))).toEqual([]);
@@ -36,7 +36,7 @@ async function expectStorePackage(pkg: Package) {
       'options.html',
       // The start script (manifest) and the content script the background injects after load.
       'xero-start.js',
-      'content-scripts/xero.js',
+      'xero-page.js',
     ]),
   );
   // Every Xero page evaluates the start script while it loads: it must stay tiny (no polyfill, no schema).

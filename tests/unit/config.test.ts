@@ -143,7 +143,7 @@ describe('zod runs without eval in every extension context', () => {
   const root = path.resolve(import.meta.dirname, '..', '..');
   const entrypoints = [
     'entrypoints/background.ts',
-    'entrypoints/xero.content.ts',
+    'entrypoints/xero-page.ts',
     'entrypoints/options/main.tsx',
     'entrypoints/popup/main.tsx',
     'entrypoints/tasks/main.tsx',

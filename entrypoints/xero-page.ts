@@ -6,20 +6,13 @@ import { afterPageLoad } from '@/lib/content/after-load';
 import { createContentLifetime } from '@/lib/content/lifetime';
 import { keepLive } from '@/lib/hub/live-port';
 
-// WXT's content-script context is not used: it stops itself when the page dispatches a DOM event
-// named after the extension's id (a page knows our public id), and re-runs on another such event.
-// Ours (createContentLifetime) listens to the browser's trusted events only and dispatches nothing.
-// WXT still dispatches its start event on `document` before main() runs; its name holds the id,
-// so only a page that already knows the id can hear it, and hearing it switches nothing off.
-// Not in the manifest: the background injects it into a Xero page once the page has loaded, when the
-// page's start script asks (entrypoints/xero-start.ts says why). The start script's matches are set
-// per build in wxt.config.ts (go.xero.com, plus the sandbox's pages in sandbox builds).
-export default defineContentScript({
-  matches: ['https://go.xero.com/*'],
-  registration: 'runtime',
-  // WXT would also post the extension's id to the page's window, for any script there to read.
-  noScriptStartedPostMessage: true,
-  // No CSS is injected into Xero's page: ours is bundled and goes into our shadow roots only.
+// The content script, injected by the background into a Xero page's frame once the page has loaded,
+// when the page's start script asks (entrypoints/xero-start.ts says why). An unlisted script, not a
+// WXT content script: WXT's content-script context (which stops itself on a DOM event named after
+// the extension's id, which a page can send too, and dispatches such an event on start) has no part
+// in it. Its lifetime (createContentLifetime) hears the browser's trusted events only and dispatches
+// nothing.
+export default defineUnlistedScript({
   main() {
     // Once per page: a second injection into this frame (a start script asked twice) adds nothing.
     const started = globalThis as { clientHubStarted?: boolean };
