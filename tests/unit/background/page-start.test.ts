@@ -1,9 +1,9 @@
 import { expect, test } from 'vitest';
 import { createStartPageHandler, type PageScriptTarget } from '@/lib/background/page-start';
 import { limitPerTab, TAB_LIMITS } from '@/lib/background/rate-limit';
-import { requestSchemas } from '@/lib/messaging/contract';
 import { START_PAGE_SCRIPT } from '@/lib/messaging/page-start';
 import { createMessageRouter, type Handlers } from '@/lib/messaging/router';
+import { handlersThatMustNotRun } from './handlers';
 
 const origins = {
   extensionOrigin: 'chrome-extension://own-id/',
@@ -12,14 +12,7 @@ const origins = {
 
 function routerInjecting(injected: PageScriptTarget[], now = () => 0) {
   const handlers = {
-    ...(Object.fromEntries(
-      Object.keys(requestSchemas).map((type) => [
-        type,
-        async () => {
-          throw new Error(`${type} should not run`);
-        },
-      ]),
-    ) as unknown as Handlers),
+    ...handlersThatMustNotRun(),
     'xero.startPage': createStartPageHandler({
       inject: async (target) => {
         injected.push(target);
