@@ -41,9 +41,10 @@ export default defineBackground(() => {
     onMessage: browser.runtime.onMessage,
     hasOriginPermission: (origin) => browser.permissions.contains({ origins: [`${origin}/*`] }),
     onConnect: (listener) => browser.runtime.onConnect.addListener(listener),
-    injectPageScript: async ({ tabId, frameId }) => {
+    injectPageScript: async ({ tabId, frameId, documentId }) => {
       await browser.scripting.executeScript({
-        target: { tabId, frameIds: [frameId] },
+        // The document that asked where the browser names it (Chrome), else its frame (Firefox).
+        target: documentId ? { tabId, documentIds: [documentId] } : { tabId, frameIds: [frameId] },
         files: [PAGE_SCRIPT_FILE],
         injectImmediately: true,
       });

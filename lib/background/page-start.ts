@@ -2,10 +2,12 @@ import type { PageResponseOf } from '../messaging/page-contract';
 import { type Sender, type SenderOrigins, senderKind } from '../messaging/router';
 import { tabIdOf } from './rate-limit';
 
-/** Where to inject the content script: the frame that asked, in its tab. */
+/** Where to inject the content script: the document that asked (where the browser names it), else its frame. */
 export interface PageScriptTarget {
   tabId: number;
   frameId: number;
+  /** Chrome's id of the sending document: injection then fails rather than reach a later one. */
+  documentId?: string;
 }
 
 /**
@@ -24,7 +26,9 @@ export function createStartPageHandler(deps: {
     const tabId = tabIdOf(sender);
     if (!deps.inject || tabId === undefined || senderKind(sender, deps.origins) !== 'content-script')
       return { started: false };
-    await deps.inject({ tabId, frameId: typeof sender.frameId === 'number' ? sender.frameId : 0 });
+    const frameId = typeof sender.frameId === 'number' ? sender.frameId : 0;
+    const documentId = typeof sender.documentId === 'string' ? sender.documentId : undefined;
+    await deps.inject(documentId ? { tabId, frameId, documentId } : { tabId, frameId });
     return { started: true };
   };
 }

@@ -23,6 +23,8 @@ export interface Sender {
   tab?: unknown;
   /** The sending frame in its tab (0: the top frame). */
   frameId?: number | undefined;
+  /** The sending document (Chrome): a prerendered page's frame id is not its tab's top frame. */
+  documentId?: string | undefined;
 }
 
 export interface SenderOrigins {

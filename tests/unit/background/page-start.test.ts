@@ -39,9 +39,13 @@ test('a loaded Xero page gets the content script injected into the frame that as
   expect(await route(START_PAGE_SCRIPT, { ...fromXero, tab: { id: 9 }, frameId: 3 })).toMatchObject({
     ok: true,
   });
+  // Where the browser names the document (Chrome), that document: a page prerendered in the tab is
+  // not its top frame yet, and a page that has gone is not injected into in its place.
+  expect(await route(START_PAGE_SCRIPT, { ...fromXero, documentId: 'DOC-1' })).toMatchObject({ ok: true });
   expect(injected).toEqual([
     { tabId: 7, frameId: 0 },
     { tabId: 9, frameId: 3 },
+    { tabId: 7, frameId: 0, documentId: 'DOC-1' },
   ]);
 });
 
