@@ -19,8 +19,11 @@ export default defineUnlistedScript(() => {
   if (!runtime?.id) return;
   const never = new AbortController().signal;
   afterPageLoad(() => {
-    // The extension may be reloading (this copy is orphaned): the next page load asks again.
-    runtime.sendMessage(START_PAGE_SCRIPT)?.catch?.(() => undefined);
+    // The extension may have been reloaded meanwhile (this copy is orphaned: sending throws or
+    // rejects); the next page load asks again.
+    try {
+      runtime.sendMessage(START_PAGE_SCRIPT)?.catch?.(() => undefined);
+    } catch {}
   }, never);
 });
 
