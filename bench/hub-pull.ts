@@ -30,7 +30,7 @@ import {
   startHubProcess,
 } from '../tests/support/hub-process';
 import { absoluteVerdict, Latencies, OtherWork, table } from './stats';
-import { type CpuProfile, printTaskBreakdown } from './task-breakdown';
+import { type CpuProfile, mainThreadEvents, printTaskBreakdown } from './task-breakdown';
 import { rendererMainThreads, type TraceEvent, traceDuring } from './trace';
 
 /**
@@ -366,13 +366,7 @@ function nearMisses(events: TraceEvent[]): string {
  * what ran inside (own time by event, scripts by function), so each can be attributed.
  */
 function printTracedLongTasks(events: TraceEvent[]) {
-  const main = rendererMainThreads(events);
-  const byThread = new Map<string, TraceEvent[]>();
-  for (const e of events) {
-    const key = `${e.pid}:${e.tid}`;
-    if (e.ph !== 'X' || e.dur === undefined || !main.has(key)) continue;
-    byThread.set(key, [...(byThread.get(key) ?? []), e]);
-  }
+  const byThread = mainThreadEvents(events);
   const rows: string[][] = [];
   for (const list of byThread.values()) {
     list.sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));

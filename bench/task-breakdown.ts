@@ -85,6 +85,20 @@ const top = (m: Map<string, number>, n: number) =>
     .map(([k, us]) => `${k} ${(us / 1000).toFixed(1)}`)
     .join('; ');
 
+/** The complete events of each renderer main thread (pid:tid) in a trace. */
+export function mainThreadEvents(events: readonly TraceEvent[]): Map<string, TraceEvent[]> {
+  const main = rendererMainThreads(events);
+  const byThread = new Map<string, TraceEvent[]>();
+  for (const e of events) {
+    const key = `${e.pid}:${e.tid}`;
+    if (e.ph !== 'X' || e.dur === undefined || !main.has(key)) continue;
+    const list = byThread.get(key);
+    if (list) list.push(e);
+    else byThread.set(key, [e]);
+  }
+  return byThread;
+}
+
 /**
  * Every task of the page's main thread longer than `minMs` (outermost only), split into the kinds of
  * work it did (script, style, layout, paint, gc, other: own time in ms) and, from a CPU profile taken
@@ -97,13 +111,7 @@ export function printTaskBreakdown(
   minMs: number,
   from: number,
 ) {
-  const main = rendererMainThreads(events);
-  const byThread = new Map<string, TraceEvent[]>();
-  for (const e of events) {
-    const key = `${e.pid}:${e.tid}`;
-    if (e.ph !== 'X' || e.dur === undefined || !main.has(key)) continue;
-    byThread.set(key, [...(byThread.get(key) ?? []), e]);
-  }
+  const byThread = mainThreadEvents(events);
   const samples = profile ? samplesOf(profile) : [];
   const lines: string[] = [];
   for (const list of byThread.values()) {

@@ -14,10 +14,12 @@ keepLive((info) => browser.runtime.connect(info));
 
 // Opening the page is a run of short tasks, not one long one (while a pull shares the machine, a
 // task takes about twice its own CPU time). Each import evaluates only the modules the ones before it
-// did not, in a task of its own once its file is read: Dexie; zod and the problems' schemas; the
-// stored records' schemas; the database; the tasks' and then every message's schemas (zod builds
-// each schema as its module runs: together they were 40–70 ms of this thread); the page.
+// did not, in a task of its own once its file is read: Dexie; zod and the failures' schemas; the
+// problems'; the stored records'; the database; the tasks', the clients', the settings' and then every
+// message's schemas (zod builds each schema as its module runs: together they were 40–70 ms of this
+// thread); the page.
 await import('dexie');
+await import('@/lib/errors/failure');
 await import('@/lib/errors');
 await import('@/lib/sync/records');
 const [{ ClientHubDb }, { requestPersistentStorage }] = await Promise.all([
@@ -37,6 +39,7 @@ const opened = db.open().then(
 void requestPersistentStorage(db, navigator.storage, Date.now());
 await import('@/lib/tasks/messages');
 await import('@/lib/hub/clients-messages');
+await import('@/lib/db/records');
 await import('@/lib/messaging/contract');
 const [{ render }, { TasksApp }] = await Promise.all([import('preact'), import('@/components/TasksApp')]);
 // The page never waits long for the database: a blocked open (another tab upgrading it) draws the page anyway.
