@@ -630,6 +630,10 @@ export async function runHubPullBench(): Promise<void> {
                 ? '- (Chromium gave no session)'
                 : `${mb(peakWorkerHeap)}, ${mb(workerEnd)}`,
             ],
+            [
+              'other processes’ CPU meanwhile, cores (a verdict needs at most 0.3)',
+              othersInPull?.cores()?.toFixed(2) ?? '- (no /proc)',
+            ],
             ['long tasks on the page (> 50 ms, PerformanceObserver, wall time)', String(longTasks.length)],
             ['longest', `${Math.round(longest)} ms`],
             ['of them while opening the page / during the pull / after it', phases.join(', ')],
@@ -701,6 +705,7 @@ export async function runHubPullBench(): Promise<void> {
             ['max', max.toFixed(0)],
             ['poll interval while a page is open', String(LIVE_POLL_MS)],
             ['p95 / poll interval', (latency.percentile(95) / LIVE_POLL_MS).toFixed(2)],
+            ['other processes’ CPU meanwhile, cores', othersInSamples?.cores()?.toFixed(2) ?? '-'],
           ],
         ),
       );
