@@ -496,7 +496,11 @@ export async function runHubPullBench(): Promise<void> {
       };
       // BENCH_HUB_PULL_PROFILE=opening: the page's opening (to 3 s after its first rows) traced in
       // detail with a fine CPU profile, and each of its tasks over 16 ms taken apart.
+      // Appended in a loop: a full trace (BENCH_HUB_PULL_PROFILE=trace) is too long to spread into push.
       const traced: TraceEvent[] = [];
+      const keep = (events: TraceEvent[]) => {
+        for (const e of events) traced.push(e);
+      };
       if (openingTrace) {
         const sampler = await browser.context.newCDPSession(page);
         await sampler.send('Profiler.enable');
@@ -532,7 +536,7 @@ export async function runHubPullBench(): Promise<void> {
             .map((e) => e.ts),
         );
         if (!Number.isFinite(openedTs))
-          openedTs = Math.min(...opening.filter((e) => e.ts > 0).map((e) => e.ts));
+          openedTs = opening.reduce((least, e) => (e.ts > 0 && e.ts < least ? e.ts : least), Infinity);
         printTaskBreakdown(
           `the page's opening, from its navigation (first rows at ${Math.round(firstRowsAt)} ms on its clock)`,
           opening,
@@ -540,12 +544,12 @@ export async function runHubPullBench(): Promise<void> {
           16,
           openedTs,
         );
-        traced.push(...opening.filter(keptInTrace));
+        keep(opening.filter(keptInTrace));
       }
       // Always traced (tasks only, cheap): a long task's thread time is the page's own work, its wall
       // time also waits for a core, which on a loaded machine is most of it.
-      traced.push(
-        ...(await traceDuring(
+      keep(
+        await traceDuring(
           cdp,
           tracing
             ? [
@@ -564,7 +568,7 @@ export async function runHubPullBench(): Promise<void> {
             await waitForPull();
           },
           tracing ? undefined : keptInTrace,
-        )),
+        ),
       );
       if (tracing) printTracedLongTasks(traced);
       const tracedLong = mainThreadLongTasks(traced);

@@ -18,6 +18,11 @@ keepLive((info) => browser.runtime.connect(info));
 // problems'; the stored records'; the database; the tasks', the clients', the settings' and then every
 // message's schemas (zod builds each schema as its module runs: together they were 40–70 ms of this
 // thread); the page.
+// The tabs' remembered counts come from localStorage with the first screen, and a page's first use
+// of localStorage waits on the browser (a synchronous request, slow while a pull keeps the browser
+// busy storing tasks): made here, in a task of its own, not in the first screen's.
+await yieldToPage();
+void localStorage.length;
 await import('dexie');
 await import('@/lib/errors/failure');
 await import('@/lib/errors');
