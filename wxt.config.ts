@@ -22,7 +22,16 @@ export default defineConfig({
     manifestFor({ browser, xero: xeroFor(mode), dev: command === 'serve' }),
   vite: () => ({
     plugins: [preact(), polyfillAsEsModule()],
-    ...(profileBuild ? { build: { minify: false } } : {}),
+    build: {
+      // The extension's pages load their chunks from the extension itself: preloading a dynamic
+      // import's chunks only adds <link> elements, each a synchronous resource request, inside the
+      // task that opens the page (the Client Tasks page's first long task while a pull ran). A page's
+      // static imports keep their preload links in its HTML.
+      modulePreload: {
+        resolveDependencies: (_file, deps, { hostType }) => (hostType === 'html' ? deps : []),
+      },
+      ...(profileBuild ? { minify: false } : {}),
+    },
   }),
   zip: {
     // AMO reviewers rebuild the add-on from the sources zip: the extension's code, lockfile and build

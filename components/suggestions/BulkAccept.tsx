@@ -1,4 +1,4 @@
-import './suggestions.css';
+// Styled by suggestions.css, which the Client Tasks page loads with its HTML (entrypoints/tasks/main.tsx).
 import { useState } from 'preact/hooks';
 import { BackgroundError } from '@/lib/messaging/client';
 import type { MessageError } from '@/lib/messaging/contract';

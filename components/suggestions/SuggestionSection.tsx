@@ -1,4 +1,4 @@
-import './suggestions.css';
+// Styled by suggestions.css, which the Client Tasks page loads with its HTML (entrypoints/tasks/main.tsx).
 import { useEffect, useState } from 'preact/hooks';
 import type { ClientHubDb } from '@/lib/db/database';
 import { BackgroundError } from '@/lib/messaging/client';

@@ -1,5 +1,5 @@
 // biome-ignore-all lint/a11y/noRedundantRoles: the table, its row groups, rows and cells are laid out as grid boxes (tasks.css), and a browser may drop the table semantics of elements whose display changes; the roles keep them.
-import { memo } from 'preact/compat';
+import { Component } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { ClientTask } from '@/lib/sync/records';
 import { isolated } from '@/lib/text/hostile';
@@ -40,8 +40,15 @@ export function TaskTable(props: Props) {
   const viewport = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
   const [height, setHeight] = useState(560);
-  const first = Math.max(0, Math.min(rowCount, Math.floor(scrollTop / ROW_HEIGHT) - OVERSCAN));
-  const last = Math.min(rowCount, Math.ceil((scrollTop + height) / ROW_HEIGHT) + OVERSCAN);
+  // The first rows are drawn without the ones beyond the view, which follow once they are painted:
+  // the first screen's style and layout is the longest task of the page's opening.
+  const [overscan, setOverscan] = useState(0);
+  const first = Math.max(0, Math.min(rowCount, Math.floor(scrollTop / ROW_HEIGHT) - overscan));
+  const last = Math.min(rowCount, Math.ceil((scrollTop + height) / ROW_HEIGHT) + overscan);
+  const drawn = last > first && props.rowAt(first) !== undefined;
+  useEffect(() => {
+    if (drawn) setOverscan(OVERSCAN);
+  }, [drawn]);
   // Rows are keyed by a ring of slots (more slots than rows in the window), not by task: as the
   // window slides, the rows leaving one end are reused at the other with new contents, so a fling
   // creates and collects no elements. A row keeps its element for as long as it stays in view.
@@ -163,16 +170,31 @@ export function TaskTable(props: Props) {
   );
 }
 
+/**
+ * A component drawn again only when one of its props changes. (preact/compat's `memo` does the same,
+ * but importing compat adds its hooks to every element the page creates.)
+ */
+abstract class Pure<P extends object> extends Component<P> {
+  override shouldComponentUpdate(next: P): boolean {
+    const props = this.props as P;
+    for (const key in next) if (next[key] !== props[key]) return true;
+    for (const key in props) if (!(key in next)) return true;
+    return false;
+  }
+}
+
 /** A row not read yet (the full list is still loading). */
-const PendingRow = memo(function PendingRow({ index }: { index: number }) {
-  return (
-    <tr role="row" class="pending" aria-rowindex={index + 2}>
-      <td role="cell" colSpan={7} class="muted">
-        …
-      </td>
-    </tr>
-  );
-});
+class PendingRow extends Pure<{ index: number }> {
+  override render({ index }: { index: number }) {
+    return (
+      <tr role="row" class="pending" aria-rowindex={index + 2}>
+        <td role="cell" colSpan={7} class="muted">
+          …
+        </td>
+      </tr>
+    );
+  }
+}
 
 interface RowActions {
   open: (taskId: string) => void;
@@ -191,7 +213,14 @@ interface RowProps {
 }
 
 /** One task's row: re-rendered only when what it shows changes, not on every scroll. */
-const Row = memo(function Row({ index, task, selected, open, companyName, now, actions }: RowProps) {
+class Row extends Pure<RowProps> {
+  override render(props: RowProps) {
+    return drawRow(props);
+  }
+}
+
+/** A row's elements (a plain function, not a component of its own: one component per row is enough). */
+function drawRow({ index, task, selected, open, companyName, now, actions }: RowProps) {
   const s = task.snapshot;
   const transactionAge = transactionAgeInDays(task, now);
   return (
@@ -255,4 +284,4 @@ const Row = memo(function Row({ index, task, selected, open, companyName, now, a
       </td>
     </tr>
   );
-});
+}

@@ -1,3 +1,5 @@
+import { yieldToPage } from '../platform/yield';
+
 /**
  * Work on Xero's main thread in short slices: items queue up, and each slice handles as many as fit
  * in `budgetMs`, then gives the page back its thread (input, rendering) before the next slice. Work
@@ -27,16 +29,8 @@ export interface SlicedQueue<T> {
   readonly size: number;
 }
 
-interface Scheduler {
-  yield?: () => Promise<void>;
-}
-
-/** `scheduler.yield()` where the browser has it (the continuation keeps its place), else a timer. */
-export function yieldToPage(): Promise<void> {
-  const scheduler = (globalThis as { scheduler?: Scheduler }).scheduler;
-  if (typeof scheduler?.yield === 'function') return scheduler.yield();
-  return new Promise((resolve) => setTimeout(resolve, 0));
-}
+// Moved to lib/platform (the Client Tasks page uses it too); kept here for the content script's imports.
+export { yieldToPage };
 
 /**
  * Resolves when the page is idle (at most `timeoutMs` later), for work that may wait behind Xero's
