@@ -2,7 +2,6 @@
 import '@/lib/config/zod-jitless';
 import { browser } from 'wxt/browser';
 import { startClientHubInXero } from '@/lib/content';
-import { afterPageLoad } from '@/lib/content/after-load';
 import { createContentLifetime } from '@/lib/content/lifetime';
 import { keepLive } from '@/lib/hub/live-port';
 
@@ -24,12 +23,9 @@ export default defineUnlistedScript({
       navigation: typeof navigation?.addEventListener === 'function' ? navigation : undefined,
     });
     // Badges show the firm's status within seconds of a colleague's change (the hub, when there is
-    // one). Connected after the page's load, so the background does not wake while Xero is loading.
-    afterPageLoad(
-      () =>
-        keepLive((info) => browser.runtime.connect(info), { alive: () => browser.runtime?.id !== undefined }),
-      lifetime.signal,
-    );
+    // one). This script runs once the page has loaded (the start script waited), so connecting now
+    // never wakes the background while Xero is loading.
+    keepLive((info) => browser.runtime.connect(info), { alive: () => browser.runtime?.id !== undefined });
     startClientHubInXero(lifetime);
   },
 });

@@ -1,6 +1,5 @@
 import type { PageResponseOf } from '../messaging/page-contract';
-import { type Sender, type SenderOrigins, senderKind } from '../messaging/router';
-import { tabIdOf } from './rate-limit';
+import { type Sender, type SenderOrigins, senderKind, tabIdOf } from '../messaging/router';
 
 /** Where to inject the content script: the document that asked (where the browser names it), else its frame. */
 export interface PageScriptTarget {

@@ -1,5 +1,5 @@
 import type { MessageError } from '../messaging/contract';
-import type { Sender } from '../messaging/router';
+import { type Sender, tabIdOf } from '../messaging/router';
 
 /** A burst of `burst` actions, then one more every `everyMs`. */
 export interface RateLimit {
@@ -50,11 +50,6 @@ const RATE_LIMITED: MessageError = {
   code: 'rate-limited',
   message: 'Too many Client Hub actions from this tab in a short time. Wait a few seconds and try again.',
 };
-
-export function tabIdOf(sender: Sender): number | undefined {
-  const tab = sender.tab as { id?: unknown } | undefined;
-  return typeof tab?.id === 'number' ? tab.id : undefined;
-}
 
 /** The router's admission check: per-tab limits on the requests in TAB_LIMITS, for senders in a tab. */
 export function limitPerTab(now: () => number) {

@@ -1,4 +1,3 @@
-import { afterPageLoad } from './after-load';
 import type { ContentLifetime } from './lifetime';
 import { createPageView, type PageView } from './page';
 
@@ -34,5 +33,6 @@ export function startFeatures(lifetime: ContentLifetime, features: readonly Page
   };
   lifetime.onAddressChange(run);
   lifetime.signal.addEventListener('abort', () => current?.abort(), { once: true });
-  afterPageLoad(run, lifetime.signal);
+  // The page has loaded already: the start script waited for it (entrypoints/xero-start.ts).
+  run();
 }

@@ -29,9 +29,6 @@ export interface SlicedQueue<T> {
   readonly size: number;
 }
 
-// Moved to lib/platform (the Client Tasks page uses it too); kept here for the content script's imports.
-export { yieldToPage };
-
 /**
  * Resolves when the page is idle (at most `timeoutMs` later), for work that may wait behind Xero's
  * own work and the reader's scrolling; a timer where the browser has no idle callbacks.

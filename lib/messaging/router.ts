@@ -27,6 +27,12 @@ export interface Sender {
   documentId?: string | undefined;
 }
 
+/** The sender's tab, when it lives in one. */
+export function tabIdOf(sender: Sender): number | undefined {
+  const tab = sender.tab as { id?: unknown } | undefined;
+  return typeof tab?.id === 'number' ? tab.id : undefined;
+}
+
 export interface SenderOrigins {
   /** The extension's own origin (runtime.getURL('')): its pages may send everything in the contract. */
   extensionOrigin: string;
