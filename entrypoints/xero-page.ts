@@ -1,8 +1,8 @@
 // First: no schema may be built before zod is told not to compile with eval.
 import '@/lib/config/zod-jitless';
-import { browser } from 'wxt/browser';
 import { startClientHubInXero } from '@/lib/content';
 import { createContentLifetime } from '@/lib/content/lifetime';
+import { contentRuntime, extensionAlive } from '@/lib/content/runtime';
 import { keepLive } from '@/lib/hub/live-port';
 
 // The content script, injected by the background into a Xero page's frame once the page has loaded,
@@ -19,13 +19,14 @@ export default defineUnlistedScript({
     started.clientHubStarted = true;
     const navigation = (globalThis as { navigation?: EventTarget }).navigation;
     const lifetime = createContentLifetime({
-      extensionAlive: () => browser.runtime?.id !== undefined,
+      extensionAlive,
       navigation: typeof navigation?.addEventListener === 'function' ? navigation : undefined,
     });
     // Badges show the firm's status within seconds of a colleague's change (the hub, when there is
     // one). This script runs once the page has loaded (the start script waited), so connecting now
     // never wakes the background while Xero is loading.
-    keepLive((info) => browser.runtime.connect(info), { alive: () => browser.runtime?.id !== undefined });
+    const runtime = contentRuntime();
+    if (runtime) keepLive((info) => runtime.connect(info), { alive: extensionAlive });
     startClientHubInXero(lifetime);
   },
 });

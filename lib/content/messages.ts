@@ -1,4 +1,3 @@
-import { browser } from 'wxt/browser';
 import {
   type PageRequestOf,
   type PageRequestType,
@@ -9,6 +8,7 @@ import {
   tasksChangedSchema,
 } from '../messaging/page-contract';
 import { check } from '../messaging/standard-schema';
+import { contentRuntime } from './runtime';
 
 /** A failure the background explained: its plain-language message is what the badge shows. */
 export class PageMessageError extends Error {
@@ -26,9 +26,11 @@ const UNREADABLE = 'Client Hub could not reach its background. Reload this page 
 export async function askBackground<T extends PageRequestType>(
   request: PageRequestOf<T> & { type: T },
 ): Promise<PageResponseOf<T>> {
+  const runtime = contentRuntime();
   let raw: unknown;
   try {
-    raw = await browser.runtime.sendMessage(request);
+    if (!runtime) throw new Error('no extension runtime');
+    raw = await runtime.sendMessage(request);
   } catch {
     // The extension was updated or reloaded: this page's content script is orphaned.
     throw new PageMessageError('background-unreachable', UNREADABLE);
@@ -41,11 +43,13 @@ export async function askBackground<T extends PageRequestType>(
 
 /** Task changes announced by the background; anything else arriving here is ignored. */
 export function onTasksChanged(listener: (message: TasksChanged) => void, signal: AbortSignal): void {
+  const runtime = contentRuntime();
+  if (!runtime) return;
   const onMessage = (message: unknown, sender: { id?: string | undefined }) => {
-    if (sender.id !== browser.runtime.id) return;
+    if (sender.id !== runtime.id) return;
     const parsed = check(tasksChangedSchema, message);
     if (parsed.success) listener(parsed.data);
   };
-  browser.runtime.onMessage.addListener(onMessage);
-  signal.addEventListener('abort', () => browser.runtime.onMessage.removeListener(onMessage), { once: true });
+  runtime.onMessage.addListener(onMessage);
+  signal.addEventListener('abort', () => runtime.onMessage.removeListener(onMessage), { once: true });
 }

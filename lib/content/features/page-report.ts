@@ -1,7 +1,7 @@
-import { browser } from 'wxt/browser';
 import { type PageReportReply, pageReportRequestSchema } from '../../messaging/page-report';
 import { check } from '../../messaging/standard-schema';
 import type { PageFeature } from '../features';
+import { contentRuntime } from '../runtime';
 import type { PageConclusions } from '../snapshot';
 import { pageReport } from '../snapshot';
 import { organisationNameIn, pageKindOf, shortCodeOf, TRANSACTION_LINK_SELECTOR } from '../xero-pages';
@@ -39,17 +39,22 @@ export const pageReportFeature: PageFeature = {
         badges: document.getElementsByTagName('client-hub-badge').length,
       };
     };
-    const onMessage = (message: unknown, sender: { id?: string | undefined; tab?: unknown }) => {
+    const runtime = contentRuntime();
+    if (!runtime) return;
+    // Answered through sendResponse (and `true`: the answer comes later), which both browsers' own
+    // runtimes support; a returned promise is not in every Chromium this runs on.
+    const onMessage = (
+      message: unknown,
+      sender: { id?: string | undefined; tab?: unknown },
+      sendResponse: (reply: PageReportReply) => void,
+    ) => {
       // From our own extension's pages only (the popup has no tab); another tab's script cannot ask.
-      if (sender.id !== browser.runtime.id || sender.tab !== undefined) return undefined;
+      if (sender.id !== runtime.id || sender.tab !== undefined) return undefined;
       if (!check(pageReportRequestSchema, message).success) return undefined;
-      return conclusions().then(
-        (found): PageReportReply => ({ report: pageReport(document, location.href, found) }),
-      );
+      void conclusions().then((found) => sendResponse({ report: pageReport(document, location.href, found) }));
+      return true;
     };
-    browser.runtime.onMessage.addListener(onMessage);
-    signal.addEventListener('abort', () => browser.runtime.onMessage.removeListener(onMessage), {
-      once: true,
-    });
+    runtime.onMessage.addListener(onMessage);
+    signal.addEventListener('abort', () => runtime.onMessage.removeListener(onMessage), { once: true });
   },
 };

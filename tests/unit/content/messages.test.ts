@@ -1,10 +1,15 @@
-import { afterEach, expect, test, vi } from 'vitest';
+import { afterEach, beforeEach, expect, test, vi } from 'vitest';
 import { fakeBrowser } from 'wxt/testing/fake-browser';
 import { askBackground, onTasksChanged, PageMessageError } from '@/lib/content/messages';
 
+// The content script uses the browser's own runtime (no polyfill): here, WXT's fake one.
+beforeEach(() => {
+  vi.stubGlobal('browser', fakeBrowser);
+});
 afterEach(() => {
   fakeBrowser.reset();
   vi.restoreAllMocks();
+  vi.unstubAllGlobals();
 });
 
 const lookup = { type: 'tasks.lookup' as const, tenantId: 't', bankTransactionIds: ['x'] };
@@ -41,6 +46,13 @@ test('a failure the background explained keeps its plain-language message', asyn
 test('an orphaned content script (extension reloaded) says what to do', async () => {
   vi.spyOn(fakeBrowser.runtime, 'sendMessage').mockRejectedValue(new Error('Extension context invalidated.'));
   await expect(askBackground(lookup)).rejects.toMatchObject({ code: 'background-unreachable' });
+});
+
+test('a script whose extension is gone (no runtime at all) says what to do, and hears nothing', async () => {
+  vi.stubGlobal('browser', undefined);
+  vi.stubGlobal('chrome', undefined);
+  await expect(askBackground(lookup)).rejects.toMatchObject({ code: 'background-unreachable' });
+  expect(() => onTasksChanged(() => undefined, new AbortController().signal)).not.toThrow();
 });
 
 test('only well-formed announcements from its own extension reach the listener', async () => {
