@@ -51,7 +51,9 @@ export const pageReportFeature: PageFeature = {
       // From our own extension's pages only (the popup has no tab); another tab's script cannot ask.
       if (sender.id !== runtime.id || sender.tab !== undefined) return undefined;
       if (!check(pageReportRequestSchema, message).success) return undefined;
-      void conclusions().then((found) => sendResponse({ report: pageReport(document, location.href, found) }));
+      void conclusions().then((found) =>
+        sendResponse({ report: pageReport(document, location.href, found) }),
+      );
       return true;
     };
     runtime.onMessage.addListener(onMessage);
