@@ -424,6 +424,71 @@ async function measureOnce(
   };
 }
 
+/**
+ * What the DOM calls alone cost for every row of a page, in any design where each row's badge has
+ * its own closed shadow root (issue #12: Xero's scripts must not reach into it) with the shared sheet
+ * and a button: the host, its root, the button, the sheet and the insertion; reading the row's link;
+ * drawing the button's words. Run in an isolated world (as a content script's) on the same page in
+ * the browser without the extension, timed with the page's clock (no profiler), so our figure can be
+ * read against what no code of ours could go below on this machine.
+ */
+const DOM_FLOOR = (css: string) => `(() => {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(${JSON.stringify(css)});
+  const sheets = [sheet];
+  const host = document.createElement('client-hub-badge');
+  const button = document.createElement('button');
+  button.setAttribute('type', 'button');
+  const started = performance.now();
+  const links = document.querySelectorAll('a[href*="banktransactionid=" i]');
+  const rows = [];
+  for (const link of links) {
+    const h = host.cloneNode(false);
+    const root = h.attachShadow({ mode: 'closed' });
+    const b = button.cloneNode(false);
+    root.appendChild(b);
+    link.parentNode.insertBefore(h, link);
+    root.adoptedStyleSheets = sheets;
+    rows.push([link.getAttribute('href'), b]);
+  }
+  for (const [, b] of rows) {
+    b.setAttribute('data-state', 'none');
+    b.className = 'badge push';
+    b.textContent = 'Push to Client Hub';
+  }
+  return { ms: performance.now() - started, rows: links.length };
+})()`;
+
+/** DOM_FLOOR's median over `runs` fresh loads of `url`, in ms per 1,000 rows. */
+async function domFloor(context: BrowserContext, url: string, runs: number): Promise<number> {
+  const css = readFileSync(path.join(ROOT, 'components/badge/badge.css'), 'utf8');
+  const found: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const page = await context.newPage();
+    try {
+      await page.goto(url, { waitUntil: 'load' });
+      await page.waitForTimeout(500);
+      const cdp = await context.newCDPSession(page);
+      const { frameTree } = (await cdp.send('Page.getFrameTree')) as { frameTree: { frame: { id: string } } };
+      const { executionContextId } = await cdp.send('Page.createIsolatedWorld', {
+        frameId: frameTree.frame.id,
+        worldName: 'dom-floor',
+      });
+      const { result } = await cdp.send('Runtime.evaluate', {
+        expression: DOM_FLOOR(css),
+        contextId: executionContextId,
+        returnByValue: true,
+      });
+      const value = result.value as { ms: number; rows: number };
+      if (!value?.rows) throw new Error('the DOM floor found no transaction links');
+      found.push((value.ms * 1000) / value.rows);
+    } finally {
+      await page.close();
+    }
+  }
+  return median(found);
+}
+
 async function launchPlain(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'client-hub-plain-'));
   const context = await chromium.launchPersistentContext(dir, {
@@ -547,6 +612,7 @@ export async function runPageBench(): Promise<Record<string, unknown>> {
         }
         control.push(await measure(withExtension.context, unmatched, null));
       }
+      const floorPer1000 = rows >= 1000 ? await domFloor(plain.context, url, 5) : null;
       // Each run with the extension against the run without it next to it: the ratios' median and spread.
       const pairRatios = (pick: (r: Run) => number) => ext.map((r, i) => pick(r) / pick(base[i] as Run));
       const loadPairs = pairRatios((r) => r.loadMs);
@@ -637,6 +703,7 @@ export async function runPageBench(): Promise<Record<string, unknown>> {
         loadAverageAfter: loadAverage(),
         loadEventExtensionInstalledNotRunningMs: Math.round(loadControl),
         firstScreenOfBadgesRatio: Number((settledWith / loadWithout).toFixed(3)),
+        ...(floorPer1000 === null ? {} : { domFloorMsPer1000Rows: Number(floorPer1000.toFixed(1)) }),
       };
       results[`rows${rows}`] = figures;
       console.log(JSON.stringify(figures));
@@ -651,6 +718,11 @@ export async function runPageBench(): Promise<Record<string, unknown>> {
       const goals = [
         `goal: < ${GOALS.msPer1000Rows} ms of main-thread work per 1,000 rows, page load: ${perRows(per1000)} (CPU time; wall time ${(judged ? (wallMs * 1000) / rows : wallMs).toFixed(1)} ms, of which compiling ${compileMs.toFixed(1)} ms; trace FunctionCalls alone: ${(judged ? (tracedMs * 1000) / rows : tracedMs).toFixed(1)} ms)`,
         `  same, with every badge drawn (load, then scrolling to the end): ${perRows(everyBadgePer1000)}`,
+        ...(floorPer1000 === null
+          ? []
+          : [
+              `  against the DOM calls alone that a closed-root badge in every row costs, drawn (DOM_FLOOR: no code of ours, same page, isolated world): ${floorPer1000.toFixed(1)} ms per 1,000 rows; every badge drawn is ${(everyBadgePer1000 / floorPer1000).toFixed(2)}× that, at load ${(per1000 / floorPer1000).toFixed(2)}× (informational)`,
+            ]),
         `  spread over the ${RUNS} runs: load ${spread(ext.map((r) => r.scriptMs))} ms, every badge drawn ${spread(ext.map((r) => r.scriptMs + (r.scroll?.scriptMs ?? Number.NaN)))} ms (CPU time, ${rows} rows)`,
         `goal: no long task over ${GOALS.longTaskMs} ms of our work: most in one task ${mostOursInOneTask.toFixed(1)} ms (median run; worst run ${mostOursWorstRun.toFixed(1)} ms) ${absoluteVerdict(mostOursInOneTask <= GOALS.longTaskMs, loads, others)}`,
         `  strict reading, whole tasks containing our code: longest ${longestWithOurs.toFixed(1)} ms, ${tasksOver50} over ${GOALS.longTaskMs} ms ${verdict(longestWithOurs <= GOALS.longTaskMs)}`,
