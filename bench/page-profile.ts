@@ -2,7 +2,15 @@ import { loadavg } from 'node:os';
 import path from 'node:path';
 import { type Sandbox, startSandbox } from '../sandbox/server';
 import { launchWithExtension } from '../scripts/chromium';
-import { type CpuProfile, connect, FIRST_SCREEN_DRAWN, isOurScript, profiled, SCROLL_THROUGH } from './page';
+import {
+  type CpuProfile,
+  connect,
+  FIRST_SCREEN_DRAWN,
+  isOurScript,
+  LOAD_SETTLE_MS,
+  profiled,
+  SCROLL_THROUGH,
+} from './page';
 
 /**
  * Where our content script's main-thread time goes on the 1,000-row list page, per function: V8's
@@ -96,7 +104,7 @@ try {
     const load = await profiled(browser.context, page, async () => {
       await page.goto(url, { waitUntil: 'load' });
       await page.evaluate(FIRST_SCREEN_DRAWN(ROWS));
-      await page.waitForTimeout(500);
+      await page.waitForTimeout(LOAD_SETTLE_MS);
     });
     const scroll = await profiled(browser.context, page, async () => {
       await page.evaluate(SCROLL_THROUGH);
