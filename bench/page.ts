@@ -6,6 +6,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { TRANSACTION_LINK_SELECTOR } from '../lib/content/xero-pages';
 import { type Sandbox, startSandbox } from '../sandbox/server';
 import { findChromium, launchWithExtension } from '../scripts/chromium';
 import { absoluteVerdict, OtherWork } from './stats';
@@ -444,7 +445,7 @@ const DOM_FLOOR = (css: string) => `(() => {
   const button = document.createElement('button');
   button.setAttribute('type', 'button');
   const started = performance.now();
-  const links = document.querySelectorAll('a[href*="banktransactionid=" i]');
+  const links = document.querySelectorAll(${JSON.stringify(TRANSACTION_LINK_SELECTOR)});
   const rows = [];
   for (const link of links) {
     const h = host.cloneNode(false);

@@ -1,4 +1,5 @@
 import { afterPageLoad } from '@/lib/content/after-load';
+import { contentRuntime } from '@/lib/content/runtime';
 import { START_PAGE_SCRIPT } from '@/lib/messaging/page-start';
 
 /**
@@ -12,10 +13,7 @@ import { START_PAGE_SCRIPT } from '@/lib/messaging/page-start';
  * checks (who sent it is the browser's word: the sender's tab, frame and URL).
  */
 export default defineUnlistedScript(() => {
-  const extension =
-    (globalThis as { browser?: RuntimeHolder; chrome?: RuntimeHolder }).browser ??
-    (globalThis as { chrome?: RuntimeHolder }).chrome;
-  const runtime = extension?.runtime;
+  const runtime = contentRuntime();
   if (!runtime?.id) return;
   const never = new AbortController().signal;
   afterPageLoad(() => {
@@ -26,7 +24,3 @@ export default defineUnlistedScript(() => {
     } catch {}
   }, never);
 });
-
-interface RuntimeHolder {
-  runtime?: { id?: string; sendMessage(message: unknown): Promise<unknown> | undefined };
-}

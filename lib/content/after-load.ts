@@ -16,7 +16,18 @@ type IdleCallback = (run: () => void, options: { timeout: number }) => void;
 
 /** The browser's requestIdleCallback (called on the window, as it must be), if it has one. */
 const browserIdle = (): IdleCallback | undefined =>
-  typeof requestIdleCallback === 'function' ? (run, options) => requestIdleCallback(run, options) : undefined;
+  typeof requestIdleCallback === 'function'
+    ? (run, options) => requestIdleCallback(() => run(), options)
+    : undefined;
+
+/**
+ * Calls `run` when the page is next idle, at most `timeoutMs` later, never inside the current task;
+ * where the browser has no idle callbacks, after a timer of `fallbackMs`.
+ */
+export function onPageIdle(run: () => void, timeoutMs: number, fallbackMs = 0, idle = browserIdle()): void {
+  if (idle) idle(run, { timeout: timeoutMs });
+  else setTimeout(run, fallbackMs);
+}
 
 /**
  * Runs `start` when the page is next idle (at most a second later), never inside the current task
@@ -24,14 +35,17 @@ const browserIdle = (): IdleCallback | undefined =>
  * still marking the page's heap, and whichever script allocates next does that marking in its own
  * task: started at once, our start-up did 3.5-17 ms of it in 6 of 13 loads of the 1,000-row list;
  * started when idle, in none of 13 (the page's garbage collection ran in its own idle time).
+ * Firefox's content scripts have requestIdleCallback too.
  */
 export function whenPageIdle(start: () => void, signal: AbortSignal, idle = browserIdle()): void {
-  const run = () => {
-    if (!signal.aborted) start();
-  };
-  // Firefox's content scripts have requestIdleCallback too; a timer where there is none.
-  if (idle) idle(run, { timeout: IDLE_WAIT_CAP_MS });
-  else setTimeout(run, 0);
+  onPageIdle(
+    () => {
+      if (!signal.aborted) start();
+    },
+    IDLE_WAIT_CAP_MS,
+    0,
+    idle,
+  );
 }
 
 /**

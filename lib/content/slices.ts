@@ -1,4 +1,5 @@
 import { yieldToPage } from '../platform/yield';
+import { onPageIdle } from './after-load';
 
 /**
  * Work on Xero's main thread in short slices: items queue up, and each slice handles as many as fit
@@ -34,11 +35,7 @@ export interface SlicedQueue<T> {
  * own work and the reader's scrolling; a timer where the browser has no idle callbacks.
  */
 export function whenIdle(timeoutMs = 500): Promise<void> {
-  return new Promise((resolve) => {
-    if (typeof globalThis.requestIdleCallback === 'function')
-      requestIdleCallback(() => resolve(), { timeout: timeoutMs });
-    else setTimeout(resolve, 50);
-  });
+  return new Promise((resolve) => onPageIdle(resolve, timeoutMs, 50));
 }
 
 export function createSlicedQueue<T>(handle: (item: T) => void, options: SliceOptions): SlicedQueue<T> {
