@@ -8,17 +8,19 @@ const SHADOW_INIT: ShadowRootInit = { mode: SHADOW_MODE };
 
 /**
  * Transaction badges, drawn with a few DOM nodes each: a list page has 1,000+ of them, so there is no
- * component framework per row, no listener per row and no layout read per row. Every row gets its
- * fixed-size host at once, with its shadow root (which Xero's CSS cannot reach, sharing one
- * constructable stylesheet) and its button, hidden and empty; the badge is drawn (styled, its words
- * set) when the row comes within a screen of the viewport, so opening a 1,000-row page draws the few
- * dozen badges anyone can see. Rows' links may be read ahead (`readAhead`), so their statuses are
- * known when they are drawn and each badge is drawn once.
+ * component framework per row, no listener per row and no layout read per row. Every row that links
+ * to a transaction gets its fixed-size host at once, with its shadow root (which Xero's CSS cannot
+ * reach, sharing one constructable stylesheet) and its button, hidden and empty; the badge is drawn
+ * (styled, its words set) once its status is known, in slices, a few hundred rows at a time. Every
+ * badge is drawn ahead of the reader, not as rows scroll into view: a frame that draws badges makes
+ * Chromium walk the whole page to pre-paint it (5-10 ms a frame on a 1,000-row list), so drawing
+ * while scrolling made every scrolled frame of a 1,000-row list a long task, and drawing ahead makes
+ * scrolling cost what it costs without us.
  *
  * Drawing never adds or removes a node in the shadow root, it only changes the button: Chromium then
  * lays out the host alone (a relayout boundary: contained, positioned), while a node added to a host
  * that had none, or a shadow root attached late, makes it lay out Xero's whole table again (every row,
- * 50-150 ms for 1,000 rows on a busy machine: a long task for every run of rows scrolled into view).
+ * 50-150 ms for 1,000 rows on a busy machine).
  * Clicks and keys are handled by one set of listener functions, trusted events only: one listener on
  * the document hears every badge's clicks (a click in a closed root reaches it as a click on the
  * host), and a badge's root listens to clicks, keys and focus only while its menu or problem is open.
@@ -28,15 +30,10 @@ const SHADOW_INIT: ShadowRootInit = { mode: SHADOW_MODE };
  */
 
 export interface BadgeActions {
-  /**
-   * The transaction a row's link points to, read when its badge is drawn (not when its empty host is
-   * mounted: a 1,000-row page reads only the rows someone comes near). null: not a transaction link.
-   */
+  /** The transaction a row's link points to, read once when it is mounted. null: not a transaction link. */
   transactionOf(anchor: Element): string | null;
   /** What the badge shows when drawn; later changes come through its view's `update`. */
   stateOf(bankTransactionId: string): BadgeState;
-  /** Badges were drawn for these transactions, each with its view: their statuses are needed now. */
-  drawn(views: DrawnBadge[]): void;
   push(bankTransactionId: string): void;
   openTask(taskId: string): void;
   /** The task's suggested account, asked for when its menu opens (never at page load). */
@@ -62,26 +59,21 @@ export interface DrawnBadge {
 }
 
 export interface Badges {
-  /** An empty, fixed-size host beside `anchor`; its badge is drawn when the row nears the screen. */
-  mount(anchor: Element): MountedRow;
+  /**
+   * An empty, fixed-size host beside `anchor`, its badge hidden until drawn; null (nothing mounted)
+   * when the link names no transaction.
+   */
+  mount(anchor: Element): MountedRow | null;
+  /** Draws a mounted row's badge with its transaction's status; null when already drawn or gone. */
+  draw(row: MountedRow): DrawnBadge | null;
 }
 
-/** A mounted row, before or after its badge is drawn. */
+/** A mounted row, before its badge is drawn. */
 export interface MountedRow {
-  /**
-   * The transaction its link points to (read once, then remembered), so its status can be looked up
-   * before the row is drawn; null when it names none, or when the row is already drawn (looked up then).
-   */
-  readAhead(): string | null;
+  readonly bankTransactionId: string;
 }
 
 export const BADGE_TAG = 'client-hub-badge';
-
-/**
- * Rows drawn together when one of them nears the viewport. Any row of a run is at most this many
- * rows from a watched one, well inside the one-screen margin on any usual screen.
- */
-const RUN_ROWS = 16;
 
 /*
  * The host (styled by badge.css's :host rule) is a float at the right end of the link's cell, placed
@@ -141,15 +133,11 @@ interface Shared {
 }
 
 /**
- * One row: until drawn, a fixed-size host with its hidden button, and the link it follows (read once,
- * ahead or when drawn); once drawn, its badge. A class, so 1,000 rows cost no closures: a row's state
+ * One row: until drawn, a fixed-size host with its hidden button; once drawn, its badge. A class, so 1,000 rows cost no closures: a row's state
  * is fields, its behaviour the prototype's, and a popup's parts exist only while one is open.
  */
 class RowBadge implements DrawnBadge, MountedRow {
   drawn = false;
-  bankTransactionId = '';
-  /** What its link names, once read (undefined: not read yet). */
-  id: string | null | undefined;
   state: BadgeState = LOADING;
   /** Whether the button shows a state (it is hidden while loading). */
   shown = false;
@@ -160,15 +148,9 @@ class RowBadge implements DrawnBadge, MountedRow {
     readonly host: HTMLElement,
     readonly root: ShadowRoot,
     readonly button: HTMLButtonElement,
-    readonly anchor: Element,
+    readonly bankTransactionId: string,
     readonly shared: Shared,
   ) {}
-
-  readAhead(): string | null {
-    if (this.drawn || !this.host.isConnected) return null;
-    this.id ??= this.shared.actions.transactionOf(this.anchor);
-    return this.id;
-  }
 
   update(next: BadgeState) {
     if (!this.drawn) return;
@@ -301,7 +283,10 @@ class RowBadge implements DrawnBadge, MountedRow {
       button.className = 'badge failed';
       button.setAttribute('aria-describedby', 'problem');
       button.textContent = 'Push failed, try again';
-      this.showProblem(next.message);
+      // The problem opens for the push that failed; a status that could not be read (every row of
+      // the page at once) says why in its title, and a click tries the push.
+      if (previous.kind === 'pending') this.showProblem(next.message);
+      else button.title = next.message;
     } else if (next.kind === 'other') {
       // Says what the row is; a click shows the whole sentence, nothing is pushed.
       button.className = 'badge other';
@@ -404,78 +389,10 @@ export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges
     { once: true },
   );
 
-  /** Draws a row's badge; a link that names no transaction loses its host instead. */
-  const draw = (row: RowBadge, drawn: DrawnBadge[]) => {
-    if (row.drawn || !row.host.isConnected) return;
-    row.id ??= actions.transactionOf(row.anchor);
-    const id = row.id;
-    if (!id) {
-      row.host.remove();
-      return;
-    }
-    row.bankTransactionId = id;
-    row.drawn = true;
-    drawnRows.set(row.host, row);
-    row.update(actions.stateOf(id));
-    drawn.push(row);
-  };
-  // Badges are drawn from a screen before they scroll into view, so scrolling never shows an empty
-  // host. Watching every host costs as much as drawing it, so hosts are watched in runs of rows
-  // mounted together (neighbours on the page): the first and last of a run stand for it, and either
-  // coming near the viewport draws the whole run. `scrollMargin` does the same for a table that
-  // scrolls inside its own box (newer browsers).
-  const runOf = new Map<Element, RowBadge[]>();
-  const drawRun = (run: RowBadge[], drawn: DrawnBadge[]) => {
-    for (const row of run) {
-      if (runOf.delete(row.host)) visibility?.unobserve(row.host);
-      draw(row, drawn);
-    }
-  };
-  const visibility =
-    typeof IntersectionObserver === 'function'
-      ? new IntersectionObserver(
-          (entries) => {
-            const drawn: DrawnBadge[] = [];
-            for (const entry of entries) {
-              const run = entry.isIntersecting ? runOf.get(entry.target) : undefined;
-              if (run) drawRun(run, drawn);
-            }
-            if (drawn.length > 0) actions.drawn(drawn);
-          },
-          { rootMargin: '100% 0px', scrollMargin: '100% 0px' } as IntersectionObserverInit,
-        )
-      : undefined;
-  signal.addEventListener('abort', () => visibility?.disconnect(), { once: true });
-  let forming: RowBadge[] = [];
-  const watch = (run: RowBadge[]) => {
-    if (!visibility) {
-      const drawn: DrawnBadge[] = [];
-      drawRun(run, drawn);
-      if (drawn.length > 0) actions.drawn(drawn);
-      return;
-    }
-    for (const sentinel of new Set([run[0], run[run.length - 1]])) {
-      if (!sentinel) continue;
-      runOf.set(sentinel.host, run);
-      visibility.observe(sentinel.host);
-    }
-  };
-  /** Rows mounted in one go (one slice of rows) form runs of at most RUN_ROWS. */
-  const addToRun = (row: RowBadge) => {
-    if (forming.length === 0)
-      queueMicrotask(() => {
-        if (forming.length > 0) watch(forming);
-        forming = [];
-      });
-    forming.push(row);
-    if (forming.length === RUN_ROWS) {
-      watch(forming);
-      forming = [];
-    }
-  };
-
   return {
     mount(anchor) {
+      const bankTransactionId = actions.transactionOf(anchor);
+      if (!bankTransactionId) return null;
       const host = template.cloneNode(false) as HTMLElement;
       // The host goes in with its root, stylesheet and hidden button, in the same task as the rows
       // mounted with it: one layout of Xero's table for them all, none when a badge is drawn (see
@@ -487,9 +404,16 @@ export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges
       anchor.parentNode?.insertBefore(host, anchor);
       // Adopted once connected: cheaper then.
       style(root);
-      const row = new RowBadge(host, root, button, anchor, shared);
+      const row = new RowBadge(host, root, button, bankTransactionId, shared);
       rows.push(row);
-      addToRun(row);
+      return row;
+    },
+    draw(mounted) {
+      const row = mounted as RowBadge;
+      if (row.drawn || !row.host.isConnected || signal.aborted) return null;
+      row.drawn = true;
+      drawnRows.set(row.host, row);
+      row.update(actions.stateOf(row.bankTransactionId));
       return row;
     },
   };
