@@ -92,6 +92,11 @@ interface Layouts {
   partial: number;
   /** Wall time of the full layouts. */
   fullMs: number;
+  /**
+   * Wall time of Chromium's pre-paint passes: every frame that changes a badge makes it walk the
+   * whole page, so badges drawn while scrolling showed here (about 1 s per scroll-through).
+   */
+  prePaintMs: number;
 }
 
 export interface Run extends Work {
@@ -322,6 +327,9 @@ export function layoutsIn(events: TraceEvent[], from: number, to: number): Layou
     full: full.length,
     partial: layouts.length - full.length,
     fullMs: full.reduce((sum, e) => sum + (e.dur ?? 0) / 1000, 0),
+    prePaintMs: events
+      .filter((e) => e.name === 'PrePaint' && e.ph === 'X' && e.ts >= from && e.ts <= to && onThread(e, thread))
+      .reduce((sum, e) => sum + (e.dur ?? 0) / 1000, 0),
   };
 }
 
@@ -659,6 +667,7 @@ export async function runPageBench(): Promise<Record<string, unknown>> {
           full: median(all.map((l) => l.full)),
           partial: median(all.map((l) => l.partial)),
           fullMs: median(all.map((l) => l.fullMs)),
+          prePaintMs: median(all.map((l) => l.prePaintMs)),
         };
       };
       const loadLayoutsWith = layoutsOf(ext, (r) => r.loadLayouts);
@@ -693,6 +702,7 @@ export async function runPageBench(): Promise<Record<string, unknown>> {
         fullLayoutsWhileScrollingWithVsWithout: `${scrollLayoutsWith.full} vs ${scrollLayoutsWithout.full}`,
         partialLayoutsWhileScrolling: scrollLayoutsWith.partial,
         fullLayoutMsWhileScrollingWithVsWithout: `${Math.round(scrollLayoutsWith.fullMs)} vs ${Math.round(scrollLayoutsWithout.fullMs)}`,
+        prePaintMsWhileScrollingWithVsWithout: `${Math.round(scrollLayoutsWith.prePaintMs)} vs ${Math.round(scrollLayoutsWithout.prePaintMs)}`,
         mainThreadCpuUntilLoadWithVsWithoutMs: `${Math.round(cpuWith)} vs ${Math.round(cpuWithout)}`,
         cpuUntilLoadRatio: Number((cpuWith / cpuWithout).toFixed(3)),
         mainThreadCpuUntilLoadExtensionInstalledNotRunningMs: Math.round(cpuControl),
@@ -735,6 +745,7 @@ export async function runPageBench(): Promise<Record<string, unknown>> {
         `  per pair of neighbouring runs (with ÷ without): median ${median(loadPairs).toFixed(3)}×, spread ${spread(loadPairs, 2)} (wall time: on a busy machine one run's wait for a core moves it)`,
         `  the same in main-thread CPU time until the load event (what the page's thread did, not how long it waited for a core): ${Math.round(cpuWith)} vs ${Math.round(cpuWithout)} ms = ${(cpuWith / cpuWithout).toFixed(3)}× ${verdict(cpuWith / cpuWithout <= GOALS.loadRatio)} (extension installed, script not on the page: ${Math.round(cpuControl)} ms; per pair: median ${median(cpuPairs).toFixed(3)}×, spread ${spread(cpuPairs, 2)})`,
         `goal: drawing badges while scrolling never lays out Xero's whole page (only our hosts): full layouts while scrolling ${scrollLayoutsWith.full} with vs ${scrollLayoutsWithout.full} without (${scrollLayoutsWith.partial} partial, of a host alone) ${verdict(scrollLayoutsWith.full <= scrollLayoutsWithout.full)}`,
+        `  Chromium's pre-paint while scrolling (each frame that changes a badge walks the whole page): ${Math.round(scrollLayoutsWith.prePaintMs)} ms with vs ${Math.round(scrollLayoutsWithout.prePaintMs)} ms without (informational: wall time)`,
         `  full layouts during the load phase (the hosts going in costs one): ${loadLayoutsWith.full} with vs ${loadLayoutsWithout.full} without (informational)`,
         `  page long tasks (incl. layout our badges cause): ${pageLongTasks} with vs ${pageLongTasksPlain} without, longest ${Math.round(longestPageTask)} vs ${Math.round(longestPageTaskPlain)} ms; while scrolling: ${scrollLongTasks} with vs ${scrollLongTasksWithout} without, longest ${Math.round(longestScrollTask)} vs ${Math.round(longestScrollTaskWithout)} ms (informational: wall time)`,
       ];
