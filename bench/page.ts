@@ -328,7 +328,9 @@ export function layoutsIn(events: TraceEvent[], from: number, to: number): Layou
     partial: layouts.length - full.length,
     fullMs: full.reduce((sum, e) => sum + (e.dur ?? 0) / 1000, 0),
     prePaintMs: events
-      .filter((e) => e.name === 'PrePaint' && e.ph === 'X' && e.ts >= from && e.ts <= to && onThread(e, thread))
+      .filter(
+        (e) => e.name === 'PrePaint' && e.ph === 'X' && e.ts >= from && e.ts <= to && onThread(e, thread),
+      )
       .reduce((sum, e) => sum + (e.dur ?? 0) / 1000, 0),
   };
 }
