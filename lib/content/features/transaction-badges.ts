@@ -1,5 +1,6 @@
 import { createBadges, type DrawnBadge, type MountedRow } from '@/components/badge/badges';
 import { LOOKUP_BATCH_MAX } from '../../messaging/page-contract';
+import { yieldToPage } from '../../platform/yield';
 import type { PageFeature } from '../features';
 import { askBackground } from '../messages';
 import { observe, type Watcher } from '../observe';
@@ -39,9 +40,10 @@ const FIRST_LOOKUP_ROWS = 60;
  * Links found are queued (nothing runs inside the page's own task); each row that links to a
  * transaction gets its empty, fixed-size host in time-boxed slices, and its status is asked for
  * with its neighbours' (the first rows on their own, then a few hundred a message). As answers come,
- * the badges are drawn in slices in idle time, each once, with its status: every badge is drawn
- * ahead of the reader, so scrolling costs nothing of ours and changes nothing on the page. Drawn
- * badges whose status changed are redrawn in slices too, so no reply becomes one long task.
+ * the badges are drawn in slices (the first rows' at once, the others in idle time), each once, with
+ * its status: every badge is drawn ahead of the reader, so scrolling costs nothing of ours and
+ * changes nothing on the page. Drawn badges whose status changed are redrawn in slices too, so no
+ * reply becomes one long task.
  */
 export const transactionBadges: PageFeature = {
   id: 'transaction-badges',
@@ -90,17 +92,30 @@ export const transactionBadges: PageFeature = {
         if (list) list.push(view);
         else viewsOf.set(view.bankTransactionId, [view]);
       },
-      { budgetMs: DRAW_SLICE_BUDGET_MS, itemsPerClockReading: 16, signal, yieldToPage: whenIdle },
+      {
+        budgetMs: DRAW_SLICE_BUDGET_MS,
+        itemsPerClockReading: 16,
+        signal,
+        // The top of the list is drawn as soon as its statuses are in; the rest when the page is idle.
+        yieldToPage: () => {
+          if (!drawSoon) return whenIdle();
+          drawSoon = false;
+          return yieldToPage();
+        },
+      },
     );
+    let drawSoon = false;
     let asking: MountedRow[] = [];
     let firstAsked = false;
     const ask = () => {
       if (asking.length === 0) return;
       const rows = asking;
       asking = [];
+      const first = !firstAsked;
       firstAsked = true;
       // A failed lookup still resolves: its rows are drawn saying so.
       void store.load(rows.map((row) => row.bankTransactionId)).then(() => {
+        if (first) drawSoon = true;
         for (const row of rows) draw.push(row);
       });
     };
