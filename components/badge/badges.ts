@@ -281,12 +281,16 @@ class RowBadge implements DrawnBadge, MountedRow {
       button.textContent = 'Pushing to Client Hub…';
     } else if (next.kind === 'failed') {
       button.className = 'badge failed';
-      button.setAttribute('aria-describedby', 'problem');
-      button.textContent = 'Push failed, try again';
-      // The problem opens for the push that failed; a status that could not be read (every row of
-      // the page at once) says why in its title, and a click tries the push.
-      if (previous.kind === 'pending') this.showProblem(next.message);
-      else button.title = next.message;
+      if (next.whileReading) {
+        // Every row of the page at once (e.g. the extension was updated): no problem opens in each
+        // row; the title and a click say why.
+        button.title = next.message;
+        button.textContent = 'Status not available';
+      } else {
+        button.setAttribute('aria-describedby', 'problem');
+        button.textContent = 'Push failed, try again';
+        this.showProblem(next.message);
+      }
     } else if (next.kind === 'other') {
       // Says what the row is; a click shows the whole sentence, nothing is pushed.
       button.className = 'badge other';
@@ -307,7 +311,9 @@ class RowBadge implements DrawnBadge, MountedRow {
     if (!(target instanceof Element)) return;
     const state = this.state;
     if (target === this.button) {
-      if (state.kind === 'none' || state.kind === 'failed') this.shared.actions.push(this.bankTransactionId);
+      if (state.kind === 'failed' && state.whileReading) this.showProblem(state.message, true);
+      else if (state.kind === 'none' || state.kind === 'failed')
+        this.shared.actions.push(this.bankTransactionId);
       else if (state.kind === 'other') this.showProblem(state.message, true);
       else if (state.kind === 'task') {
         if (this.menuItem) this.closeMenu(false);

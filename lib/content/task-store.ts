@@ -7,7 +7,8 @@ export type BadgeState =
   | { kind: 'none' }
   | { kind: 'pending' }
   | { kind: 'task'; taskId: string; status: TaskStatus; latestActivity?: { text: string; at: number } | null }
-  | { kind: 'failed'; message: string }
+  /** `whileReading`: the status could not be read (nothing was pushed); otherwise a push failed. */
+  | { kind: 'failed'; message: string; whileReading?: boolean }
   /** Not a transaction that can become a task (a payment, a transfer, deleted, a type not chosen). */
   | { kind: 'other'; label: string; message: string };
 
@@ -67,7 +68,8 @@ export function createTaskStore(tenantId: string, ask: Ask) {
         }
       } catch (error) {
         for (const id of batch)
-          if (states.get(id)?.kind === 'loading') set(id, { kind: 'failed', message: messageOf(error) });
+          if (states.get(id)?.kind === 'loading')
+            set(id, { kind: 'failed', message: messageOf(error), whileReading: true });
       }
     }
   }

@@ -75,7 +75,11 @@ test('a status that could not be read says so on every row without opening a pro
     `/Bank/ViewTransaction.aspx?bankTransactionID=${ID}`,
     `/Bank/ViewTransaction.aspx?bankTransactionID=${OTHER_ID}`,
   );
-  const cannotRead: BadgeState = { kind: 'failed', message: 'Client Hub stopped. Reload this page.' };
+  const cannotRead: BadgeState = {
+    kind: 'failed',
+    message: 'Client Hub stopped. Reload this page.',
+    whileReading: true,
+  };
   const states = new Map<string, BadgeState>([
     [ID, cannotRead],
     [OTHER_ID, { kind: 'none' }],
@@ -86,7 +90,7 @@ test('a status that could not be read says so on every row without opening a pro
     return row ? badges.draw(row) : null;
   });
   const firstButton = buttonOf(links[0] as Element);
-  expect(firstButton?.textContent).toBe('Push failed, try again');
+  expect(firstButton?.textContent).toBe('Status not available');
   expect(firstButton?.title).toBe(cannotRead.message);
   expect(roots.get(links[0]?.previousElementSibling as Element)?.querySelector('[role="alert"]')).toBeNull();
 
