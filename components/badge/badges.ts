@@ -133,8 +133,9 @@ interface Shared {
 }
 
 /**
- * One row: until drawn, a fixed-size host with its hidden button; once drawn, its badge. A class, so 1,000 rows cost no closures: a row's state
- * is fields, its behaviour the prototype's, and a popup's parts exist only while one is open.
+ * One row: until drawn, a fixed-size host with its hidden button; once drawn, its badge. A class, so
+ * 1,000 rows cost no closures: a row's state is fields, its behaviour the prototype's, and a popup's
+ * parts exist only while one is open.
  */
 class RowBadge implements DrawnBadge, MountedRow {
   drawn = false;
@@ -311,10 +312,11 @@ class RowBadge implements DrawnBadge, MountedRow {
     if (!(target instanceof Element)) return;
     const state = this.state;
     if (target === this.button) {
-      if (state.kind === 'failed' && state.whileReading) this.showProblem(state.message, true);
+      // A row that is not pushable, or whose status could not be read, says why; nothing is pushed.
+      if (state.kind === 'other' || (state.kind === 'failed' && state.whileReading))
+        this.showProblem(state.message, true);
       else if (state.kind === 'none' || state.kind === 'failed')
         this.shared.actions.push(this.bankTransactionId);
-      else if (state.kind === 'other') this.showProblem(state.message, true);
       else if (state.kind === 'task') {
         if (this.menuItem) this.closeMenu(false);
         else this.openMenu();

@@ -83,7 +83,9 @@ export const transactionBadges: PageFeature = {
     });
     signal.addEventListener('abort', unsubscribe, { once: true });
 
-    // Badges are drawn once their statuses are answered, in idle time: never inside the page's load.
+    /** The first lookup was answered: its rows are drawn without waiting for the page to be idle. */
+    let drawSoon = false;
+    // Badges are drawn once their statuses are answered: never inside the page's load.
     const draw = createSlicedQueue<MountedRow>(
       (row) => {
         const view = badges.draw(row);
@@ -104,7 +106,6 @@ export const transactionBadges: PageFeature = {
         },
       },
     );
-    let drawSoon = false;
     let asking: MountedRow[] = [];
     let firstAsked = false;
     const ask = () => {
