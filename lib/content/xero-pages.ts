@@ -199,23 +199,23 @@ export function bankTransactionIdOf(url: URL): string | null {
   return null;
 }
 
-/** `bankTransactionID=<guid>` as a whole parameter of a plain (not percent-encoded) query. */
-const TRANSACTION_PARAM_IN_QUERY =
-  /(?:^|&)banktransactionid=([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})(?=&|$)/i;
+/**
+ * `bankTransactionID=<guid>` as a whole parameter of the query, matched in a lower-cased href: a
+ * query before any fragment, no parameter before it percent-encoded (a `%` could spell the name
+ * another way), the id ending the parameter. Lower-cased first, because a case-insensitive pattern is
+ * about half as fast again on 1,000 links.
+ */
+const TRANSACTION_IN_PLAIN_HREF =
+  /^[^?#]*\?(?:[^&#%]*&)*?banktransactionid=([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})(?:[&#]|$)/;
 
 /**
  * A link's transaction, resolving relative hrefs against the page. Pages have 1,000+ of these, so a
- * plain query is read as text; anything else (percent-encoding, no match) goes through URL parsing,
- * which gives the same answer for any href that parses, only slower.
+ * plain href is read with one pattern; anything else (percent-encoding, no match) goes through URL
+ * parsing, which gives the same answer for any href that parses, only slower.
  */
 export function bankTransactionIdOfLink(href: string, base: string): string | null {
-  const queryStart = href.indexOf('?');
-  if (queryStart >= 0) {
-    const hash = href.indexOf('#', queryStart);
-    const query = href.slice(queryStart + 1, hash < 0 ? undefined : hash);
-    const found = query.includes('%') ? null : TRANSACTION_PARAM_IN_QUERY.exec(query);
-    if (found?.[1] && !href.slice(0, queryStart).includes('#')) return found[1].toLowerCase();
-  }
+  const found = TRANSACTION_IN_PLAIN_HREF.exec(href.toLowerCase());
+  if (found?.[1]) return found[1];
   try {
     return bankTransactionIdOf(new URL(href, base));
   } catch {

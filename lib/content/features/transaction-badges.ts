@@ -1,4 +1,4 @@
-import { createBadges, type DrawnBadge, type MountedRow } from '@/components/badge/badges';
+import { createBadges, type DrawnBadge } from '@/components/badge/badges';
 import { LOOKUP_BATCH_MAX } from '../../messaging/page-contract';
 import { yieldToPage } from '../../platform/yield';
 import type { PageFeature } from '../features';
@@ -15,16 +15,12 @@ import {
 /** One slice of our work stays far below a 50 ms long task, even on a slow, busy machine. */
 const SLICE_BUDGET_MS = 8;
 /**
- * Mounting rows' hosts is sliced more coarsely: the page renders between slices, and every rendering
- * after hosts went into the table lays out all of Xero's table again (far more than a slice of ours),
- * so 1,000 rows (about 10 ms of our work on a quiet machine) go in one slice, not several.
+ * Drawing is sliced coarsely: the page renders between slices, and every rendering after badges went
+ * into the table lays out all of Xero's table again and walks the whole page to pre-paint it (far
+ * more than a slice of ours), so 1,000 rows (about 15 ms of our work on a quiet machine) go in one
+ * slice, not several.
  */
-const MOUNT_SLICE_BUDGET_MS = 30;
-/**
- * Drawing is sliced coarsely too: every rendering after badges were drawn walks the whole page to
- * pre-paint it, so a few hundred badges go in one slice, not a few dozen.
- */
-const DRAW_SLICE_BUDGET_MS = 16;
+const DRAW_SLICE_BUDGET_MS = 30;
 /**
  * The first rows' statuses are asked for on their own, in a small message answered at once: the top
  * of the list, which the reader sees first. The other rows follow in messages of the most one lookup
@@ -32,18 +28,23 @@ const DRAW_SLICE_BUDGET_MS = 16;
  */
 const FIRST_LOOKUP_ROWS = 60;
 
+/** A link to a transaction, found on the page, whose badge is drawn once its status is known. */
+interface FoundRow {
+  readonly anchor: Element;
+  readonly bankTransactionId: string;
+}
+
 /**
  * "Push to Client Hub" beside every transaction link: the account transactions list, the
  * script-rendered /app pages, anywhere Xero links to a bank transaction.
  * Test by hand: http://127.0.0.1:4560/Bank/BankTransactions.aspx?accountID=… (see sandbox/README.md).
  *
- * Links found are queued (nothing runs inside the page's own task); each row that links to a
- * transaction gets its empty, fixed-size host in time-boxed slices, and its status is asked for
- * with its neighbours' (the first rows on their own, then a few hundred a message). As answers come,
- * the badges are drawn in slices (the first rows' at once, the others in idle time), each once, with
- * its status: every badge is drawn ahead of the reader, so scrolling costs nothing of ours and
- * changes nothing on the page. Drawn badges whose status changed are redrawn in slices too, so no
- * reply becomes one long task.
+ * Links found are queued (nothing runs inside the page's own task); each link's transaction is read in
+ * time-boxed slices, and its status is asked for with its neighbours' (the first rows on their own,
+ * then a few hundred a message). As answers come, the badges are drawn in slices (the first rows' at
+ * once, the others in idle time), each once, whole, with its status: every badge is drawn ahead of the
+ * reader, so scrolling costs nothing of ours and changes nothing on the page. Drawn badges whose
+ * status changed are redrawn in slices too, so no reply becomes one long task.
  */
 export const transactionBadges: PageFeature = {
   id: 'transaction-badges',
@@ -53,11 +54,10 @@ export const transactionBadges: PageFeature = {
     if (!store || signal.aborted) return;
     /** Drawn badges by transaction, for their status changes. */
     const viewsOf = new Map<string, DrawnBadge[]>();
+    // This page view's address (in-app navigation starts a new view): read once, not per row.
     const base = page.url.href;
     const badges = createBadges(
       {
-        // This page view's address (in-app navigation starts a new view): read once, not per row.
-        transactionOf: (link) => bankTransactionIdOfLink(link.getAttribute('href') ?? '', base),
         stateOf: (id) => store.get(id),
         push: (id) => void store.push(id),
         openTask: (taskId) => void store.open(taskId).catch(() => undefined),
@@ -83,12 +83,13 @@ export const transactionBadges: PageFeature = {
     });
     signal.addEventListener('abort', unsubscribe, { once: true });
 
+    let watcher: Watcher | undefined;
     /** The first lookup was answered: its rows are drawn without waiting for the page to be idle. */
     let drawSoon = false;
     // Badges are drawn once their statuses are answered: never inside the page's load.
-    const draw = createSlicedQueue<MountedRow>(
-      (row) => {
-        const view = badges.draw(row);
+    const draw = createSlicedQueue<FoundRow>(
+      (found) => {
+        const view = badges.draw(found.anchor, found.bankTransactionId);
         if (!view) return;
         const list = viewsOf.get(view.bankTransactionId);
         if (list) list.push(view);
@@ -96,8 +97,11 @@ export const transactionBadges: PageFeature = {
       },
       {
         budgetMs: DRAW_SLICE_BUDGET_MS,
-        itemsPerClockReading: 16,
+        // Drawing a row costs a few microseconds, reading the clock in a content script about as much.
+        itemsPerClockReading: 32,
         signal,
+        // Our badges are not news to the DOM watcher: it is disconnected while a slice adds them.
+        around: (slice) => (watcher ? watcher.quietly(slice) : slice()),
         // The top of the list is drawn as soon as its statuses are in; the rest when the page is idle.
         yieldToPage: () => {
           if (!drawSoon) return whenIdle();
@@ -106,7 +110,7 @@ export const transactionBadges: PageFeature = {
         },
       },
     );
-    let asking: MountedRow[] = [];
+    let asking: FoundRow[] = [];
     let firstAsked = false;
     const ask = () => {
       if (asking.length === 0) return;
@@ -120,25 +124,16 @@ export const transactionBadges: PageFeature = {
         for (const row of rows) draw.push(row);
       });
     };
-
-    let watcher: Watcher | undefined;
-    const mount = createSlicedQueue<HTMLAnchorElement>(
+    const find = createSlicedQueue<HTMLAnchorElement>(
       (link) => {
         if (!link.isConnected) return;
-        const row = badges.mount(link);
-        if (!row) return;
-        asking.push(row);
+        const bankTransactionId = bankTransactionIdOfLink(link.getAttribute('href') ?? '', base);
+        // A link that names no transaction gets nothing.
+        if (!bankTransactionId) return;
+        asking.push({ anchor: link, bankTransactionId });
         if (asking.length >= (firstAsked ? LOOKUP_BATCH_MAX : FIRST_LOOKUP_ROWS)) ask();
       },
-      {
-        budgetMs: MOUNT_SLICE_BUDGET_MS,
-        // Mounting a row costs a few microseconds, reading the clock in a content script about as much.
-        itemsPerClockReading: 32,
-        signal,
-        onSliceEnd: ask,
-        // Our badges are not news to the DOM watcher: it is disconnected while a slice adds them.
-        around: (slice) => (watcher ? watcher.quietly(slice) : slice()),
-      },
+      { budgetMs: SLICE_BUDGET_MS, itemsPerClockReading: 32, signal, onSliceEnd: ask },
     );
     // Reconcile's statement lines are redrawn by Xero: nothing of ours goes into them.
     const onReconcile = pageKindOf(page.url) === 'reconcile';
@@ -146,7 +141,7 @@ export const transactionBadges: PageFeature = {
       TRANSACTION_LINK_SELECTOR,
       (element) => {
         if (element instanceof HTMLAnchorElement && !(onReconcile && isInRedrawnRows(element)))
-          mount.push(element);
+          find.push(element);
       },
       { signal },
     );
