@@ -8,20 +8,19 @@ const SHADOW_INIT: ShadowRootInit = { mode: SHADOW_MODE };
 
 /**
  * Transaction badges, drawn with a few DOM nodes each: a list page has 1,000+ of them, so there is no
- * component framework per row, no listener per row and no layout read per row. A row's badge is
- * drawn once its status is known, built whole before it goes into the page: its fixed-size host, its
- * shadow root (which Xero's CSS cannot reach, sharing one constructable stylesheet) and its button,
- * already in its state's words. Building it detached costs no style work per change, and the rows
- * drawn in one slice go in together: one layout of Xero's table for them all. Every badge is drawn
- * ahead of the reader, not as rows scroll into view: a frame that draws badges makes Chromium walk the
- * whole page to pre-paint it (5-10 ms a frame on a 1,000-row list), so drawing while scrolling made
- * every scrolled frame of a 1,000-row list a long task, and drawing ahead makes scrolling cost what it
- * costs without us.
+ * component framework per row, no listener per row and no layout read per row. Every row that links
+ * to a transaction gets its fixed-size host at once, with its shadow root (which Xero's CSS cannot
+ * reach, sharing one constructable stylesheet) and its button, hidden and empty; the badge is drawn
+ * (styled, its words set) once its status is known, in slices, a few hundred rows at a time. Every
+ * badge is drawn ahead of the reader, not as rows scroll into view: a frame that draws badges makes
+ * Chromium walk the whole page to pre-paint it (5-10 ms a frame on a 1,000-row list), so drawing
+ * while scrolling made every scrolled frame of a 1,000-row list a long task, and drawing ahead makes
+ * scrolling cost what it costs without us.
  *
- * A status change never adds or removes a node in the shadow root, it only changes the button:
- * Chromium then lays out the host alone (a relayout boundary: contained, positioned), while a node
- * added to a host that had none, or a shadow root attached late, makes it lay out Xero's whole table
- * again (every row, 50-150 ms for 1,000 rows on a busy machine).
+ * Drawing never adds or removes a node in the shadow root, it only changes the button: Chromium then
+ * lays out the host alone (a relayout boundary: contained, positioned), while a node added to a host
+ * that had none, or a shadow root attached late, makes it lay out Xero's whole table again (every row,
+ * 50-150 ms for 1,000 rows on a busy machine).
  * Clicks and keys are handled by one set of listener functions, trusted events only: one listener on
  * the document hears every badge's clicks (a click in a closed root reaches it as a click on the
  * host), and a badge's root listens to clicks, keys and focus only while its menu or problem is open.
@@ -31,6 +30,8 @@ const SHADOW_INIT: ShadowRootInit = { mode: SHADOW_MODE };
  */
 
 export interface BadgeActions {
+  /** The transaction a row's link points to, read once when it is mounted. null: not a transaction link. */
+  transactionOf(anchor: Element): string | null;
   /** What the badge shows when drawn; later changes come through its view's `update`. */
   stateOf(bankTransactionId: string): BadgeState;
   push(bankTransactionId: string): void;
@@ -59,10 +60,17 @@ export interface DrawnBadge {
 
 export interface Badges {
   /**
-   * Draws the badge of `anchor`'s transaction beside it, with its status; null when that link has
-   * one already, has left the page, or the badges were stopped.
+   * An empty, fixed-size host beside `anchor`, its badge hidden until drawn; null (nothing mounted)
+   * when the link names no transaction.
    */
-  draw(anchor: Element, bankTransactionId: string): DrawnBadge | null;
+  mount(anchor: Element): MountedRow | null;
+  /** Draws a mounted row's badge with its transaction's status; null when already drawn or gone. */
+  draw(row: MountedRow): DrawnBadge | null;
+}
+
+/** A mounted row, before its badge is drawn. */
+export interface MountedRow {
+  readonly bankTransactionId: string;
 }
 
 export const BADGE_TAG = 'client-hub-badge';
@@ -97,9 +105,9 @@ const BUTTON_ATTRIBUTES = [
 
 let buttonTemplate: HTMLButtonElement | undefined;
 /**
- * `<button type="button">`, cloned for every row. A loading badge's button is there, so its status
- * adds no node when it comes, but it is neither seen nor focusable: without the class `badge` it keeps
- * the host's `visibility: hidden`.
+ * `<button type="button">`, cloned for every row. An undrawn (or loading) badge's button is there, so
+ * drawing adds no node, but it is neither seen nor focusable: without the class `badge` it keeps the
+ * host's `visibility: hidden`.
  */
 function freshButton(): HTMLButtonElement {
   buttonTemplate ??= element('button', { type: 'button' });
@@ -125,11 +133,12 @@ interface Shared {
 }
 
 /**
- * One row's badge: a fixed-size host and its button. A class, so 1,000 rows cost no closures: a
- * row's state is fields, its behaviour the prototype's, and a popup's parts exist only while one is
- * open.
+ * One row: until drawn, a fixed-size host with its hidden button; once drawn, its badge. A class, so
+ * 1,000 rows cost no closures: a row's state is fields, its behaviour the prototype's, and a popup's
+ * parts exist only while one is open.
  */
-class RowBadge implements DrawnBadge {
+class RowBadge implements DrawnBadge, MountedRow {
+  drawn = false;
   state: BadgeState = LOADING;
   /** Whether the button shows a state (it is hidden while loading). */
   shown = false;
@@ -145,6 +154,7 @@ class RowBadge implements DrawnBadge {
   ) {}
 
   update(next: BadgeState) {
+    if (!this.drawn) return;
     const previous = this.state;
     this.state = next;
     this.render(previous, next);
@@ -258,8 +268,7 @@ class RowBadge implements DrawnBadge {
         this.closePopup();
       for (const name of BUTTON_ATTRIBUTES) button.removeAttribute(name);
     } else {
-      // A hidden button (the common case: 1,000 rows' first draw, still detached) has no attributes
-      // to clear.
+      // A hidden button (the common case: 1,000 rows' first draw) has no attributes to clear.
       this.shown = true;
     }
     button.setAttribute('data-state', next.kind);
@@ -388,31 +397,31 @@ export function createBadges(actions: BadgeActions, signal: AbortSignal): Badges
     { once: true },
   );
 
-  /** Links with a badge: a link is drawn beside once. */
-  const anchors = new WeakSet<Element>();
   return {
-    draw(anchor, bankTransactionId) {
-      const parent = anchor.parentNode;
-      if (!parent || !anchor.isConnected || signal.aborted || anchors.has(anchor)) return null;
-      anchors.add(anchor);
+    mount(anchor) {
+      const bankTransactionId = actions.transactionOf(anchor);
+      if (!bankTransactionId) return null;
       const host = template.cloneNode(false) as HTMLElement;
+      // The host goes in with its root, stylesheet and hidden button, in the same task as the rows
+      // mounted with it: one layout of Xero's table for them all, none when a badge is drawn (see
+      // the top of this file). insertBefore and appendChild, not before() and append(): a single
+      // node, without the variadic methods' conversions, 1,000 times a page.
       const root = host.attachShadow(SHADOW_INIT);
       const button = freshButton();
-      const row = new RowBadge(host, root, button, bankTransactionId, shared);
-      const state = actions.stateOf(bankTransactionId);
-      // A push that failed opens its problem below the badge, placed where the badge is: drawn in
-      // the page. Any other state is drawn while detached: its words and class cost no style work yet.
-      const placesProblem = state.kind === 'failed' && !state.whileReading;
-      if (!placesProblem) row.update(state);
-      // insertBefore and appendChild, not before() and append(): a single node, without the variadic
-      // methods' conversions, 1,000 times a page.
       root.appendChild(button);
-      parent.insertBefore(host, anchor);
+      anchor.parentNode?.insertBefore(host, anchor);
       // Adopted once connected: cheaper then.
       style(root);
+      const row = new RowBadge(host, root, button, bankTransactionId, shared);
       rows.push(row);
-      drawnRows.set(host, row);
-      if (placesProblem) row.update(state);
+      return row;
+    },
+    draw(mounted) {
+      const row = mounted as RowBadge;
+      if (row.drawn || !row.host.isConnected || signal.aborted) return null;
+      row.drawn = true;
+      drawnRows.set(row.host, row);
+      row.update(actions.stateOf(row.bankTransactionId));
       return row;
     },
   };

@@ -66,19 +66,24 @@ describe('badges in Xero’s pages', () => {
     await page.goto(listUrl(synced.BankAccount.AccountID));
     const links = await page.locator('a[href*="bankTransactionID="]').count();
     expect(links).toBeGreaterThan(10);
+    await expect.poll(() => countBadges(page)).toBe(links);
     // Every badge is drawn ahead of the reader: the last row's too, without scrolling to it (a
-    // screen reader finds them all). Ids the sync has not seen are checked with Xero before Push is
-    // offered: a round trip.
-    await expect.poll(() => countBadges(page), { timeout: 15_000 }).toBe(links);
+    // screen reader finds them all), and drawing moves nothing.
     const lastRow = page
       .getByRole('row')
       .filter({ has: page.locator(hostSelector) })
       .last();
     const lastHost = lastRow.locator(hostSelector);
-    expect(await lastHost.evaluate((host) => host.shadowRoot?.querySelector('[data-state]') !== null)).toBe(
-      true,
-    );
+    const heightBefore = await page.evaluate(() => document.documentElement.scrollHeight);
+    // Ids the sync has not seen are checked with Xero before Push is offered: a round trip.
+    await expect
+      .poll(() => lastHost.evaluate((host) => host.shadowRoot?.querySelector('[data-state]') !== null), {
+        timeout: 15_000,
+      })
+      .toBe(true);
     expect(await page.evaluate(() => scrollY)).toBe(0);
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBe(heightBefore);
+
     await showRow(page, synced.BankTransactionID);
     await expect.poll(() => badgeOf(page, synced.BankTransactionID).textContent()).toBe('Task: Open');
     const other = pushable([]);

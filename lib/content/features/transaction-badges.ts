@@ -1,4 +1,4 @@
-import { createBadges, type DrawnBadge } from '@/components/badge/badges';
+import { createBadges, type DrawnBadge, type MountedRow } from '@/components/badge/badges';
 import { LOOKUP_BATCH_MAX } from '../../messaging/page-contract';
 import { yieldToPage } from '../../platform/yield';
 import type { PageFeature } from '../features';
@@ -15,12 +15,16 @@ import {
 /** One slice of our work stays far below a 50 ms long task, even on a slow, busy machine. */
 const SLICE_BUDGET_MS = 8;
 /**
- * Drawing is sliced coarsely: the page renders between slices, and every rendering after badges went
- * into the table lays out all of Xero's table again and walks the whole page to pre-paint it (far
- * more than a slice of ours), so 1,000 rows (about 15 ms of our work on a quiet machine) go in one
- * slice, not several.
+ * Mounting rows' hosts is sliced more coarsely: the page renders between slices, and every rendering
+ * after hosts went into the table lays out all of Xero's table again (far more than a slice of ours),
+ * so 1,000 rows (about 10 ms of our work on a quiet machine) go in one slice, not several.
  */
-const DRAW_SLICE_BUDGET_MS = 30;
+const MOUNT_SLICE_BUDGET_MS = 30;
+/**
+ * Drawing is sliced coarsely too: every rendering after badges were drawn walks the whole page to
+ * pre-paint it, so a few hundred badges go in one slice, not a few dozen.
+ */
+const DRAW_SLICE_BUDGET_MS = 16;
 /**
  * The first rows' statuses are asked for on their own, in a small message answered at once: the top
  * of the list, which the reader sees first. The other rows follow in messages of the most one lookup
@@ -28,23 +32,18 @@ const DRAW_SLICE_BUDGET_MS = 30;
  */
 const FIRST_LOOKUP_ROWS = 60;
 
-/** A link to a transaction, found on the page, whose badge is drawn once its status is known. */
-interface FoundRow {
-  readonly anchor: Element;
-  readonly bankTransactionId: string;
-}
-
 /**
  * "Push to Client Hub" beside every transaction link: the account transactions list, the
  * script-rendered /app pages, anywhere Xero links to a bank transaction.
  * Test by hand: http://127.0.0.1:4560/Bank/BankTransactions.aspx?accountID=… (see sandbox/README.md).
  *
- * Links found are queued (nothing runs inside the page's own task); each link's transaction is read in
- * time-boxed slices, and its status is asked for with its neighbours' (the first rows on their own,
- * then a few hundred a message). As answers come, the badges are drawn in slices (the first rows' at
- * once, the others in idle time), each once, whole, with its status: every badge is drawn ahead of the
- * reader, so scrolling costs nothing of ours and changes nothing on the page. Drawn badges whose
- * status changed are redrawn in slices too, so no reply becomes one long task.
+ * Links found are queued (nothing runs inside the page's own task); each row that links to a
+ * transaction gets its empty, fixed-size host in time-boxed slices, and its status is asked for
+ * with its neighbours' (the first rows on their own, then a few hundred a message). As answers come,
+ * the badges are drawn in slices (the first rows' at once, the others in idle time), each once, with
+ * its status: every badge is drawn ahead of the reader, so scrolling costs nothing of ours and
+ * changes nothing on the page. Drawn badges whose status changed are redrawn in slices too, so no
+ * reply becomes one long task.
  */
 export const transactionBadges: PageFeature = {
   id: 'transaction-badges',
@@ -54,10 +53,11 @@ export const transactionBadges: PageFeature = {
     if (!store || signal.aborted) return;
     /** Drawn badges by transaction, for their status changes. */
     const viewsOf = new Map<string, DrawnBadge[]>();
-    // This page view's address (in-app navigation starts a new view): read once, not per row.
     const base = page.url.href;
     const badges = createBadges(
       {
+        // This page view's address (in-app navigation starts a new view): read once, not per row.
+        transactionOf: (link) => bankTransactionIdOfLink(link.getAttribute('href') ?? '', base),
         stateOf: (id) => store.get(id),
         push: (id) => void store.push(id),
         openTask: (taskId) => void store.open(taskId).catch(() => undefined),
@@ -83,13 +83,12 @@ export const transactionBadges: PageFeature = {
     });
     signal.addEventListener('abort', unsubscribe, { once: true });
 
-    let watcher: Watcher | undefined;
     /** The first lookup was answered: its rows are drawn without waiting for the page to be idle. */
     let drawSoon = false;
     // Badges are drawn once their statuses are answered: never inside the page's load.
-    const draw = createSlicedQueue<FoundRow>(
-      (found) => {
-        const view = badges.draw(found.anchor, found.bankTransactionId);
+    const draw = createSlicedQueue<MountedRow>(
+      (row) => {
+        const view = badges.draw(row);
         if (!view) return;
         const list = viewsOf.get(view.bankTransactionId);
         if (list) list.push(view);
@@ -97,11 +96,8 @@ export const transactionBadges: PageFeature = {
       },
       {
         budgetMs: DRAW_SLICE_BUDGET_MS,
-        // Drawing a row costs a few microseconds, reading the clock in a content script about as much.
-        itemsPerClockReading: 32,
+        itemsPerClockReading: 16,
         signal,
-        // Our badges are not news to the DOM watcher: it is disconnected while a slice adds them.
-        around: (slice) => (watcher ? watcher.quietly(slice) : slice()),
         // The top of the list is drawn as soon as its statuses are in; the rest when the page is idle.
         yieldToPage: () => {
           if (!drawSoon) return whenIdle();
@@ -110,7 +106,7 @@ export const transactionBadges: PageFeature = {
         },
       },
     );
-    let asking: FoundRow[] = [];
+    let asking: MountedRow[] = [];
     let firstAsked = false;
     const ask = () => {
       if (asking.length === 0) return;
@@ -124,16 +120,25 @@ export const transactionBadges: PageFeature = {
         for (const row of rows) draw.push(row);
       });
     };
-    const find = createSlicedQueue<HTMLAnchorElement>(
+
+    let watcher: Watcher | undefined;
+    const mount = createSlicedQueue<HTMLAnchorElement>(
       (link) => {
         if (!link.isConnected) return;
-        const bankTransactionId = bankTransactionIdOfLink(link.getAttribute('href') ?? '', base);
-        // A link that names no transaction gets nothing.
-        if (!bankTransactionId) return;
-        asking.push({ anchor: link, bankTransactionId });
+        const row = badges.mount(link);
+        if (!row) return;
+        asking.push(row);
         if (asking.length >= (firstAsked ? LOOKUP_BATCH_MAX : FIRST_LOOKUP_ROWS)) ask();
       },
-      { budgetMs: SLICE_BUDGET_MS, itemsPerClockReading: 32, signal, onSliceEnd: ask },
+      {
+        budgetMs: MOUNT_SLICE_BUDGET_MS,
+        // Mounting a row costs a few microseconds, reading the clock in a content script about as much.
+        itemsPerClockReading: 32,
+        signal,
+        onSliceEnd: ask,
+        // Our badges are not news to the DOM watcher: it is disconnected while a slice adds them.
+        around: (slice) => (watcher ? watcher.quietly(slice) : slice()),
+      },
     );
     // Reconcile's statement lines are redrawn by Xero: nothing of ours goes into them.
     const onReconcile = pageKindOf(page.url) === 'reconcile';
@@ -141,7 +146,7 @@ export const transactionBadges: PageFeature = {
       TRANSACTION_LINK_SELECTOR,
       (element) => {
         if (element instanceof HTMLAnchorElement && !(onReconcile && isInRedrawnRows(element)))
-          find.push(element);
+          mount.push(element);
       },
       { signal },
     );

@@ -31,6 +31,8 @@ function table(...hrefs: string[]) {
 
 function badgesWith(states: Map<string, BadgeState>, pushed: string[] = []) {
   const actions: BadgeActions = {
+    transactionOf: (link) =>
+      /bankTransactionID=([0-9a-f-]{36})/.exec(link.getAttribute('href') ?? '')?.[1] ?? null,
     stateOf: (id) => states.get(id) ?? { kind: 'loading' },
     push: (id) => pushed.push(id),
     openTask: () => undefined,
@@ -43,34 +45,29 @@ const buttonOf = (link: Element) => {
   return host ? roots.get(host)?.querySelector('button') : undefined;
 };
 
-test('a badge is drawn whole, with its status, beside its link, once', () => {
-  const [transaction] = table(`/Bank/ViewTransaction.aspx?bankTransactionID=${ID}`);
+test('a link that names no transaction gets no host; a transaction link gets a hidden one, drawn once', () => {
+  const [transaction, elsewhere] = table(
+    `/Bank/ViewTransaction.aspx?bankTransactionID=${ID}`,
+    '/Reports/Index',
+  );
   const states = new Map<string, BadgeState>([[ID, { kind: 'none' }]]);
   const badges = badgesWith(states);
-  const link = transaction as Element;
+  expect(badges.mount(elsewhere as Element)).toBeNull();
+  expect(elsewhere?.previousElementSibling).toBeNull();
 
-  const view = badges.draw(link, ID);
-  expect(view?.bankTransactionId).toBe(ID);
-  const button = buttonOf(link);
-  expect(button?.getAttribute('data-state')).toBe('none');
-  expect(button?.className).toBe('badge push');
-  expect(button?.textContent).toBe('Push to Client Hub');
-  // Once per link: drawing it again adds nothing.
-  expect(badges.draw(link, ID)).toBeNull();
-  expect(link.parentElement?.querySelectorAll('client-hub-badge')).toHaveLength(1);
-  // A status still loading keeps the button there, hidden and empty; its status shows when it comes.
-  view?.update({ kind: 'loading' });
+  const row = badges.mount(transaction as Element);
+  expect(row?.bankTransactionId).toBe(ID);
+  // Mounted: the host, its root and its button are there, hidden and empty, until drawn.
+  const button = buttonOf(transaction as Element);
   expect(button?.hasAttribute('data-state')).toBe(false);
   expect(button?.textContent).toBe('');
-  view?.update({ kind: 'task', taskId: 't1', status: 'Open' });
-  expect(button?.textContent).toBe('Task: Open');
-});
 
-test('a link that has left the page gets no badge', () => {
-  const [transaction] = table(`/Bank/ViewTransaction.aspx?bankTransactionID=${ID}`);
-  const badges = badgesWith(new Map([[ID, { kind: 'none' }]]));
-  transaction?.remove();
-  expect(badges.draw(transaction as Element, ID)).toBeNull();
+  const view = badges.draw(row as NonNullable<typeof row>);
+  expect(view?.bankTransactionId).toBe(ID);
+  expect(button?.getAttribute('data-state')).toBe('none');
+  expect(button?.textContent).toBe('Push to Client Hub');
+  // Drawn once: drawing it again does nothing.
+  expect(badges.draw(row as NonNullable<typeof row>)).toBeNull();
 });
 
 test('a status that could not be read says so on every row without opening a problem on each; a failed push opens it', () => {
@@ -88,7 +85,10 @@ test('a status that could not be read says so on every row without opening a pro
     [OTHER_ID, { kind: 'none' }],
   ]);
   const badges = badgesWith(states);
-  const [first, second] = links.map((link, index) => badges.draw(link, index === 0 ? ID : OTHER_ID));
+  const [first, second] = links.map((link) => {
+    const row = badges.mount(link);
+    return row ? badges.draw(row) : null;
+  });
   const firstButton = buttonOf(links[0] as Element);
   expect(firstButton?.textContent).toBe('Status not available');
   expect(firstButton?.title).toBe(cannotRead.message);
