@@ -1,26 +1,14 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, expect, test } from 'vitest';
+import { expect, test } from 'vitest';
 import { type BadgeActions, createBadges } from '@/components/badge/badges';
 import type { BadgeState } from '@/lib/content/task-store';
+import { keepShadowRoots } from './closed-roots';
 
 const ID = '3a1b2c3d-1111-4222-8333-944455566677';
 const OTHER_ID = '3a1b2c3d-1111-4222-8333-944455566678';
 
-/** The badges' roots are closed outside the sandbox build: the test keeps each one as it is attached. */
-const roots = new Map<Element, ShadowRoot>();
-const attachShadow = HTMLElement.prototype.attachShadow;
-beforeEach(() => {
-  HTMLElement.prototype.attachShadow = function (this: HTMLElement, init: ShadowRootInit) {
-    const root = attachShadow.call(this, init);
-    roots.set(this, root);
-    return root;
-  };
-});
-afterEach(() => {
-  HTMLElement.prototype.attachShadow = attachShadow;
-  roots.clear();
-  document.body.replaceChildren();
-});
+/** The badges' roots, closed outside the sandbox build, kept as they are attached. */
+const roots = keepShadowRoots();
 
 function table(...hrefs: string[]) {
   document.body.innerHTML = `<table><tbody>${hrefs

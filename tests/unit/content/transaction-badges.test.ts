@@ -1,24 +1,12 @@
 // @vitest-environment happy-dom
-import { afterEach, beforeEach, expect, test, vi } from 'vitest';
+import { expect, test, vi } from 'vitest';
 import { transactionBadges } from '@/lib/content/features/transaction-badges';
 import type { PageView } from '@/lib/content/page';
 import { createTaskStore } from '@/lib/content/task-store';
+import { keepShadowRoots } from './closed-roots';
 
-/** The badges' roots are closed outside the sandbox build: the test keeps each one as it is attached. */
-const roots = new Map<Element, ShadowRoot>();
-const attachShadow = HTMLElement.prototype.attachShadow;
-beforeEach(() => {
-  HTMLElement.prototype.attachShadow = function (this: HTMLElement, init: ShadowRootInit) {
-    const root = attachShadow.call(this, init);
-    roots.set(this, root);
-    return root;
-  };
-});
-afterEach(() => {
-  HTMLElement.prototype.attachShadow = attachShadow;
-  roots.clear();
-  document.body.replaceChildren();
-});
+/** The badges' roots, closed outside the sandbox build, kept as they are attached. */
+const roots = keepShadowRoots();
 
 const idOf = (n: number) => `3a1b2c3d-1111-4222-8333-${String(n).padStart(12, '0')}`;
 
@@ -65,8 +53,11 @@ test('every transaction link gets one badge drawn with its status; a link that n
   expect(document.querySelectorAll('client-hub-badge')).toHaveLength(130);
   expect(buttonBeside(links[0] as Element)?.textContent).toBe('Push to Client Hub');
   expect(links[130]?.previousElementSibling).toBeNull();
-  // The top of the list is asked for on its own, then the rest; each transaction once.
-  expect(asked.map((ids) => ids.length)).toEqual([60, 70]);
+  // The top of the list is asked for on its own (at most 60 rows: a busy machine ends a slice, and
+  // sends what it read, sooner), then the rest; each transaction once.
+  expect(asked[0]?.length).toBeGreaterThan(0);
+  expect(asked[0]?.length).toBeLessThanOrEqual(60);
+  expect(asked.length).toBeGreaterThanOrEqual(2);
   expect(asked.flat().sort()).toEqual(transactions.map((_, n) => idOf(n)).sort());
   stop();
   expect(document.querySelectorAll('client-hub-badge')).toHaveLength(0);
