@@ -202,8 +202,9 @@ export function bankTransactionIdOf(url: URL): string | null {
 /**
  * `bankTransactionID=<guid>` as a whole parameter of the query, matched in a lower-cased href: a
  * query before any fragment, no parameter before it percent-encoded (a `%` could spell the name
- * another way), the id ending the parameter. Lower-cased first, because a case-insensitive pattern is
- * about half as fast again on 1,000 links.
+ * another way), the id ending the parameter. Lower-cased first: the same pattern with the `i` flag
+ * took about 1.4× as long on 1,000 links (4.1 against 5.9 ms with reading the attribute, in a
+ * content script's world).
  */
 const TRANSACTION_IN_PLAIN_HREF =
   /^[^?#]*\?(?:[^&#%]*&)*?banktransactionid=([0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12})(?:[&#]|$)/;
