@@ -394,20 +394,27 @@ export async function changesSince(
   limit: number,
 ) {
   const take = limit + 1;
-  const [tasks, comments, files] = await Promise.all([
-    selectTasks(deps.db)
-      .where(and(eq(clientTask.workspaceId, target.id), gt(clientTask.seq, since)))
-      .orderBy(asc(clientTask.seq))
-      .limit(take),
-    selectComments(deps.db)
-      .where(and(eq(taskComment.workspaceId, target.id), gt(taskComment.seq, since)))
-      .orderBy(asc(taskComment.seq))
-      .limit(take),
-    selectFiles(deps.db)
-      .where(and(eq(taskFile.workspaceId, target.id), gt(taskFile.seq, since)))
-      .orderBy(asc(taskFile.seq))
-      .limit(take),
-  ]);
+  // One snapshot for the three reads. Committed change numbers always form a prefix (see
+  // changes.ts), but three reads with a snapshot each could see a comment committed after tasks
+  // that the task read missed; `nextSince` would then pass those tasks for good (on PostgreSQL a
+  // poller did skip tasks written concurrently).
+  const { tasks, comments, files } = await deps.db.transaction(
+    async (tx) => ({
+      tasks: await selectTasks(tx)
+        .where(and(eq(clientTask.workspaceId, target.id), gt(clientTask.seq, since)))
+        .orderBy(asc(clientTask.seq))
+        .limit(take),
+      comments: await selectComments(tx)
+        .where(and(eq(taskComment.workspaceId, target.id), gt(taskComment.seq, since)))
+        .orderBy(asc(taskComment.seq))
+        .limit(take),
+      files: await selectFiles(tx)
+        .where(and(eq(taskFile.workspaceId, target.id), gt(taskFile.seq, since)))
+        .orderBy(asc(taskFile.seq))
+        .limit(take),
+    }),
+    { isolationLevel: 'repeatable read', accessMode: 'read only' },
+  );
   type Entry =
     | { seq: number; kind: 'task'; row: (typeof tasks)[number] }
     | { seq: number; kind: 'comment'; row: (typeof comments)[number] }
